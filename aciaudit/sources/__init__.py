@@ -1,0 +1,1 @@
+"""Where snapshots come from: a file, the embedded demo estate (live Azure comes later)."""

@@ -1,0 +1,282 @@
+"""Secrets and credentials in container groups: ACI-006 … ACI-008, ACI-010, ACI-027.
+
+Values arrive already redacted: a secret is a marker naming its detector, length and
+hash prefix. Evidence shows the marker's fingerprint, never more.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from checks.catalogue.aci_parts import ACI_DOCS, GROUP_NOUN, RECREATE_AZ, containers, volumes
+from checks.catalogue.common import Resource, api_version_before, get, name
+from checks.context import Context
+from checks.model import (
+    Evidence,
+    Outcome,
+    Severity,
+    Target,
+    fail,
+    not_applicable,
+    not_assessed,
+    passed,
+)
+from checks.registry import check
+from checks.secret_markers import markers_in, parse_marker
+
+GROUPS = Target.CONTAINER_GROUP
+# The first stable api-version known to carry Key Vault references and identity mounts.
+KEY_REFERENCE_API = "2025-09-01"
+
+
+@check(
+    id="ACI-006",
+    title="Secret in a plaintext environment variable",
+    severity=Severity.HIGH,
+    sections=("S3",),
+    target=GROUPS,
+    rationale=(
+        "`secureValue` is write-only, so any `value` ARM returns is readable by every "
+        "Reader of the subscription and ends up in templates, exports and logs."
+    ),
+    remediation=(
+        "Pass the secret as a secure environment variable (secureValue) or, better, a "
+        "Key Vault secret reference, and rotate the exposed secret."
+    ),
+    learn_url=f"{ACI_DOCS}/container-instances-environment-variables#secure-values",
+    references=("MCSB IM-8",),
+    az=RECREATE_AZ,
+)
+def aci_006(group: Resource, ctx: Context) -> Outcome:
+    n = name(group)
+    hits: list[str] = []
+    evidence: list[Evidence] = []
+    plain = 0
+    for c in containers(group):
+        env = c.props.get("environmentVariables")
+        for i, var in enumerate(env if isinstance(env, list) else []):
+            if not isinstance(var, dict) or var.get("value") is None:
+                continue
+            plain += 1
+            marker = parse_marker(var["value"])
+            if marker is not None and marker.flagged:
+                var_name = str(var.get("name", f"#{i}"))
+                hits.append(f"{var_name} in {c.label}")
+                evidence.append(
+                    Evidence(
+                        f"{c.path}.properties.environmentVariables[{i}].value",
+                        marker.fingerprint,
+                        "secureValue or secureValueReference",
+                        f"{var_name}: detected as {marker.detector}",
+                    )
+                )
+    if hits:
+        return fail(
+            f"{GROUP_NOUN} '{n}' holds secrets in plain environment variables: {', '.join(hits)}.",
+            *evidence,
+        )
+    return passed(
+        f"{GROUP_NOUN} '{n}' has no secret among its {plain} plain environment variable(s).",
+        Evidence(
+            "properties.containers[*].properties.environmentVariables[*].value",
+            f"{plain} plain value(s), none secret-looking",
+            "no plain secret",
+        ),
+    )
+
+
+@check(
+    id="ACI-007",
+    title="Secret on a container command line",
+    severity=Severity.HIGH,
+    sections=("S3",),
+    target=GROUPS,
+    rationale=(
+        "A command line is part of the resource definition: every Reader sees it, and it "
+        "shows up in process listings inside the container."
+    ),
+    remediation="Read the secret from a secure environment variable or a mounted secret volume.",
+    learn_url=f"{ACI_DOCS}/container-instances-start-command",
+    az=RECREATE_AZ,
+)
+def aci_007(group: Resource, ctx: Context) -> Outcome:
+    n = name(group)
+    hits, evidence = [], []
+    with_command = 0
+    for c in containers(group):
+        cmd = c.props.get("command")
+        if not isinstance(cmd, list) or not cmd:
+            continue
+        with_command += 1
+        for i, arg in enumerate(cmd):
+            for marker in markers_in(str(arg)):
+                if marker.flagged:
+                    hits.append(c.label)
+                    evidence.append(
+                        Evidence(
+                            f"{c.path}.properties.command[{i}]",
+                            marker.fingerprint,
+                            "no credential on the command line",
+                            f"detected as {marker.detector}",
+                        )
+                    )
+    if hits:
+        labels = ", ".join(dict.fromkeys(hits))
+        return fail(
+            f"{GROUP_NOUN} '{n}' passes secrets on the command line of {labels}.", *evidence
+        )
+    return passed(
+        f"{GROUP_NOUN} '{n}' has no secret on its command lines.",
+        Evidence(
+            "properties.containers[*].properties.command",
+            f"{with_command} command override(s)",
+            "no credential on the command line",
+        ),
+    )
+
+
+@check(
+    id="ACI-008",
+    title="Credentials embedded in a gitRepo volume URL",
+    severity=Severity.CRITICAL,
+    sections=("S3",),
+    target=GROUPS,
+    rationale=(
+        "A token in the repository URL is stored in clear in the resource definition and "
+        "grants access to the source repository to anyone who can read the group."
+    ),
+    remediation="Remove the credential from the URL, revoke it, and fetch code another way.",
+    learn_url=f"{ACI_DOCS}/container-instances-volume-gitrepo",
+    az=RECREATE_AZ,
+)
+def aci_008(group: Resource, ctx: Context) -> Outcome:
+    n = name(group)
+    repos = [(p, v["gitRepo"]) for p, v in volumes(group) if isinstance(v.get("gitRepo"), dict)]
+    if not repos:
+        return not_applicable(f"{GROUP_NOUN} '{n}' has no gitRepo volume.")
+    bad, evidence = [], []
+    for path, repo in repos:
+        url = str(repo.get("repository", ""))
+        netloc = urlsplit(url).netloc if "://" in url else ""
+        userinfo = netloc.rpartition("@")[0] if "@" in netloc else ""
+        if userinfo:
+            markers = markers_in(userinfo)
+            shown = markers[0].fingerprint if markers else "<user info present>"
+            bad.append(path)
+            evidence.append(
+                Evidence(f"{path}.gitRepo.repository", shown, "a URL without user info")
+            )
+        else:
+            evidence.append(Evidence(f"{path}.gitRepo.repository", url, "a URL without user info"))
+    if bad:
+        return fail(
+            f"{GROUP_NOUN} '{n}' embeds credentials in {len(bad)} gitRepo URL(s).", *evidence
+        )
+    return passed(f"{GROUP_NOUN} '{n}' has no credential in its gitRepo URLs.", *evidence)
+
+
+@check(
+    id="ACI-010",
+    title="Registry credentials by username and password",
+    severity=Severity.MEDIUM,
+    sections=("S3",),
+    target=GROUPS,
+    rationale=(
+        "A registry password stored in the group is a long-lived shared secret; a managed "
+        "identity with AcrPull needs no secret at all."
+    ),
+    remediation="Pull with a managed identity granted AcrPull on the registry.",
+    learn_url=f"{ACI_DOCS}/using-azure-container-registry-mi",
+    references=("MCSB IM-3",),
+    az=RECREATE_AZ,
+)
+def aci_010(group: Resource, ctx: Context) -> Outcome:
+    n = name(group)
+    creds = get(group, "properties.imageRegistryCredentials")
+    creds = [c for c in creds if isinstance(c, dict)] if isinstance(creds, list) else []
+    if not creds:
+        return not_applicable(f"{GROUP_NOUN} '{n}' declares no registry credentials.")
+    bad, evidence = [], []
+    for i, cred in enumerate(creds):
+        server = str(cred.get("server", ""))
+        path = f"properties.imageRegistryCredentials[{i}]"
+        if cred.get("username") and not cred.get("identity"):
+            registry = ctx.registries_by_login_server.get(server.lower())
+            notes = []
+            if registry is not None and get(registry, "properties.adminUserEnabled") is True:
+                notes.append(
+                    "the estate registry has its admin user enabled (ACR-001): likely the admin password"
+                )
+            if cred.get("passwordReference"):
+                notes.append("password comes from a Key Vault reference")
+            bad.append(server)
+            evidence.append(
+                Evidence(
+                    path,
+                    {"server": server, "username": cred["username"]},
+                    "identity instead of username",
+                    "; ".join(notes),
+                )
+            )
+        else:
+            evidence.append(
+                Evidence(
+                    path,
+                    {"server": server, "identity": cred.get("identity")},
+                    "identity instead of username",
+                )
+            )
+    if bad:
+        return fail(
+            f"{GROUP_NOUN} '{n}' pulls with a username and password from {', '.join(bad)}.",
+            *evidence,
+        )
+    return passed(f"{GROUP_NOUN} '{n}' pulls with managed identities.", *evidence)
+
+
+@check(
+    id="ACI-027",
+    title="Azure Files share mounted with an account key",
+    severity=Severity.LOW,
+    sections=("S3",),
+    target=GROUPS,
+    rationale=(
+        "A storage account key opens the whole storage account, not just the share, and "
+        "is stored with the group. Use a Key Vault reference or a managed identity."
+    ),
+    remediation="Mount the share with a managed identity (userManagedIdentityClientId) or a Key Vault reference.",
+    learn_url=f"{ACI_DOCS}/container-instances-volume-azure-files",
+    az=RECREATE_AZ,
+)
+def aci_027(group: Resource, ctx: Context) -> Outcome:
+    n = name(group)
+    shares = [
+        (p, v["azureFile"]) for p, v in volumes(group) if isinstance(v.get("azureFile"), dict)
+    ]
+    if not shares:
+        return not_applicable(f"{GROUP_NOUN} '{n}' mounts no Azure Files share.")
+    keyed, evidence = [], []
+    for path, share in shares:
+        safe = share.get("storageAccountKeyReference") or share.get("userManagedIdentityClientId")
+        evidence.append(
+            Evidence(
+                f"{path}.azureFile",
+                {k: share.get(k) for k in ("shareName", "storageAccountName")},
+                "storageAccountKeyReference or userManagedIdentityClientId",
+                "key reference or identity" if safe else "account key",
+            )
+        )
+        if not safe:
+            keyed.append(str(share.get("shareName", path)))
+    if keyed:
+        api = ctx.index.api_version(GROUPS, group["id"])
+        if api_version_before(api, KEY_REFERENCE_API):
+            return not_assessed(
+                f"{GROUP_NOUN} '{n}' was read at api-version {api}, which does not show key "
+                f"references or identity mounts (needs {KEY_REFERENCE_API} or later).",
+                *evidence,
+            )
+        return fail(
+            f"{GROUP_NOUN} '{n}' mounts {', '.join(keyed)} with a storage account key.", *evidence
+        )
+    return passed(f"{GROUP_NOUN} '{n}' mounts its shares without account keys.", *evidence)

@@ -1,0 +1,75 @@
+"""Walking a container group: containers and init containers alike, volumes, mounts."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from checks.catalogue.common import LEARN, Resource, get
+
+GROUP_NOUN = "Container group"
+ACI_DOCS = f"{LEARN}/container-instances"
+# Recreating is the only way to change most container group properties.
+RECREATE_AZ = (
+    "az container export --name {name} --resource-group {resource_group} "
+    "--subscription {subscription} --file {name}.yaml && "
+    "az container create --resource-group {resource_group} --subscription {subscription} "
+    "--file {name}.yaml"
+)
+CONTAINER_GROUPS = "Microsoft.ContainerInstance/containerGroups"
+
+
+@dataclass(frozen=True, slots=True)
+class Container:
+    path: str  # properties.containers[1] or properties.initContainers[0]
+    name: str
+    props: dict[str, Any]
+    init: bool
+
+    @property
+    def label(self) -> str:
+        return f"init container '{self.name}'" if self.init else f"container '{self.name}'"
+
+
+def containers(group: Resource) -> Iterator[Container]:
+    """Every container and init container, in ARM order, with its property path."""
+    for key, init in (("containers", False), ("initContainers", True)):
+        items = get(group, f"properties.{key}")
+        if not isinstance(items, list):
+            continue
+        for i, item in enumerate(items):
+            if not isinstance(item, dict):
+                continue
+            props = item.get("properties")
+            yield Container(
+                path=f"properties.{key}[{i}]",
+                name=str(item.get("name", f"#{i}")),
+                props=props if isinstance(props, dict) else {},
+                init=init,
+            )
+
+
+def volumes(group: Resource) -> Iterator[tuple[str, dict[str, Any]]]:
+    items = get(group, "properties.volumes")
+    for i, vol in enumerate(items if isinstance(items, list) else []):
+        if isinstance(vol, dict):
+            yield f"properties.volumes[{i}]", vol
+
+
+def command_text(container: Container) -> str | None:
+    cmd = container.props.get("command")
+    if not isinstance(cmd, list) or not cmd:
+        return None
+    return " ".join(str(a) for a in cmd)
+
+
+def os_type(group: Resource) -> str:
+    value = get(group, "properties.osType")
+    return value if isinstance(value, str) else "Linux"
+
+
+def group_sku(group: Resource) -> str:
+    """ACI omits `sku` on older reads; Standard is the default it stands for."""
+    value = get(group, "properties.sku")
+    return value if isinstance(value, str) else "Standard"

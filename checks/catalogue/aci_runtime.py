@@ -1,0 +1,517 @@
+"""Runtime privileges of container groups: ACI-016 … ACI-026 (ACI-027 is with credentials)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any
+
+from checks.catalogue.aci_parts import (
+    ACI_DOCS,
+    GROUP_NOUN,
+    RECREATE_AZ,
+    command_text,
+    containers,
+    group_sku,
+    os_type,
+    volumes,
+)
+from checks.catalogue.common import MISSING, Resource, api_version_before, get, name
+from checks.context import ROLE_ASSIGNMENTS, Context
+from checks.model import (
+    Evidence,
+    Outcome,
+    Severity,
+    Target,
+    fail,
+    not_applicable,
+    not_assessed,
+    passed,
+)
+from checks.registry import check
+
+GROUPS = Target.CONTAINER_GROUP
+# securityContext is not part of container groups read at older api-versions.
+SECURITY_CONTEXT_API = "2023-05-01"
+DANGEROUS_CAPS = {"SYS_ADMIN", "NET_ADMIN", "SYS_PTRACE", "SYS_MODULE", "DAC_READ_SEARCH"}
+SECURITY_CONTEXT_DOCS = f"{ACI_DOCS}/container-instances-reference-yaml#securitycontextdefinition"
+
+
+def _security_check(
+    group: Resource,
+    ctx: Context,
+    field: str,
+    offends: Callable[[Any], bool],
+    expected: str,
+    fail_text: str,
+    pass_text: str,
+) -> Outcome:
+    """Run one securityContext rule over every container; report each offender."""
+    n = name(group)
+    api = ctx.index.api_version(GROUPS, group["id"])
+    if api_version_before(api, SECURITY_CONTEXT_API):
+        return not_assessed(
+            f"{GROUP_NOUN} '{n}' was read at api-version {api}, which does not show securityContext."
+        )
+    bad, evidence = [], []
+    for c in containers(group):
+        value = get(c.props, f"securityContext.{field}")
+        path = f"{c.path}.properties.securityContext.{field}"
+        shown = "<absent>" if value is MISSING else value
+        if offends(value):
+            bad.append(c.label)
+            evidence.append(Evidence(path, shown, expected))
+        else:
+            evidence.append(Evidence(path, shown, expected))
+    if not evidence:
+        return not_assessed(f"{GROUP_NOUN} '{n}' lists no container.")
+    if bad:
+        return fail(f"{GROUP_NOUN} '{n}': {fail_text} in {', '.join(bad)}.", *evidence)
+    return passed(f"{GROUP_NOUN} '{n}': {pass_text}.", *evidence)
+
+
+@check(
+    id="ACI-016",
+    title="Privileged container",
+    severity=Severity.CRITICAL,
+    sections=("S11",),
+    target=GROUPS,
+    rationale="A privileged container has every capability and device of the host: one escape away from it.",
+    remediation="Remove `privileged: true`; grant only the specific capabilities needed.",
+    learn_url=SECURITY_CONTEXT_DOCS,
+    references=("MCSB PV-2",),
+    az=RECREATE_AZ,
+)
+def aci_016(group: Resource, ctx: Context) -> Outcome:
+    return _security_check(
+        group,
+        ctx,
+        "privileged",
+        lambda v: v is True,
+        "false or absent",
+        "privileged mode",
+        "no container is privileged",
+    )
+
+
+@check(
+    id="ACI-017",
+    title="Privilege escalation allowed",
+    severity=Severity.HIGH,
+    sections=("S11",),
+    target=GROUPS,
+    rationale="Allowing escalation lets setuid binaries and file capabilities gain privileges the process was not started with.",
+    remediation="Set `allowPrivilegeEscalation: false` in each container's securityContext.",
+    learn_url=SECURITY_CONTEXT_DOCS,
+    az=RECREATE_AZ,
+)
+def aci_017(group: Resource, ctx: Context) -> Outcome:
+    return _security_check(
+        group,
+        ctx,
+        "allowPrivilegeEscalation",
+        lambda v: v is True,
+        "false or absent",
+        "privilege escalation allowed",
+        "no container allows privilege escalation",
+    )
+
+
+@check(
+    id="ACI-018",
+    title="Linux capabilities added",
+    severity=Severity.HIGH,
+    sections=("S11",),
+    target=GROUPS,
+    rationale=(
+        "Each added capability widens what a compromised process can do; SYS_ADMIN, "
+        "NET_ADMIN, SYS_PTRACE, SYS_MODULE and DAC_READ_SEARCH are escape paths."
+    ),
+    remediation="Drop the added capabilities; add back only the one a container proves it needs.",
+    learn_url=SECURITY_CONTEXT_DOCS,
+    az=RECREATE_AZ,
+)
+def aci_018(group: Resource, ctx: Context) -> Outcome:
+    outcome = _security_check(
+        group,
+        ctx,
+        "capabilities.add",
+        lambda v: isinstance(v, list) and bool(v),
+        "[] or absent",
+        "capabilities added",
+        "no container adds capabilities",
+    )
+    return _name_dangerous(outcome)
+
+
+def _name_dangerous(outcome: Outcome) -> Outcome:
+    """Annotate each offending container's evidence with the dangerous capabilities."""
+    evidence = []
+    for ev in outcome.evidence:
+        caps = ev.observed if isinstance(ev.observed, list) else []
+        norm = {str(c).upper().removeprefix("CAP_") for c in caps}
+        danger = sorted(norm & DANGEROUS_CAPS)
+        note = f"dangerous: {', '.join(danger)}" if danger else ev.note
+        evidence.append(Evidence(ev.path, ev.observed, ev.expected, note))
+    return Outcome(outcome.status, outcome.message, tuple(evidence))
+
+
+def _linux_only(group: Resource) -> Outcome | None:
+    if os_type(group).lower() == "windows":
+        return not_applicable(
+            f"{GROUP_NOUN} '{name(group)}' runs Windows containers; runAsUser is Linux-only."
+        )
+    return None
+
+
+@check(
+    id="ACI-019",
+    title="Runs as root",
+    severity=Severity.MEDIUM,
+    sections=("S11",),
+    target=GROUPS,
+    rationale="Root in the container is root on whatever a container escape reaches, and owns every mounted file.",
+    remediation="Set `runAsUser` to a non-zero UID (and build the image with a non-root USER).",
+    learn_url=SECURITY_CONTEXT_DOCS,
+    az=RECREATE_AZ,
+)
+def aci_019(group: Resource, ctx: Context) -> Outcome:
+    if (na := _linux_only(group)) is not None:
+        return na
+    outcome = _security_check(
+        group,
+        ctx,
+        "runAsUser",
+        lambda v: v == 0 and v is not False,
+        "a non-zero UID",
+        "runs as root (UID 0)",
+        "no container runs as UID 0",
+    )
+    if outcome.status.value == "PASS" and any(ev.observed == "<absent>" for ev in outcome.evidence):
+        # Without runAsUser the image decides, and ARM cannot tell us who that is.
+        return not_assessed(
+            f"{GROUP_NOUN} '{name(group)}': some containers leave runAsUser unset, so the "
+            "image's default user applies (see ACI-020).",
+            *outcome.evidence,
+        )
+    return outcome
+
+
+@check(
+    id="ACI-020",
+    title="Non-root user not enforced",
+    severity=Severity.LOW,
+    sections=("S11",),
+    target=GROUPS,
+    rationale="Without runAsUser the image's default user applies, which is root for most public images.",
+    remediation="Set `runAsUser` explicitly for every container.",
+    learn_url=SECURITY_CONTEXT_DOCS,
+    az=RECREATE_AZ,
+)
+def aci_020(group: Resource, ctx: Context) -> Outcome:
+    if (na := _linux_only(group)) is not None:
+        return na
+    return _security_check(
+        group,
+        ctx,
+        "runAsUser",
+        lambda v: v is MISSING,
+        "an explicit UID",
+        "runAsUser not set",
+        "every container sets runAsUser",
+    )
+
+
+@check(
+    id="ACI-021",
+    title="Confidential group without an enforcement policy",
+    severity=Severity.HIGH,
+    sections=("S12",),
+    target=GROUPS,
+    rationale=(
+        "A confidential group's CCE policy is what pins the containers, commands and "
+        "environment it may run; without it the hardware isolation protects arbitrary code."
+    ),
+    remediation="Generate a CCE policy (az confcom acipolicygen) and redeploy with it.",
+    learn_url=f"{ACI_DOCS}/container-instances-confidential-overview",
+    az=RECREATE_AZ,
+)
+def aci_021(group: Resource, ctx: Context) -> Outcome:
+    n = name(group)
+    sku = group_sku(group)
+    if sku.lower() != "confidential":
+        return not_applicable(f"{GROUP_NOUN} '{n}' is not a confidential group (sku {sku}).")
+    policy = get(group, "properties.confidentialComputeProperties.ccePolicy")
+    shown = f"<{len(policy)} characters>" if isinstance(policy, str) and policy else "<absent>"
+    ev = Evidence("properties.confidentialComputeProperties.ccePolicy", shown, "a CCE policy")
+    if isinstance(policy, str) and policy.strip():
+        return passed(f"{GROUP_NOUN} '{n}' enforces a CCE policy.", ev)
+    return fail(f"{GROUP_NOUN} '{n}' is confidential but has no CCE policy.", ev)
+
+
+@check(
+    id="ACI-022",
+    title="No executable allowlist is enforced",
+    severity=Severity.LOW,
+    sections=("S12",),
+    target=GROUPS,
+    rationale=(
+        "A CCE policy on a confidential group is the only allowlist of containers and "
+        "commands that ARM shows; other groups run whatever their images contain."
+    ),
+    remediation="Run sensitive workloads as confidential groups with a CCE policy.",
+    learn_url=f"{ACI_DOCS}/container-instances-confidential-overview",
+    az=RECREATE_AZ,
+)
+def aci_022(group: Resource, ctx: Context) -> Outcome:
+    n = name(group)
+    sku = group_sku(group)
+    policy = get(group, "properties.confidentialComputeProperties.ccePolicy")
+    ev = Evidence("properties.sku", sku, "Confidential with a CCE policy")
+    if sku.lower() == "confidential" and isinstance(policy, str) and policy.strip():
+        return passed(f"{GROUP_NOUN} '{n}' enforces an allowlist through its CCE policy.", ev)
+    return fail(f"{GROUP_NOUN} '{n}' enforces no executable allowlist.", ev)
+
+
+_FETCH = r"(?:curl|wget|iwr|invoke-webrequest|irm|invoke-restmethod)\b"
+_SHELL = r"(?:sh|bash|zsh|ash|dash|ksh|python3?|perl|ruby|node|iex|invoke-expression)\b"
+_DOWNLOAD_AND_RUN = re.compile(
+    rf"{_FETCH}[^|;&]*\|\s*(?:sudo\s+)?{_SHELL}"  # curl … | sh
+    rf"|{_SHELL}\s+(?:-c\s+)?[\"']?\$\(\s*{_FETCH}"  # bash -c "$(curl …)"
+    rf"|{_SHELL}\s+<\(\s*{_FETCH}"  # bash <(curl …)
+    rf"|{_FETCH}.*&&\s*(?:sh|bash|chmod\s+\+x)",  # curl -o x && sh x
+    re.IGNORECASE,
+)
+
+
+@check(
+    id="ACI-023",
+    title="Container downloads and runs code at start",
+    severity=Severity.MEDIUM,
+    sections=("S12",),
+    target=GROUPS,
+    rationale=(
+        "Code fetched at start-up was never in the scanned image: whoever controls the URL "
+        "controls the container, and the next restart may run something else."
+    ),
+    remediation="Bake the code into the image at build time and scan it there.",
+    learn_url=f"{ACI_DOCS}/container-instances-start-command",
+    az=RECREATE_AZ,
+)
+def aci_023(group: Resource, ctx: Context) -> Outcome:
+    n = name(group)
+    bad, evidence = [], []
+    for c in containers(group):
+        text = command_text(c)
+        if text is None:
+            continue
+        hit = _DOWNLOAD_AND_RUN.search(text)
+        evidence.append(
+            Evidence(
+                f"{c.path}.properties.command",
+                text,
+                "no download piped into an interpreter",
+                f"matched: {hit.group(0)}" if hit else "",
+            )
+        )
+        if hit:
+            bad.append(c.label)
+    if bad:
+        return fail(
+            f"{GROUP_NOUN} '{n}' downloads and runs code at start in {', '.join(bad)}.", *evidence
+        )
+    if not evidence:
+        return passed(
+            f"{GROUP_NOUN} '{n}' overrides no command; images run their own entrypoints.",
+            Evidence(
+                "properties.containers[*].properties.command", "<absent>", "no download-and-run"
+            ),
+        )
+    return passed(f"{GROUP_NOUN} '{n}' runs no downloaded code at start.", *evidence)
+
+
+@check(
+    id="ACI-024",
+    title="No resource limits",
+    severity=Severity.LOW,
+    sections=("S15",),
+    target=GROUPS,
+    rationale=(
+        "Without limits one container can starve the others in its group (a noisy or "
+        "compromised neighbour, a crypto-miner) and run up cost."
+    ),
+    remediation="Set `resources.limits` (cpu, memoryInGB) on every container.",
+    learn_url=f"{ACI_DOCS}/container-instances-reference-yaml#resourcerequirements",
+    az=RECREATE_AZ,
+)
+def aci_024(group: Resource, ctx: Context) -> Outcome:
+    n = name(group)
+    bad, evidence = [], []
+    for c in containers(group):
+        limits = get(c.props, "resources.limits")
+        evidence.append(
+            Evidence(
+                f"{c.path}.properties.resources.limits",
+                "<absent>" if limits is MISSING else limits,
+                "cpu and memory limits",
+            )
+        )
+        if limits is MISSING or not limits:
+            bad.append(c.label)
+    if not evidence:
+        return not_assessed(f"{GROUP_NOUN} '{n}' lists no container.")
+    if bad:
+        return fail(f"{GROUP_NOUN} '{n}' sets no resource limits on {', '.join(bad)}.", *evidence)
+    return passed(f"{GROUP_NOUN} '{n}' limits the resources of every container.", *evidence)
+
+
+# Built-in roles by definition GUID: stable across tenants, so no lookup is needed.
+PRIVILEGED_BUILTINS = {
+    "8e3af657-a8ff-443c-a75c-2fe8c4bcb635": "Owner",
+    "b24988ac-6180-42a0-ab88-20f7382dd24c": "Contributor",
+    "18d7d88d-d35e-4fb5-a5c3-7773c20a72d9": "User Access Administrator",
+    "f58310d9-a9f6-439a-9e8d-f62e7b41a168": "Role Based Access Control Administrator",
+}
+PRIVILEGED_NAMES = {v.lower() for v in PRIVILEGED_BUILTINS.values()}
+
+
+def _principals(group: Resource) -> dict[str, str]:
+    """principalId → which identity it is (system-assigned or a user-assigned id)."""
+    out: dict[str, str] = {}
+    system = get(group, "identity.principalId")
+    if isinstance(system, str):
+        out[system.lower()] = "system-assigned identity"
+    users = get(group, "identity.userAssignedIdentities")
+    for uid, info in users.items() if isinstance(users, dict) else []:
+        principal = info.get("principalId") if isinstance(info, dict) else None
+        if isinstance(principal, str):
+            out[principal.lower()] = f"user-assigned identity {uid.rsplit('/', 1)[-1]}"
+    return out
+
+
+def _role_verdict(assignment: Resource, ctx: Context) -> tuple[str | None, str]:
+    """(privileged role name or None, description). Description names unknowns."""
+    rd_id = str(get(assignment, "properties.roleDefinitionId") or "")
+    guid = rd_id.rstrip("/").rsplit("/", 1)[-1].lower()
+    if guid in PRIVILEGED_BUILTINS:
+        return PRIVILEGED_BUILTINS[guid], PRIVILEGED_BUILTINS[guid]
+    definition = ctx.role_definitions_by_guid.get(guid)
+    if definition is None:
+        return None, f"unknown role {guid} (definition not collected)"
+    role_name = str(get(definition, "properties.roleName") or guid)
+    perms = get(definition, "properties.permissions")
+    actions = (
+        [a for p in perms if isinstance(p, dict) for a in p.get("actions", [])]
+        if isinstance(perms, list)
+        else []
+    )
+    if role_name.lower() in PRIVILEGED_NAMES or "*" in actions:
+        return role_name, f"{role_name} (actions: *)" if "*" in actions else role_name
+    return None, role_name
+
+
+@check(
+    id="ACI-025",
+    title="Managed identity holds a privileged role",
+    severity=Severity.HIGH,
+    sections=("S10",),
+    target=GROUPS,
+    rationale=(
+        "Anyone who runs code in the container can take its identity's token; an Owner "
+        "or Contributor identity turns a container compromise into a subscription compromise."
+    ),
+    remediation="Replace the privileged assignment with the narrowest built-in role on the narrowest scope.",
+    learn_url=f"{ACI_DOCS}/container-instances-managed-identity",
+    references=("MCSB PA-7",),
+    az="az role assignment list --assignee <principal-id> --all --output table",
+    requires=(ROLE_ASSIGNMENTS,),
+)
+def aci_025(group: Resource, ctx: Context) -> Outcome:
+    n = name(group)
+    principals = _principals(group)
+    if not principals:
+        return not_applicable(f"{GROUP_NOUN} '{n}' has no managed identity.")
+    privileged, unknown, evidence = [], [], []
+    for principal, label in principals.items():
+        for ra in ctx.role_assignments_by_principal.get(principal, []):
+            role, described = _role_verdict(ra, ctx)
+            scope = get(ra, "properties.scope")
+            evidence.append(
+                Evidence(
+                    "roleAssignments",
+                    {"identity": label, "role": described, "scope": scope},
+                    "no Owner, Contributor, access-admin or * role",
+                )
+            )
+            if role:
+                privileged.append(f"{label}: {role} at {scope}")
+            elif "unknown role" in described:
+                unknown.append(label)
+    if privileged:
+        return fail(
+            f"{GROUP_NOUN} '{n}' runs with privileged roles: {'; '.join(privileged)}.", *evidence
+        )
+    if unknown:
+        return not_assessed(
+            f"{GROUP_NOUN} '{n}': some role definitions of its identities were not collected.",
+            *evidence,
+        )
+    if not evidence:
+        evidence.append(
+            Evidence(
+                "roleAssignments",
+                "none",
+                "no privileged role",
+                f"{len(principals)} identity(ies) with no role assignment",
+            )
+        )
+    return passed(f"{GROUP_NOUN} '{n}' identities hold no privileged role.", *evidence)
+
+
+@check(
+    id="ACI-026",
+    title="Azure Files share mounted writable",
+    severity=Severity.LOW,
+    sections=("S10",),
+    target=GROUPS,
+    rationale="A writable share lets a compromised container tamper with data other workloads read.",
+    remediation="Mount shares read-only unless the container must write to them.",
+    learn_url=f"{ACI_DOCS}/container-instances-volume-azure-files",
+    az=RECREATE_AZ,
+)
+def aci_026(group: Resource, ctx: Context) -> Outcome:
+    n = name(group)
+    shares = {
+        v.get("name"): v["azureFile"]
+        for _, v in volumes(group)
+        if isinstance(v.get("azureFile"), dict)
+    }
+    if not shares:
+        return not_applicable(f"{GROUP_NOUN} '{n}' mounts no Azure Files share.")
+    bad, evidence = [], []
+    for c in containers(group):
+        mounts = c.props.get("volumeMounts")
+        for i, mount in enumerate(mounts if isinstance(mounts, list) else []):
+            if not isinstance(mount, dict) or mount.get("name") not in shares:
+                continue
+            read_only = (
+                mount.get("readOnly") is True or shares[mount["name"]].get("readOnly") is True
+            )
+            evidence.append(
+                Evidence(
+                    f"{c.path}.properties.volumeMounts[{i}].readOnly",
+                    mount.get("readOnly", "<absent>"),
+                    "true",
+                    f"share {mount['name']} at {mount.get('mountPath')}",
+                )
+            )
+            if not read_only:
+                bad.append(f"{c.label} → {mount['name']}")
+    if bad:
+        return fail(f"{GROUP_NOUN} '{n}' mounts Azure Files writable: {', '.join(bad)}.", *evidence)
+    if not evidence:
+        return passed(
+            f"{GROUP_NOUN} '{n}' declares Azure Files volumes but mounts none.",
+            Evidence("properties.volumes", list(shares), "read-only mounts"),
+        )
+    return passed(f"{GROUP_NOUN} '{n}' mounts its Azure Files shares read-only.", *evidence)

@@ -1,0 +1,265 @@
+"""Where images come from and how they are pinned: ACI-001 … ACI-005, ACI-009, ACI-029."""
+
+from __future__ import annotations
+
+import re
+from fnmatch import fnmatchcase
+
+from checks.catalogue.aci_parts import (
+    ACI_DOCS,
+    GROUP_NOUN,
+    RECREATE_AZ,
+    containers,
+    volumes,
+)
+from checks.catalogue.common import Resource, name
+from checks.context import Context
+from checks.images import parse_image, registry_kind
+from checks.model import (
+    Evidence,
+    Outcome,
+    Severity,
+    Target,
+    fail,
+    not_applicable,
+    not_assessed,
+    passed,
+)
+from checks.registry import check
+
+GROUPS = Target.CONTAINER_GROUP
+_FULL_COMMIT = re.compile(r"^(?:[0-9a-fA-F]{40}|[0-9a-fA-F]{64})$")
+
+
+def _images(group: Resource) -> list[tuple[str, str, str]]:
+    """(path, container label, raw image) for every container with an image."""
+    out = []
+    for c in containers(group):
+        image = c.props.get("image")
+        if isinstance(image, str) and image:
+            out.append((f"{c.path}.properties.image", c.label, image))
+    return out
+
+
+def _no_images(group: Resource) -> Outcome:
+    return not_assessed(f"{GROUP_NOUN} '{name(group)}' lists no container image.")
+
+
+@check(
+    id="ACI-001",
+    title="Image pulled from outside the audited estate",
+    severity=Severity.MEDIUM,
+    sections=("S1",),
+    target=GROUPS,
+    rationale=(
+        "Public images carry layers nobody in the organisation vetted, and images in "
+        "another tenant's registry can change without notice. Pull from a private "
+        "registry the estate controls."
+    ),
+    remediation="Import the image into an estate registry (az acr import) and pull it from there.",
+    learn_url=f"{ACI_DOCS}/container-instances-image-security#use-a-private-registry",
+    az="az acr import --name <estate-registry> --source <public-image> --image <repository:tag>",
+)
+def aci_001(group: Resource, ctx: Context) -> Outcome:
+    n = name(group)
+    images = _images(group)
+    if not images:
+        return _no_images(group)
+    bad, unsure, evidence = [], [], []
+    for path, label, image in images:
+        host = parse_image(image).registry
+        kind = registry_kind(host, ctx.estate_hosts)
+        trusted = host in ctx.trusted_hosts
+        if not trusted and kind == "foreign-acr" and ctx.registry_listing_gaps:
+            # The registry may be the estate's own in a subscription we could not list.
+            unsure.append(label)
+            evidence.append(
+                Evidence(path, image, "an estate registry", f"host {host}: unknown ACR")
+            )
+        elif not trusted:
+            bad.append(f"{label} ({kind}: {host})")
+            evidence.append(Evidence(path, image, "an estate registry", f"host {host}: {kind}"))
+        else:
+            evidence.append(Evidence(path, image, "an estate registry", f"host {host}: {kind}"))
+    if bad:
+        return fail(
+            f"{GROUP_NOUN} '{n}' pulls from outside the estate: {'; '.join(bad)}.", *evidence
+        )
+    if unsure:
+        gaps = ", ".join(ctx.registry_listing_gaps)
+        return not_assessed(
+            f"{GROUP_NOUN} '{n}' pulls from an ACR not in the snapshot while registries of "
+            f"{gaps} could not be listed.",
+            *evidence,
+        )
+    return passed(f"{GROUP_NOUN} '{n}' pulls only from estate registries.", *evidence)
+
+
+def _policy_match(
+    group: Resource, patterns: tuple[str, ...], subject: str, value_of: str
+) -> Outcome:
+    n = name(group)
+    images = _images(group)
+    if not images:
+        return _no_images(group)
+    bad, evidence = [], []
+    for path, label, image in images:
+        ref = parse_image(image)
+        value = ref.registry if value_of == "registry" else ref.canonical
+        ok = any(fnmatchcase(value, p.lower()) or fnmatchcase(image, p) for p in patterns)
+        evidence.append(Evidence(path, image, f"matches one of {list(patterns)}", value))
+        if not ok:
+            bad.append(label)
+    if bad:
+        return fail(f"{GROUP_NOUN} '{n}' runs {subject} not approved: {', '.join(bad)}.", *evidence)
+    return passed(f"{GROUP_NOUN} '{n}' runs only approved {subject}.", *evidence)
+
+
+@check(
+    id="ACI-002",
+    title="Image from a registry that is not approved",
+    severity=Severity.HIGH,
+    sections=("S8",),
+    target=GROUPS,
+    rationale=(
+        "An approved-registry list is the organisation's decision of where code may come "
+        "from; a group pulling elsewhere bypasses it."
+    ),
+    remediation="Move the image into an approved registry, or approve the registry in the policy.",
+    learn_url=f"{ACI_DOCS}/container-instances-image-security#only-approved-registries",
+    az=RECREATE_AZ,
+)
+def aci_002(group: Resource, ctx: Context) -> Outcome:
+    patterns = ctx.policy.approved_registries
+    if not patterns:
+        return not_applicable("No approved_registries list is configured in the policy.")
+    return _policy_match(group, patterns, "images from registries", "registry")
+
+
+@check(
+    id="ACI-003",
+    title="Image is not on the approved list",
+    severity=Severity.HIGH,
+    sections=("S7",),
+    target=GROUPS,
+    rationale="Only images the organisation approved should run; anything else is unreviewed code.",
+    remediation="Replace the image with an approved one, or approve it in the policy.",
+    learn_url=f"{ACI_DOCS}/container-instances-image-security#only-approved-images",
+    az=RECREATE_AZ,
+)
+def aci_003(group: Resource, ctx: Context) -> Outcome:
+    patterns = ctx.policy.approved_images
+    if not patterns:
+        return not_applicable("No approved_images list is configured in the policy.")
+    return _policy_match(group, patterns, "images", "image")
+
+
+@check(
+    id="ACI-004",
+    title="Image is not pinned by digest",
+    severity=Severity.LOW,
+    sections=("S9",),
+    target=GROUPS,
+    rationale=(
+        "A tag can be moved to other content at any time; only a digest names exactly "
+        "the image that was reviewed and scanned."
+    ),
+    remediation="Reference images as repository@sha256:<digest>.",
+    learn_url="https://learn.microsoft.com/azure/container-registry/container-registry-image-tag-version",
+    az=RECREATE_AZ,
+)
+def aci_004(group: Resource, ctx: Context) -> Outcome:
+    n = name(group)
+    images = _images(group)
+    if not images:
+        return _no_images(group)
+    unpinned = [label for _, label, image in images if not parse_image(image).digest]
+    evidence = [Evidence(p, image, "@sha256:<digest>") for p, _, image in images]
+    if unpinned:
+        return fail(
+            f"{GROUP_NOUN} '{n}' has images without a digest: {', '.join(unpinned)}.", *evidence
+        )
+    return passed(f"{GROUP_NOUN} '{n}' pins every image by digest.", *evidence)
+
+
+@check(
+    id="ACI-005",
+    title="Image uses `latest` or no tag",
+    severity=Severity.MEDIUM,
+    sections=("S9",),
+    target=GROUPS,
+    rationale=(
+        "`latest` (or no tag) means whatever was pushed last: a restart can silently run "
+        "different, unscanned code."
+    ),
+    remediation="Use an immutable version tag or, better, a digest.",
+    learn_url="https://learn.microsoft.com/azure/container-registry/container-registry-image-tag-version",
+    az=RECREATE_AZ,
+)
+def aci_005(group: Resource, ctx: Context) -> Outcome:
+    n = name(group)
+    images = _images(group)
+    if not images:
+        return _no_images(group)
+    floating, evidence = [], []
+    for path, label, image in images:
+        ref = parse_image(image)
+        evidence.append(
+            Evidence(path, image, "a version tag or a digest", f"tag: {ref.tag or '<none>'}")
+        )
+        if not ref.digest and (ref.tag is None or ref.tag.lower() == "latest"):
+            floating.append(label)
+    if floating:
+        return fail(
+            f"{GROUP_NOUN} '{n}' runs floating `latest` images: {', '.join(floating)}.", *evidence
+        )
+    return passed(f"{GROUP_NOUN} '{n}' uses versioned tags or digests.", *evidence)
+
+
+@check(
+    id="ACI-009",
+    title="gitRepo volume fetches unpinned code",
+    severity=Severity.MEDIUM,
+    sections=("S9",),
+    target=GROUPS,
+    rationale=(
+        "A gitRepo volume clones whatever the branch holds at start-up, so code that was "
+        "never reviewed can run. gitRepo volumes are deprecated: mount a pinned artifact."
+    ),
+    remediation="Set `revision` to a full commit hash, or replace the gitRepo volume.",
+    learn_url=f"{ACI_DOCS}/container-instances-volume-gitrepo",
+    az=RECREATE_AZ,
+)
+def aci_009(group: Resource, ctx: Context) -> Outcome:
+    n = name(group)
+    repos = [(p, v["gitRepo"]) for p, v in volumes(group) if isinstance(v.get("gitRepo"), dict)]
+    if not repos:
+        return not_applicable(f"{GROUP_NOUN} '{n}' has no gitRepo volume.")
+    unpinned, evidence = [], []
+    for path, repo in repos:
+        rev = repo.get("revision")
+        evidence.append(
+            Evidence(f"{path}.gitRepo.revision", rev if rev else "<absent>", "a full commit hash")
+        )
+        if not (isinstance(rev, str) and _FULL_COMMIT.match(rev)):
+            unpinned.append(path)
+    if unpinned:
+        return fail(
+            f"{GROUP_NOUN} '{n}' clones {len(unpinned)} gitRepo volume(s) without a pinned commit.",
+            *evidence,
+        )
+    return passed(f"{GROUP_NOUN} '{n}' pins every gitRepo volume to a commit.", *evidence)
+
+
+@check(
+    id="ACI-029",
+    title="Running image has known vulnerabilities",
+    severity=Severity.HIGH,
+    sections=("S6",),
+    target=GROUPS,
+    rationale="A running container with known vulnerabilities is exposed now, not at the next deploy.",
+    remediation="Rebuild on a patched base image and redeploy the group.",
+    learn_url=f"{ACI_DOCS}/container-instances-image-security#map-image-vulnerabilities-to-running-containers",
+)
+def aci_029(group: Resource, ctx: Context) -> Outcome:
+    return not_assessed(f"{GROUP_NOUN} '{name(group)}': no vulnerability data was provided.")

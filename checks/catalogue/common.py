@@ -1,0 +1,56 @@
+"""Small readers every check family shares: property paths, enums, names."""
+
+from __future__ import annotations
+
+from typing import Any, Final
+
+from checks import arm_id
+from checks.model import Evidence, Outcome, not_assessed
+
+Resource = dict[str, Any]
+
+
+class _Missing:
+    def __repr__(self) -> str:
+        return "<absent>"
+
+
+MISSING: Final = _Missing()
+LEARN = "https://learn.microsoft.com/azure"
+
+
+def get(obj: Any, path: str) -> Any:
+    """Follow a dotted path; MISSING when any step is absent (None counts as absent)."""
+    for key in path.split("."):
+        if not isinstance(obj, dict) or obj.get(key) is None:
+            return MISSING
+        obj = obj[key]
+    return obj
+
+
+def observed(value: Any) -> Any:
+    """Evidence form of a value: absent properties are shown as such, not as null."""
+    return "<absent>" if value is MISSING else value
+
+
+def is_enum(value: Any, expected: str) -> bool:
+    """ARM mixes `Enabled`/`enabled`: compare enums case-insensitively."""
+    return isinstance(value, str) and value.lower() == expected.lower()
+
+
+def name(resource: Resource) -> str:
+    return resource.get("name") or arm_id.parse(resource["id"]).name
+
+
+def absent(resource: Resource, path: str, why: str = "") -> Outcome:
+    """NOT_ASSESSED for a property ARM always returns at current api-versions."""
+    hint = why or "likely read at an older api-version"
+    return not_assessed(
+        f"'{name(resource)}': {path} is absent ({hint}).",
+        Evidence(path, "<absent>", "present"),
+    )
+
+
+def api_version_before(version: str | None, threshold: str) -> bool:
+    """ARM api-versions sort as text (YYYY-MM-DD[-preview])."""
+    return version is not None and version[:10] < threshold

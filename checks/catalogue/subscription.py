@@ -1,0 +1,216 @@
+"""Subscription-wide checks SUB-001 … SUB-004: Defender, activity log, alerts."""
+
+from __future__ import annotations
+
+from checks.catalogue.common import LEARN, MISSING, Resource, get, is_enum, name
+from checks.catalogue.diagnostics import destination_of, enabled_log_names
+from checks.context import Context
+from checks.model import (
+    Evidence,
+    Outcome,
+    Severity,
+    Target,
+    fail,
+    not_applicable,
+    not_assessed,
+    passed,
+)
+from checks.registry import check
+from checks.snapshot import Subscription
+
+SUBS = Target.SUBSCRIPTION
+PRICINGS = "Microsoft.Security/pricings"
+DIAGNOSTIC_SETTINGS = "Microsoft.Insights/diagnosticSettings"
+METRIC_ALERTS = "Microsoft.Insights/metricAlerts"
+VA_EXTENSION = "ContainerRegistriesVulnerabilityAssessments"
+
+
+def _sub(target: Resource) -> Subscription:
+    sub = target["subscription"]
+    assert isinstance(sub, Subscription)
+    return sub
+
+
+def _containers_plan(target: Resource, ctx: Context) -> Resource | None:
+    for pricing in ctx.index.owned_by(target["id"], PRICINGS):
+        if name(pricing).lower() == "containers":
+            return pricing
+    return None
+
+
+@check(
+    id="SUB-001",
+    title="Defender for Containers is not enabled",
+    severity=Severity.HIGH,
+    sections=("S2",),
+    target=SUBS,
+    rationale=(
+        "Defender for Containers scans registry images and raises runtime alerts; without "
+        "it nothing in the subscription watches container images."
+    ),
+    remediation="Enable the Defender for Containers plan on the subscription.",
+    learn_url=f"{LEARN}/defender-for-cloud/defender-for-containers-introduction",
+    references=("Azure Policy 1c988dd6", "Prowler defender_ensure_defender_for_containers_is_on"),
+    az="az security pricing create --name Containers --tier standard --subscription {subscription}",
+    requires=(PRICINGS,),
+)
+def sub_001(target: Resource, ctx: Context) -> Outcome:
+    label = _sub(target).label
+    plan = _containers_plan(target, ctx)
+    if plan is None:
+        return not_assessed(
+            f"Subscription '{label}': pricings were read but hold no Containers plan."
+        )
+    tier = get(plan, "properties.pricingTier")
+    ev = Evidence(
+        "pricings/Containers.properties.pricingTier",
+        "<absent>" if tier is MISSING else tier,
+        "Standard",
+    )
+    if is_enum(tier, "Standard"):
+        return passed(f"Subscription '{label}' has Defender for Containers enabled.", ev)
+    return fail(f"Subscription '{label}' does not have Defender for Containers enabled.", ev)
+
+
+@check(
+    id="SUB-002",
+    title="Registry vulnerability assessment is off",
+    severity=Severity.MEDIUM,
+    sections=("S5",),
+    target=SUBS,
+    rationale=(
+        "Defender scans registry images only when the vulnerability-assessment extension "
+        "of the Containers plan is on."
+    ),
+    remediation="Enable the ContainerRegistriesVulnerabilityAssessments extension of the Containers plan.",
+    learn_url=f"{LEARN}/defender-for-cloud/agentless-vulnerability-assessment-azure",
+    references=("Prowler defender_container_images_scan_enabled",),
+    az="az security pricing create --name Containers --tier standard --subscription {subscription} "
+    "--extensions name=ContainerRegistriesVulnerabilityAssessments isEnabled=True",
+    requires=(PRICINGS,),
+)
+def sub_002(target: Resource, ctx: Context) -> Outcome:
+    label = _sub(target).label
+    plan = _containers_plan(target, ctx)
+    if plan is None:
+        return not_assessed(
+            f"Subscription '{label}': pricings were read but hold no Containers plan."
+        )
+    tier = get(plan, "properties.pricingTier")
+    if not is_enum(tier, "Standard"):
+        return not_applicable(
+            f"Subscription '{label}': Defender for Containers is off (see SUB-001)."
+        )
+    extensions = get(plan, "properties.extensions")
+    state = "<absent>"
+    for ext in extensions if isinstance(extensions, list) else []:
+        if isinstance(ext, dict) and str(ext.get("name", "")).lower() == VA_EXTENSION.lower():
+            state = str(ext.get("isEnabled"))
+    ev = Evidence(
+        f"pricings/Containers.properties.extensions[{VA_EXTENSION}].isEnabled", state, "True"
+    )
+    if state.lower() == "true":
+        return passed(f"Subscription '{label}' scans registry images for vulnerabilities.", ev)
+    return fail(f"Subscription '{label}' does not scan registry images for vulnerabilities.", ev)
+
+
+@check(
+    id="SUB-003",
+    title="Activity log is not exported",
+    severity=Severity.MEDIUM,
+    sections=("S16",),
+    target=SUBS,
+    rationale=(
+        "The activity log records who changed registries and container groups; Azure keeps "
+        "it 90 days only, and only an export makes it searchable and durable."
+    ),
+    remediation="Export the Administrative category of the activity log to a workspace or storage account.",
+    learn_url=f"{LEARN}/azure-monitor/essentials/activity-log",
+    references=("MCSB LT-3",),
+    az="az monitor diagnostic-settings subscription create --name activity-export "
+    "--subscription {subscription} --location global --workspace <workspace-id> "
+    '--logs \'[{{"category":"Administrative","enabled":true}}]\'',
+    requires=(DIAGNOSTIC_SETTINGS,),
+)
+def sub_003(target: Resource, ctx: Context) -> Outcome:
+
+    label = _sub(target).label
+    settings = ctx.index.diagnostic_settings(target["id"])
+    for setting in settings:
+        logs = enabled_log_names(setting)
+        if destination_of(setting) and ("administrative" in logs or "alllogs" in logs):
+            return passed(
+                f"Subscription '{label}' exports its Administrative activity log via '{name(setting)}'.",
+                Evidence(
+                    "diagnosticSettings", name(setting), "Administrative logs to a destination"
+                ),
+            )
+    ev = Evidence(
+        "diagnosticSettings",
+        [name(s) for s in settings] or "none",
+        "a setting with the Administrative category and a destination",
+    )
+    return fail(f"Subscription '{label}' does not export its Administrative activity log.", ev)
+
+
+def _watches_groups(alert: Resource, group_ids: set[str]) -> bool:
+    props = alert.get("properties") or {}
+    if str(props.get("targetResourceType", "")).lower() == Target.CONTAINER_GROUP.lower():
+        return True
+    scopes = props.get("scopes")
+    if isinstance(scopes, list) and any(str(s).lower() in group_ids for s in scopes):
+        return True
+    criteria = get(alert, "properties.criteria.allOf")
+    return isinstance(criteria, list) and any(
+        isinstance(c, dict)
+        and str(c.get("metricNamespace", "")).lower() == Target.CONTAINER_GROUP.lower()
+        for c in criteria
+    )
+
+
+@check(
+    id="SUB-004",
+    title="No metric alerts watch container groups",
+    severity=Severity.LOW,
+    sections=("S15",),
+    target=SUBS,
+    rationale=(
+        "A container group pegged at full CPU or restarting in a loop is often the first "
+        "sign of a miner or a crash-looping exploit; without alerts nobody is told."
+    ),
+    remediation="Create metric alerts on CPU, memory and network of the container groups.",
+    learn_url=f"{LEARN}/container-instances/monitor-azure-container-instances",
+    references=("MCSB LT-1",),
+    az="az monitor metrics alert create --name aci-cpu --resource-group <resource-group> "
+    "--subscription {subscription} --scopes <container-group-id> --condition 'avg CpuUsage > 800'",
+    requires=(METRIC_ALERTS,),
+)
+def sub_004(target: Resource, ctx: Context) -> Outcome:
+    label = _sub(target).label
+    sub_prefix = target["id"].lower() + "/"
+    groups = {
+        g["id"].lower()
+        for g in ctx.index.of_type(Target.CONTAINER_GROUP)
+        if g["id"].lower().startswith(sub_prefix)
+    }
+    if not groups:
+        return not_applicable(f"Subscription '{label}' has no container groups.")
+    alerts = [a for a in ctx.index.of_type(METRIC_ALERTS) if a["id"].lower().startswith(sub_prefix)]
+    watching = [
+        name(a)
+        for a in alerts
+        if get(a, "properties.enabled") is not False and _watches_groups(a, groups)
+    ]
+    ev = Evidence(
+        "metricAlerts",
+        watching or [name(a) for a in alerts] or "none",
+        "an enabled alert on Microsoft.ContainerInstance/containerGroups",
+    )
+    if watching:
+        return passed(
+            f"Subscription '{label}' has {len(watching)} metric alert(s) on container groups.", ev
+        )
+    return fail(
+        f"Subscription '{label}' has {len(groups)} container group(s) and no metric alert on them.",
+        ev,
+    )

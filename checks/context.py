@@ -1,0 +1,68 @@
+"""What checks share during one evaluation: the index, the policy, derived look-ups."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from functools import cached_property
+from typing import Any
+
+from checks.images import MICROSOFT_REGISTRY
+from checks.index import Index
+from checks.model import Target
+from checks.policy import Policy
+
+Resource = dict[str, Any]
+
+ROLE_ASSIGNMENTS = "Microsoft.Authorization/roleAssignments"
+ROLE_DEFINITIONS = "Microsoft.Authorization/roleDefinitions"
+
+
+class Context:
+    def __init__(self, index: Index, policy: Policy | None = None) -> None:
+        self.index = index
+        self.policy = policy or Policy()
+
+    @cached_property
+    def registries_by_login_server(self) -> dict[str, Resource]:
+        out: dict[str, Resource] = {}
+        for reg in self.index.of_type(Target.REGISTRY):
+            server = (reg.get("properties") or {}).get("loginServer")
+            if isinstance(server, str) and server:
+                out[server.lower()] = reg
+        return out
+
+    @cached_property
+    def estate_hosts(self) -> frozenset[str]:
+        return frozenset(self.registries_by_login_server)
+
+    @cached_property
+    def trusted_hosts(self) -> frozenset[str]:
+        return self.estate_hosts | {MICROSOFT_REGISTRY}
+
+    @cached_property
+    def registry_listing_gaps(self) -> list[str]:
+        """Subscriptions whose registries were not listed: an ACR host seen in an
+        image may belong to the estate without being in the snapshot."""
+        return [
+            sub.label
+            for sub in self.index.subscriptions
+            if not self.index.is_collected(Target.REGISTRY, sub.scope)
+        ]
+
+    @cached_property
+    def role_assignments_by_principal(self) -> dict[str, list[Resource]]:
+        out: dict[str, list[Resource]] = defaultdict(list)
+        for ra in self.index.of_type(ROLE_ASSIGNMENTS):
+            principal = (ra.get("properties") or {}).get("principalId")
+            if isinstance(principal, str):
+                out[principal.lower()].append(ra)
+        return out
+
+    @cached_property
+    def role_definitions_by_guid(self) -> dict[str, Resource]:
+        """Role definitions keyed by their GUID: the same definition is addressed
+        under many scopes (`/subscriptions/x/providers/…/roleDefinitions/<guid>`)."""
+        out: dict[str, Resource] = {}
+        for rd in self.index.of_type(ROLE_DEFINITIONS):
+            out[rd["id"].rstrip("/").rsplit("/", 1)[-1].lower()] = rd
+        return out

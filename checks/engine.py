@@ -1,0 +1,85 @@
+"""Evaluation: every check over every resource it targets, deterministic order."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from checks import arm_id
+from checks.catalogue import load_catalogue
+from checks.context import Context
+from checks.index import Index
+from checks.model import ESTATE_SCOPE, Outcome, Result, Status, Target
+from checks.policy import Policy
+from checks.registry import Check
+from checks.snapshot import Subscription
+
+_TARGET_NOUN = {
+    Target.REGISTRY: "Registries",
+    Target.CONTAINER_GROUP: "Container groups",
+}
+
+
+def evaluate(
+    index: Index, policy: Policy | None = None, checks: Iterable[Check] | None = None
+) -> list[Result]:
+    """One result per (check, resource), in catalogue order then by resource id."""
+    ctx = Context(index, policy)
+    results: list[Result] = []
+    for chk in checks if checks is not None else load_catalogue():
+        results.extend(_run(chk, ctx))
+    return results
+
+
+def _run(chk: Check, ctx: Context) -> Iterable[Result]:
+    index = ctx.index
+    if chk.evaluate is None:
+        yield Result(chk.id, ESTATE_SCOPE, Status.MANUAL, f"{chk.title} — a person must attest.")
+        return
+    if chk.target is Target.SUBSCRIPTION:
+        targets = [
+            (sub.scope, {"id": sub.scope, "subscription": sub}) for sub in index.subscriptions
+        ]
+    else:
+        # A subscription whose listing of the target type is missing hides resources
+        # we cannot see: say so there instead of silently reporting fewer.
+        for sub in index.subscriptions:
+            reason = index.missing_reason(chk.target, sub.scope)
+            if reason is not None:
+                noun = _TARGET_NOUN[chk.target]
+                yield Result(
+                    chk.id,
+                    sub.scope,
+                    Status.NOT_ASSESSED,
+                    f"{noun} in subscription '{sub.label}' could not be read: {reason}.",
+                )
+        targets = [(r["id"], r) for r in index.of_type(chk.target)]
+    for rid, resource in targets:
+        outcome = _guarded(chk, resource, rid, ctx)
+        yield Result(chk.id, rid, outcome.status, outcome.message, outcome.evidence)
+
+
+def _guarded(chk: Check, resource: dict, rid: str, ctx: Context) -> Outcome:
+    for kind in chk.requires:
+        reason = ctx.index.missing_reason(kind, rid)
+        if reason is not None:
+            return Outcome(
+                Status.NOT_ASSESSED, f"'{_label(resource, rid)}' not assessed: {reason}."
+            )
+    assert chk.evaluate is not None
+    try:
+        return chk.evaluate(resource, ctx)
+    except (AttributeError, KeyError, TypeError, ValueError, IndexError) as exc:
+        # A shape no check foresaw must not sink the whole run, nor pass silently.
+        return Outcome(
+            Status.NOT_ASSESSED,
+            f"'{_label(resource, rid)}' not assessed: unexpected resource shape "
+            f"({type(exc).__name__}).",
+        )
+
+
+def _label(resource: dict, rid: str) -> str:
+    """How a message names its target: a subscription by its display name."""
+    sub = resource.get("subscription")
+    if isinstance(sub, Subscription):
+        return sub.label
+    return str(resource.get("name") or arm_id.parse(rid).name or rid)

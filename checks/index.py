@@ -1,0 +1,92 @@
+"""An index over a snapshot: by type, by owner scope, by id; coverage look-ups."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+from checks import arm_id
+from checks.snapshot import CoverageEntry, CoverageStatus, Snapshot, Subscription
+
+Resource = dict[str, Any]
+
+DIAGNOSTIC_SETTINGS = "microsoft.insights/diagnosticsettings"
+
+
+class Index:
+    """Case-insensitive views of a snapshot. Built once; read by every check."""
+
+    def __init__(self, snapshot: Snapshot) -> None:
+        self.snapshot = snapshot
+        self._by_id: dict[str, Resource] = {}
+        self._by_type: dict[str, list[Resource]] = defaultdict(list)
+        self._by_owner: dict[tuple[str, str], list[Resource]] = defaultdict(list)
+        for res in snapshot.resources:
+            rid = res["id"]
+            rtype = res["type"].lower()
+            self._by_id[rid.lower()] = res
+            self._by_type[rtype].append(res)
+            self._by_owner[(arm_id.owner_of(rid), rtype)].append(res)
+        for bucket in self._by_type.values():
+            bucket.sort(key=lambda r: r["id"].lower())
+        self._coverage: dict[str, dict[str, CoverageEntry]] = defaultdict(dict)
+        for entry in snapshot.coverage:
+            self._coverage[entry.kind.lower()][entry.scope.lower().rstrip("/")] = entry
+        self.subscriptions = self._subscriptions()
+
+    def _subscriptions(self) -> list[Subscription]:
+        """Listed subscriptions, plus any that only resource ids or coverage mention."""
+        known = {s.subscription_id.lower(): s for s in self.snapshot.subscriptions}
+        for rid in [r["id"] for r in self.snapshot.resources] + [
+            c.scope for c in self.snapshot.coverage
+        ]:
+            sub = arm_id.parse(rid).subscription
+            if sub and sub.lower() not in known:
+                known[sub.lower()] = Subscription(sub)
+        return sorted(known.values(), key=lambda s: (s.label.lower(), s.subscription_id))
+
+    def get(self, resource_id: str) -> Resource | None:
+        return self._by_id.get(resource_id.lower())
+
+    def of_type(self, rtype: str) -> list[Resource]:
+        return self._by_type.get(rtype.lower(), [])
+
+    def owned_by(self, owner_id: str, rtype: str) -> list[Resource]:
+        """Children or extension resources of `owner_id` with type `rtype`."""
+        key = (owner_id.lower().rstrip("/") or "/", rtype.lower())
+        return self._by_owner.get(key, [])
+
+    def diagnostic_settings(self, target_id: str) -> list[Resource]:
+        return self.owned_by(target_id, DIAGNOSTIC_SETTINGS)
+
+    def type_counts(self) -> dict[str, int]:
+        """Resources per type as spelled in the snapshot (first spelling wins)."""
+        return {bucket[0]["type"]: len(bucket) for bucket in self._by_type.values()}
+
+    def coverage(self, kind: str, resource_id: str) -> CoverageEntry | None:
+        """The most specific coverage entry for `kind` at the resource or above it."""
+        entries = self._coverage.get(kind.lower())
+        if not entries:
+            return None
+        for scope in arm_id.ancestors(resource_id):
+            entry = entries.get(scope)
+            if entry is not None:
+                return entry
+        return None
+
+    def is_collected(self, kind: str, resource_id: str) -> bool:
+        entry = self.coverage(kind, resource_id)
+        return entry is not None and entry.status is CoverageStatus.COLLECTED
+
+    def missing_reason(self, kind: str, resource_id: str) -> str | None:
+        """None when `kind` is available for the resource, else why it is not."""
+        entry = self.coverage(kind, resource_id)
+        if entry is None:
+            return f"{kind} was not collected for this scope"
+        if entry.status is CoverageStatus.COLLECTED:
+            return None
+        return f"{kind} {entry.describe()}"
+
+    def api_version(self, kind: str, resource_id: str) -> str | None:
+        entry = self.coverage(kind, resource_id)
+        return entry.api_version if entry else None

@@ -1,0 +1,24 @@
+"""The ARM kinds the catalogue reads: what a complete collection must cover."""
+
+REGISTRIES = "Microsoft.ContainerRegistry/registries"
+CONTAINER_GROUPS = "Microsoft.ContainerInstance/containerGroups"
+TOKENS = "Microsoft.ContainerRegistry/registries/tokens"
+CACHE_RULES = "Microsoft.ContainerRegistry/registries/cacheRules"
+DIAGNOSTIC_SETTINGS = "Microsoft.Insights/diagnosticSettings"
+PRICINGS = "Microsoft.Security/pricings"
+ROLE_ASSIGNMENTS = "Microsoft.Authorization/roleAssignments"
+ROLE_DEFINITIONS = "Microsoft.Authorization/roleDefinitions"
+METRIC_ALERTS = "Microsoft.Insights/metricAlerts"
+
+AUDITED_KINDS: tuple[str, ...] = (
+    REGISTRIES,
+    CONTAINER_GROUPS,
+    TOKENS,
+    CACHE_RULES,
+    DIAGNOSTIC_SETTINGS,
+    PRICINGS,
+    ROLE_ASSIGNMENTS,
+    ROLE_DEFINITIONS,
+    METRIC_ALERTS,
+)
+AUDITED_KINDS_LOWER = frozenset(k.lower() for k in AUDITED_KINDS)
