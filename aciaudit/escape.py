@@ -1,0 +1,174 @@
+"""One escaping helper per sink for untrusted text (anything read from Azure).
+
+Names, tags, image references, environment variable names and error messages come
+from whoever controls the audited estate. Each sink has its own rules, so each has its
+own function; callers never hand-escape.
+
+Invisible characters are made visible the same way in every sink, so a reader sees
+that a name held something odd instead of having it silently vanish:
+
+- C0 controls and DEL become Unicode control pictures (ESC → ``␛``, NUL → ``␀``,
+  DEL → ``␡``). An ANSI sequence such as ``ESC[31m`` is therefore inert: it shows as
+  the literal text ``␛[31m``.
+- C1 controls, bidirectional overrides (Trojan Source) and the Unicode line and
+  paragraph separators become the text ``\\uXXXX``.
+- In one-line sinks CR, LF and CRLF become one space and a tab becomes a space.
+"""
+
+from __future__ import annotations
+
+import re
+
+_CONTROL_PICTURE_BASE = 0x2400
+
+
+def _visible_table() -> dict[int, str]:
+    table: dict[int, str] = {c: chr(_CONTROL_PICTURE_BASE + c) for c in range(0x20)}
+    table[0x7F] = "\u2421"
+    # C1, bidi embeddings/overrides/isolates, LRM/RLM/ALM, line/paragraph separators.
+    hidden = [*range(0x80, 0xA0), 0x061C, 0x200E, 0x200F, *range(0x202A, 0x202F)]
+    hidden += [*range(0x2066, 0x206A), 0x2028, 0x2029]
+    for c in hidden:
+        table[c] = f"\\u{c:04x}"
+    return table
+
+
+_VISIBLE = _visible_table()
+
+# One-line sinks: line breaks and tabs read as spacing, not as a control character.
+_ONE_LINE = {**_VISIBLE, 0x09: " ", 0x0A: " ", 0x0D: " "}
+
+# Multi-line sinks (code blocks, multi-line terminal output) keep LF and tab only.
+_MULTI_LINE = {**_VISIBLE, 0x0A: "\n", 0x09: "\t"}
+
+# Markdown inline text. Backslash escapes where CommonMark defines them (any ASCII
+# punctuation); entities for the HTML-significant characters, so no renderer can read
+# `<script>` as a tag or `&lt;` as anything but the four characters the name held.
+_MD_INLINE = {
+    **_ONE_LINE,
+    ord("\\"): "\\\\",
+    ord("`"): "\\`",
+    ord("*"): "\\*",
+    ord("_"): "\\_",
+    ord("["): "\\[",
+    ord("]"): "\\]",
+    ord("~"): "\\~",
+    ord("|"): "\\|",
+    ord("<"): "&lt;",
+    ord(">"): "&gt;",
+    ord("&"): "&amp;",
+}
+
+# At the start of a line these open a block (heading, list, setext underline, …).
+_BLOCK_START = re.compile(r"^(?:[#+=-]|\d+(?=[.)]))")
+
+# Characters a shell-ish info string may hold; anything else is dropped.
+_INFO_STRING = re.compile(r"[^A-Za-z0-9_+.-]")
+
+
+def _any_of(table: dict[int, str]) -> re.Pattern[str]:
+    """A pattern matching any character `table` rewrites: most text needs no rewrite."""
+    return re.compile("[" + "".join(re.escape(chr(c)) for c in sorted(table)) + "]")
+
+
+_MD_NEEDS = _any_of(_MD_INLINE)
+_ONE_LINE_NEEDS = _any_of(_ONE_LINE)
+
+
+def _one_line(text: str) -> str:
+    # CRLF first, so a Windows line break becomes one space, not two.
+    return text.replace("\r\n", "\n").translate(_ONE_LINE)
+
+
+def md_cell(text: object) -> str:
+    """Text safe inside a GFM table cell: one line, no markup, `|` cannot split the row."""
+    text = str(text)
+    # The search is several times cheaper than translate, and big reports call this a lot.
+    if _MD_NEEDS.search(text) is None:
+        return text.strip()
+    return text.replace("\r\n", "\n").translate(_MD_INLINE).strip()
+
+
+def md_inline(text: object) -> str:
+    """Text safe in running Markdown text or a heading: one line, no markup.
+
+    Also safe at the start of a line: a leading `#`, `-`, `+`, `=` or `1.` is escaped
+    so it cannot open a heading, a list or a setext underline.
+    """
+    out = md_cell(text)
+    match = _BLOCK_START.match(out)
+    if match is None:
+        return out
+    end = match.end()
+    # `-`/`#` etc. get a backslash; for `12.` the backslash goes before the `.`/`)`.
+    if out[0].isdigit():
+        return f"{out[:end]}\\{out[end:]}"
+    return f"\\{out}"
+
+
+def md_fence(text: str, char: str = "`", minimum: int = 3) -> str:
+    """A run of `char` longer than any run of it inside `text` (at least `minimum`)."""
+    if char not in text:
+        return char * minimum
+    longest = max((len(m) for m in re.findall(re.escape(char) + "+", text)), default=0)
+    return char * max(minimum, longest + 1)
+
+
+def md_code(text: object) -> str:
+    """An inline code span holding `text` literally (outside tables: `|` stays `|`).
+
+    The delimiter is longer than any backtick run inside, and the content is padded
+    with spaces when it starts or ends with a backtick, as CommonMark requires.
+    """
+    body = _one_line(str(text))
+    fence = md_fence(body, minimum=1)
+    # CommonMark strips one space from each side when both are spaces; pad to keep them.
+    spaced = body.startswith(" ") and body.endswith(" ") and body.strip()
+    if body.startswith("`") or body.endswith("`") or spaced:
+        body = f" {body} "
+    return f"{fence}{body}{fence}"
+
+
+def md_fenced(text: object, lang: str = "") -> str:
+    """A fenced code block the content cannot close, ending with a newline.
+
+    Newlines are kept; other controls are made visible. The fence is longer than any
+    backtick run in the content, so no content line can be read as the closing fence.
+    """
+    body = str(text).replace("\r\n", "\n").translate(_MULTI_LINE)
+    fence = md_fence(body)
+    info = _INFO_STRING.sub("", lang)
+    if body and not body.endswith("\n"):
+        body += "\n"
+    return f"{fence}{info}\n{body}{fence}\n"
+
+
+def md_url(url: str) -> str | None:
+    """A link destination for `[text](…)`, or None unless it is an http(s) URL.
+
+    Wrapped in `<…>` so parentheses and spaces cannot end it early; the characters
+    that could end the pointy form or start markup are percent-encoded.
+    """
+    url = url.strip()
+    if not re.match(r"https?://", url, re.IGNORECASE):
+        return None
+    for ch, enc in ((" ", "%20"), ("<", "%3C"), (">", "%3E"), ("\\", "%5C")):
+        url = url.replace(ch, enc)
+    if any(ord(c) < 0x20 or ord(c) == 0x7F for c in url):
+        return None
+    return f"<{url}>"
+
+
+def terminal(text: object, *, multiline: bool = False) -> str:
+    """Text safe to print on a terminal line: no escape sequences, no cursor tricks.
+
+    With `multiline`, LF is kept (CR is still shown, since a bare CR rewrites the
+    line the reader sees); otherwise the result is always one line.
+    """
+    raw = str(text)
+    if _ONE_LINE_NEEDS.search(raw) is None:
+        return raw
+    raw = raw.replace("\r\n", "\n")
+    if multiline:
+        return raw.translate(_MULTI_LINE)
+    return raw.translate(_ONE_LINE)

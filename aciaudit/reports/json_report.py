@@ -1,0 +1,90 @@
+"""The JSON report: every result with its check's metadata, for pipelines and other tools.
+
+Its shape is a contract, described by `schemas/report.schema.json`. Evidence values are
+already redacted by the sources; nothing here adds data the snapshot did not hold.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from aciaudit.run import Run
+from checks.model import Result, Severity, Status
+from checks.registry import Check
+
+STATUSES = (Status.FAIL, Status.PASS, Status.NOT_ASSESSED, Status.NOT_APPLICABLE, Status.MANUAL)
+
+
+def render_json(run: Run) -> dict[str, Any]:
+    snap = run.snapshot
+    status_counts = run.status_counts
+    fail_counts = run.fail_counts_by_severity
+    return {
+        "tool": {"name": run.tool, "version": run.tool_version},
+        "catalogue_version": run.catalogue_version,
+        "generated_at": run.generated_at,
+        "snapshot": {
+            "collected_at": snap.collected_at,
+            "source": dict(snap.source),
+            # The index's list: it adds subscriptions that only ids or coverage mention.
+            "subscriptions": [s.to_dict() for s in run.index.subscriptions],
+            "coverage": [entry.to_dict() for entry in snap.coverage],
+            "resource_counts": run.index.type_counts(),
+            "demo": snap.is_demo,
+        },
+        "summary": {
+            "score": run.score,
+            "status_counts": {s.value: status_counts[s] for s in STATUSES},
+            "fail_counts_by_severity": {s.value: fail_counts[s] for s in Severity},
+        },
+        "checks": [_check(chk) for chk in run.catalogue],
+        "results": [_result(r, run.check(r)) for r in run.results],
+    }
+
+
+def dumps(run: Run) -> str:
+    """Indented header, then one result per line.
+
+    Indenting makes Python's json fall back to its pure-Python encoder (10 s for 300k
+    results); one compact line per result keeps the C encoder and stays diff-friendly.
+    sort_keys: evidence holds ARM objects whose key order depends on the source.
+    """
+    doc = render_json(run)
+    results = doc.pop("results")
+    head = json.dumps(doc, indent=2, ensure_ascii=False, sort_keys=True, default=str)
+    if not results:
+        return head[:-2] + ',\n  "results": []\n}\n'
+    encode = json.JSONEncoder(ensure_ascii=False, sort_keys=True, default=str).encode
+    body = ",\n    ".join(encode(r) for r in results)
+    return head[:-2] + ',\n  "results": [\n    ' + body + "\n  ]\n}\n"
+
+
+def _check(chk: Check) -> dict[str, Any]:
+    return {
+        "id": chk.id,
+        "title": chk.title,
+        "severity": chk.severity.value,
+        "sections": list(chk.sections),
+        "rationale": chk.rationale,
+        "remediation": chk.remediation,
+        "learn_url": chk.learn_url,
+        "references": list(chk.references),
+    }
+
+
+def _result(result: Result, chk: Check) -> dict[str, Any]:
+    # A command only where there is something to fix: on a PASS it would mislead.
+    command = chk.az_for(result.resource_id) if result.status is Status.FAIL else None
+    return {
+        "check_id": result.check_id,
+        "resource_id": result.resource_id,
+        "status": result.status.value,
+        "severity": chk.severity.value,
+        "section": chk.section,
+        "sections": list(chk.sections),
+        "title": chk.title,
+        "message": result.message,
+        "evidence": [ev.to_dict() for ev in result.evidence],
+        "remediation_command": command,
+    }
