@@ -14,7 +14,7 @@ from aciaudit.escape import terminal
 from aciaudit.progress import Phases
 from aciaudit.run import Run, audit
 from aciaudit.snapshot_io import SnapshotError, load_snapshot
-from aciaudit.sources.demo import DEMO_NOTICE, load_demo
+from aciaudit.sources.demo import DEMO_NOTICE, DEMO_POLICY, load_demo
 from checks.catalogue import load_catalogue
 from checks.model import Severity, Status
 from checks.sections import SECTIONS
@@ -116,7 +116,8 @@ def _scan(args: argparse.Namespace) -> int:
         with phases.step("Loading snapshot"):
             snapshot = load_demo() if args.demo else load_snapshot(args.snapshot)
         with phases.step("Evaluating checks"):
-            run = audit(snapshot)
+            # The demo ships the approved lists a real user keeps in their policy file.
+            run = audit(snapshot, DEMO_POLICY if args.demo else None)
         with phases.step(f"Rendering {args.format}"):
             text = render(run, args.format)
     if snapshot.is_demo:

@@ -22,11 +22,26 @@ from checks.model import (
     passed,
 )
 from checks.registry import check
-from checks.secret_markers import markers_in, parse_marker
+from checks.secret_markers import (
+    KEYWORD_NAME,
+    Marker,
+    markers_in,
+    name_looks_secret,
+    parse_marker,
+)
 
 GROUPS = Target.CONTAINER_GROUP
 # The first stable api-version known to carry Key Vault references and identity mounts.
 KEY_REFERENCE_API = "2025-09-01"
+
+
+def _is_secret(marker: Marker, var_name: str) -> bool:
+    """A detector fired, or the name says secret and the value is more than a flag.
+
+    Short values (`true`, `0`, `12345`) under a secret-looking name are switches or
+    lengths, not secrets; the redactor marks those `none` for the same reason.
+    """
+    return marker.flagged or (name_looks_secret(var_name) and marker.length > 5)
 
 
 @check(
@@ -59,15 +74,16 @@ def aci_006(group: Resource, ctx: Context) -> Outcome:
                 continue
             plain += 1
             marker = parse_marker(var["value"])
-            if marker is not None and marker.flagged:
-                var_name = str(var.get("name", f"#{i}"))
+            var_name = str(var.get("name", f"#{i}"))
+            if marker is not None and _is_secret(marker, var_name):
                 hits.append(f"{var_name} in {c.label}")
                 evidence.append(
                     Evidence(
                         f"{c.path}.properties.environmentVariables[{i}].value",
                         marker.fingerprint,
                         "secureValue or secureValueReference",
-                        f"{var_name}: detected as {marker.detector}",
+                        f"{var_name}: detected as "
+                        f"{marker.detector if marker.flagged else KEYWORD_NAME}",
                     )
                 )
     if hits:
@@ -154,7 +170,7 @@ def aci_008(group: Resource, ctx: Context) -> Outcome:
     repos = [(p, v["gitRepo"]) for p, v in volumes(group) if isinstance(v.get("gitRepo"), dict)]
     if not repos:
         return not_applicable(f"{GROUP_NOUN} '{n}' has no gitRepo volume.")
-    bad, evidence = [], []
+    bad, evidence, offending = [], [], []
     for path, repo in repos:
         url = str(repo.get("repository", ""))
         netloc = urlsplit(url).netloc if "://" in url else ""
@@ -162,15 +178,16 @@ def aci_008(group: Resource, ctx: Context) -> Outcome:
         if userinfo:
             markers = markers_in(userinfo)
             shown = markers[0].fingerprint if markers else "<user info present>"
-            bad.append(path)
             evidence.append(
                 Evidence(f"{path}.gitRepo.repository", shown, "a URL without user info")
             )
+            bad.append(path)
+            offending.append(evidence[-1])
         else:
             evidence.append(Evidence(f"{path}.gitRepo.repository", url, "a URL without user info"))
     if bad:
         return fail(
-            f"{GROUP_NOUN} '{n}' embeds credentials in {len(bad)} gitRepo URL(s).", *evidence
+            f"{GROUP_NOUN} '{n}' embeds credentials in {len(bad)} gitRepo URL(s).", *offending
         )
     return passed(f"{GROUP_NOUN} '{n}' has no credential in its gitRepo URLs.", *evidence)
 
@@ -196,7 +213,7 @@ def aci_010(group: Resource, ctx: Context) -> Outcome:
     creds = [c for c in creds if isinstance(c, dict)] if isinstance(creds, list) else []
     if not creds:
         return not_applicable(f"{GROUP_NOUN} '{n}' declares no registry credentials.")
-    bad, evidence = [], []
+    bad, evidence, offending = [], [], []
     for i, cred in enumerate(creds):
         server = str(cred.get("server", ""))
         path = f"properties.imageRegistryCredentials[{i}]"
@@ -209,7 +226,6 @@ def aci_010(group: Resource, ctx: Context) -> Outcome:
                 )
             if cred.get("passwordReference"):
                 notes.append("password comes from a Key Vault reference")
-            bad.append(server)
             evidence.append(
                 Evidence(
                     path,
@@ -218,6 +234,8 @@ def aci_010(group: Resource, ctx: Context) -> Outcome:
                     "; ".join(notes),
                 )
             )
+            bad.append(server)
+            offending.append(evidence[-1])
         else:
             evidence.append(
                 Evidence(
@@ -229,7 +247,7 @@ def aci_010(group: Resource, ctx: Context) -> Outcome:
     if bad:
         return fail(
             f"{GROUP_NOUN} '{n}' pulls with a username and password from {', '.join(bad)}.",
-            *evidence,
+            *offending,
         )
     return passed(f"{GROUP_NOUN} '{n}' pulls with managed identities.", *evidence)
 
@@ -255,7 +273,7 @@ def aci_027(group: Resource, ctx: Context) -> Outcome:
     ]
     if not shares:
         return not_applicable(f"{GROUP_NOUN} '{n}' mounts no Azure Files share.")
-    keyed, evidence = [], []
+    keyed, evidence, offending = [], [], []
     for path, share in shares:
         safe = share.get("storageAccountKeyReference") or share.get("userManagedIdentityClientId")
         evidence.append(
@@ -268,6 +286,7 @@ def aci_027(group: Resource, ctx: Context) -> Outcome:
         )
         if not safe:
             keyed.append(str(share.get("shareName", path)))
+            offending.append(evidence[-1])
     if keyed:
         api = ctx.index.api_version(GROUPS, group["id"])
         if api_version_before(api, KEY_REFERENCE_API):
@@ -277,6 +296,6 @@ def aci_027(group: Resource, ctx: Context) -> Outcome:
                 *evidence,
             )
         return fail(
-            f"{GROUP_NOUN} '{n}' mounts {', '.join(keyed)} with a storage account key.", *evidence
+            f"{GROUP_NOUN} '{n}' mounts {', '.join(keyed)} with a storage account key.", *offending
         )
     return passed(f"{GROUP_NOUN} '{n}' mounts its shares without account keys.", *evidence)

@@ -134,7 +134,7 @@ def aci_013(group: Resource, ctx: Context) -> Outcome:
         )
     return fail(
         f"{GROUP_NOUN} '{n}' is not deployed into a virtual network.",
-        Evidence("properties.subnetIds", "<absent>", "a subnet"),
+        Evidence("properties.subnetIds", observed(subnets), "a subnet"),
     )
 
 

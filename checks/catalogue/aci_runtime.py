@@ -53,20 +53,19 @@ def _security_check(
         return not_assessed(
             f"{GROUP_NOUN} '{n}' was read at api-version {api}, which does not show securityContext."
         )
-    bad, evidence = [], []
+    bad, evidence, offending = [], [], []
     for c in containers(group):
         value = get(c.props, f"securityContext.{field}")
         path = f"{c.path}.properties.securityContext.{field}"
         shown = "<absent>" if value is MISSING else value
+        evidence.append(Evidence(path, shown, expected))
         if offends(value):
             bad.append(c.label)
-            evidence.append(Evidence(path, shown, expected))
-        else:
-            evidence.append(Evidence(path, shown, expected))
+            offending.append(evidence[-1])
     if not evidence:
         return not_assessed(f"{GROUP_NOUN} '{n}' lists no container.")
     if bad:
-        return fail(f"{GROUP_NOUN} '{n}': {fail_text} in {', '.join(bad)}.", *evidence)
+        return fail(f"{GROUP_NOUN} '{n}': {fail_text} in {', '.join(bad)}.", *offending)
     return passed(f"{GROUP_NOUN} '{n}': {pass_text}.", *evidence)
 
 
@@ -273,13 +272,13 @@ def aci_022(group: Resource, ctx: Context) -> Outcome:
     return fail(f"{GROUP_NOUN} '{n}' enforces no executable allowlist.", ev)
 
 
-_FETCH = r"(?:curl|wget|iwr|invoke-webrequest|irm|invoke-restmethod)\b"
+_FETCH = r"\b(?:curl|wget|iwr|invoke-webrequest|irm|invoke-restmethod)\b"
 _SHELL = r"(?:sh|bash|zsh|ash|dash|ksh|python3?|perl|ruby|node|iex|invoke-expression)\b"
 _DOWNLOAD_AND_RUN = re.compile(
     rf"{_FETCH}[^|;&]*\|\s*(?:sudo\s+)?{_SHELL}"  # curl … | sh
     rf"|{_SHELL}\s+(?:-c\s+)?[\"']?\$\(\s*{_FETCH}"  # bash -c "$(curl …)"
     rf"|{_SHELL}\s+<\(\s*{_FETCH}"  # bash <(curl …)
-    rf"|{_FETCH}.*&&\s*(?:sh|bash|chmod\s+\+x)",  # curl -o x && sh x
+    rf"|{_FETCH}.*(?:&&|;)\s*(?:sh|bash|chmod\s+\+x)\b",  # curl -o x && sh x
     re.IGNORECASE,
 )
 
@@ -300,7 +299,7 @@ _DOWNLOAD_AND_RUN = re.compile(
 )
 def aci_023(group: Resource, ctx: Context) -> Outcome:
     n = name(group)
-    bad, evidence = [], []
+    bad, evidence, offending = [], [], []
     for c in containers(group):
         text = command_text(c)
         if text is None:
@@ -316,9 +315,10 @@ def aci_023(group: Resource, ctx: Context) -> Outcome:
         )
         if hit:
             bad.append(c.label)
+            offending.append(evidence[-1])
     if bad:
         return fail(
-            f"{GROUP_NOUN} '{n}' downloads and runs code at start in {', '.join(bad)}.", *evidence
+            f"{GROUP_NOUN} '{n}' downloads and runs code at start in {', '.join(bad)}.", *offending
         )
     if not evidence:
         return passed(
@@ -346,7 +346,7 @@ def aci_023(group: Resource, ctx: Context) -> Outcome:
 )
 def aci_024(group: Resource, ctx: Context) -> Outcome:
     n = name(group)
-    bad, evidence = [], []
+    bad, evidence, offending = [], [], []
     for c in containers(group):
         limits = get(c.props, "resources.limits")
         evidence.append(
@@ -358,10 +358,11 @@ def aci_024(group: Resource, ctx: Context) -> Outcome:
         )
         if limits is MISSING or not limits:
             bad.append(c.label)
+            offending.append(evidence[-1])
     if not evidence:
         return not_assessed(f"{GROUP_NOUN} '{n}' lists no container.")
     if bad:
-        return fail(f"{GROUP_NOUN} '{n}' sets no resource limits on {', '.join(bad)}.", *evidence)
+        return fail(f"{GROUP_NOUN} '{n}' sets no resource limits on {', '.join(bad)}.", *offending)
     return passed(f"{GROUP_NOUN} '{n}' limits the resources of every container.", *evidence)
 
 
@@ -373,6 +374,13 @@ PRIVILEGED_BUILTINS = {
     "f58310d9-a9f6-439a-9e8d-f62e7b41a168": "Role Based Access Control Administrator",
 }
 PRIVILEGED_NAMES = {v.lower() for v in PRIVILEGED_BUILTINS.values()}
+# Built-ins a container identity commonly holds, known harmless here without a lookup.
+NARROW_BUILTINS = {
+    "acdd72a7-3385-48ef-bd42-f606fba81ae7": "Reader",
+    "7f951dda-4ed3-4680-a7ca-43fe172d538d": "AcrPull",
+    "8311e382-0749-4cb8-b61a-304f252e45ec": "AcrPush",
+    "4633458b-17de-408a-b874-0445c86b69e6": "Key Vault Secrets User",
+}
 
 
 def _principals(group: Resource) -> dict[str, str]:
@@ -396,6 +404,8 @@ def _role_verdict(assignment: Resource, ctx: Context) -> tuple[str | None, str]:
     if guid in PRIVILEGED_BUILTINS:
         return PRIVILEGED_BUILTINS[guid], PRIVILEGED_BUILTINS[guid]
     definition = ctx.role_definitions_by_guid.get(guid)
+    if definition is None and guid in NARROW_BUILTINS:
+        return None, NARROW_BUILTINS[guid]
     if definition is None:
         return None, f"unknown role {guid} (definition not collected)"
     role_name = str(get(definition, "properties.roleName") or guid)
@@ -424,14 +434,18 @@ def _role_verdict(assignment: Resource, ctx: Context) -> tuple[str | None, str]:
     learn_url=f"{ACI_DOCS}/container-instances-managed-identity",
     references=("MCSB PA-7",),
     az="az role assignment list --assignee <principal-id> --all --output table",
-    requires=(ROLE_ASSIGNMENTS,),
 )
 def aci_025(group: Resource, ctx: Context) -> Outcome:
     n = name(group)
     principals = _principals(group)
     if not principals:
         return not_applicable(f"{GROUP_NOUN} '{n}' has no managed identity.")
-    privileged, unknown, evidence = [], [], []
+    # Checked here, not via `requires`: a group without identity is NOT_APPLICABLE
+    # whether or not role assignments could be read.
+    reason = ctx.index.missing_reason(ROLE_ASSIGNMENTS, group["id"])
+    if reason is not None:
+        return not_assessed(f"{GROUP_NOUN} '{n}' has a managed identity but {reason}.")
+    privileged, unknown, evidence, offending = [], [], [], []
     for principal, label in principals.items():
         for ra in ctx.role_assignments_by_principal.get(principal, []):
             role, described = _role_verdict(ra, ctx)
@@ -445,11 +459,12 @@ def aci_025(group: Resource, ctx: Context) -> Outcome:
             )
             if role:
                 privileged.append(f"{label}: {role} at {scope}")
+                offending.append(evidence[-1])
             elif "unknown role" in described:
                 unknown.append(label)
     if privileged:
         return fail(
-            f"{GROUP_NOUN} '{n}' runs with privileged roles: {'; '.join(privileged)}.", *evidence
+            f"{GROUP_NOUN} '{n}' runs with privileged roles: {'; '.join(privileged)}.", *offending
         )
     if unknown:
         return not_assessed(
@@ -488,7 +503,7 @@ def aci_026(group: Resource, ctx: Context) -> Outcome:
     }
     if not shares:
         return not_applicable(f"{GROUP_NOUN} '{n}' mounts no Azure Files share.")
-    bad, evidence = [], []
+    bad, evidence, offending = [], [], []
     for c in containers(group):
         mounts = c.props.get("volumeMounts")
         for i, mount in enumerate(mounts if isinstance(mounts, list) else []):
@@ -507,8 +522,11 @@ def aci_026(group: Resource, ctx: Context) -> Outcome:
             )
             if not read_only:
                 bad.append(f"{c.label} → {mount['name']}")
+                offending.append(evidence[-1])
     if bad:
-        return fail(f"{GROUP_NOUN} '{n}' mounts Azure Files writable: {', '.join(bad)}.", *evidence)
+        return fail(
+            f"{GROUP_NOUN} '{n}' mounts Azure Files writable: {', '.join(bad)}.", *offending
+        )
     if not evidence:
         return passed(
             f"{GROUP_NOUN} '{n}' declares Azure Files volumes but mounts none.",

@@ -65,7 +65,7 @@ def aci_001(group: Resource, ctx: Context) -> Outcome:
     images = _images(group)
     if not images:
         return _no_images(group)
-    bad, unsure, evidence = [], [], []
+    bad, unsure, evidence, offending = [], [], [], []
     for path, label, image in images:
         host = parse_image(image).registry
         kind = registry_kind(host, ctx.estate_hosts)
@@ -77,13 +77,14 @@ def aci_001(group: Resource, ctx: Context) -> Outcome:
                 Evidence(path, image, "an estate registry", f"host {host}: unknown ACR")
             )
         elif not trusted:
-            bad.append(f"{label} ({kind}: {host})")
             evidence.append(Evidence(path, image, "an estate registry", f"host {host}: {kind}"))
+            bad.append(f"{label} ({kind}: {host})")
+            offending.append(evidence[-1])
         else:
             evidence.append(Evidence(path, image, "an estate registry", f"host {host}: {kind}"))
     if bad:
         return fail(
-            f"{GROUP_NOUN} '{n}' pulls from outside the estate: {'; '.join(bad)}.", *evidence
+            f"{GROUP_NOUN} '{n}' pulls from outside the estate: {'; '.join(bad)}.", *offending
         )
     if unsure:
         gaps = ", ".join(ctx.registry_listing_gaps)
@@ -102,16 +103,25 @@ def _policy_match(
     images = _images(group)
     if not images:
         return _no_images(group)
-    bad, evidence = [], []
+    bad, evidence, offending = [], [], []
     for path, label, image in images:
         ref = parse_image(image)
-        value = ref.registry if value_of == "registry" else ref.canonical
-        ok = any(fnmatchcase(value, p.lower()) or fnmatchcase(image, p) for p in patterns)
-        evidence.append(Evidence(path, image, f"matches one of {list(patterns)}", value))
+        if value_of == "registry":
+            # Only the host counts: `ghcr.io/x/fabrikam.azurecr.io` is not an ACR image.
+            value = ref.registry
+            ok = any(fnmatchcase(value, p.lower()) for p in patterns)
+        else:
+            value = ref.canonical
+            ok = any(fnmatchcase(value, p.lower()) or fnmatchcase(image, p) for p in patterns)
+        ev = Evidence(path, image, f"matches one of {list(patterns)}", value)
+        evidence.append(ev)
         if not ok:
             bad.append(label)
+            offending.append(ev)
     if bad:
-        return fail(f"{GROUP_NOUN} '{n}' runs {subject} not approved: {', '.join(bad)}.", *evidence)
+        return fail(
+            f"{GROUP_NOUN} '{n}' runs {subject} not approved: {', '.join(bad)}.", *offending
+        )
     return passed(f"{GROUP_NOUN} '{n}' runs only approved {subject}.", *evidence)
 
 
@@ -201,7 +211,7 @@ def aci_005(group: Resource, ctx: Context) -> Outcome:
     images = _images(group)
     if not images:
         return _no_images(group)
-    floating, evidence = [], []
+    floating, evidence, offending = [], [], []
     for path, label, image in images:
         ref = parse_image(image)
         evidence.append(
@@ -209,9 +219,10 @@ def aci_005(group: Resource, ctx: Context) -> Outcome:
         )
         if not ref.digest and (ref.tag is None or ref.tag.lower() == "latest"):
             floating.append(label)
+            offending.append(evidence[-1])
     if floating:
         return fail(
-            f"{GROUP_NOUN} '{n}' runs floating `latest` images: {', '.join(floating)}.", *evidence
+            f"{GROUP_NOUN} '{n}' runs floating `latest` images: {', '.join(floating)}.", *offending
         )
     return passed(f"{GROUP_NOUN} '{n}' uses versioned tags or digests.", *evidence)
 
@@ -235,7 +246,7 @@ def aci_009(group: Resource, ctx: Context) -> Outcome:
     repos = [(p, v["gitRepo"]) for p, v in volumes(group) if isinstance(v.get("gitRepo"), dict)]
     if not repos:
         return not_applicable(f"{GROUP_NOUN} '{n}' has no gitRepo volume.")
-    unpinned, evidence = [], []
+    unpinned, evidence, offending = [], [], []
     for path, repo in repos:
         rev = repo.get("revision")
         evidence.append(
@@ -243,10 +254,11 @@ def aci_009(group: Resource, ctx: Context) -> Outcome:
         )
         if not (isinstance(rev, str) and _FULL_COMMIT.match(rev)):
             unpinned.append(path)
+            offending.append(evidence[-1])
     if unpinned:
         return fail(
             f"{GROUP_NOUN} '{n}' clones {len(unpinned)} gitRepo volume(s) without a pinned commit.",
-            *evidence,
+            *offending,
         )
     return passed(f"{GROUP_NOUN} '{n}' pins every gitRepo volume to a commit.", *evidence)
 
