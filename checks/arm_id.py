@@ -71,13 +71,16 @@ def owner_of(resource_id: str) -> str:
 def infer_type(resource_id: str) -> str | None:
     """The ARM type spelled by an id: the provider namespace plus its type segments."""
     parts = [p for p in resource_id.split("/") if p]
-    lowered = [p.lower() for p in parts]
-    if "providers" not in lowered:
-        return None
-    i = len(lowered) - 1 - lowered[::-1].index("providers")
-    rest = parts[i + 1 :]
-    if len(rest) < 3:
-        return None
-    namespace, pairs = rest[0], rest[1:]
-    types = [pairs[j] for j in range(0, len(pairs), 2)]
-    return "/".join([namespace, *types])
+    # The last `providers` keyword is followed by a namespace and type/name pairs; a
+    # resource may itself be *named* `providers`, which leaves no such tail.
+    for i in range(len(parts) - 1, -1, -1):
+        rest = parts[i + 1 :]
+        if parts[i].lower() == "providers" and len(rest) >= 3 and len(rest) % 2 == 1:
+            namespace, pairs = rest[0], rest[1:]
+            types = [pairs[j] for j in range(0, len(pairs), 2)]
+            if types[-1].lower() == "diagnosticsettings":
+                # Subscription settings come back under `AzureResourceManager` or
+                # `microsoft.insights`; both are Microsoft.Insights/diagnosticSettings.
+                return "Microsoft.Insights/diagnosticSettings"
+            return "/".join([namespace, *types])
+    return None

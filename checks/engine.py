@@ -13,6 +13,7 @@ from checks.policy import Policy
 from checks.registry import Check
 from checks.snapshot import Subscription
 
+_ARM_TARGETS = (Target.REGISTRY, Target.CONTAINER_GROUP)
 _TARGET_NOUN = {
     Target.REGISTRY: "Registries",
     Target.CONTAINER_GROUP: "Container groups",
@@ -65,10 +66,16 @@ def _guarded(chk: Check, resource: dict, rid: str, ctx: Context) -> Outcome:
             return Outcome(
                 Status.NOT_ASSESSED, f"'{_label(resource, rid)}' not assessed: {reason}."
             )
+    if chk.target in _ARM_TARGETS and not isinstance(resource.get("properties"), dict):
+        # A list row or projection without properties: nothing was read to judge.
+        return Outcome(
+            Status.NOT_ASSESSED,
+            f"'{_label(resource, rid)}' not assessed: the snapshot holds no properties for it.",
+        )
     assert chk.evaluate is not None
     try:
         return chk.evaluate(resource, ctx)
-    except (AttributeError, KeyError, TypeError, ValueError, IndexError) as exc:
+    except Exception as exc:
         # A shape no check foresaw must not sink the whole run, nor pass silently.
         return Outcome(
             Status.NOT_ASSESSED,

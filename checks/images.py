@@ -55,7 +55,8 @@ def parse_image(raw: str) -> ImageRef:
     digest = None
     if "@" in ref:
         ref, _, candidate = ref.partition("@")
-        digest = candidate.lower() if _DIGEST.match(candidate) else candidate
+        # A malformed digest pins nothing: treat the reference as unpinned.
+        digest = candidate.lower() if _DIGEST.match(candidate) else None
     first, slash, rest = ref.partition("/")
     if slash and ("." in first or ":" in first or first.lower() == "localhost"):
         registry, path = first.lower(), rest

@@ -24,6 +24,9 @@ class Index:
         for res in snapshot.resources:
             rid = res["id"]
             rtype = res["type"].lower()
+            if rid.lower() in self._by_id:
+                # The same object twice (ARM and Resource Graph spellings): one result.
+                continue
             self._by_id[rid.lower()] = res
             self._by_type[rtype].append(res)
             self._by_owner[(arm_id.owner_of(rid), rtype)].append(res)

@@ -11,7 +11,9 @@ import re
 from dataclasses import dataclass
 
 MARKER_PREFIX = "redacted:v1:"
-MARKER_RE = re.compile(r"redacted:v1:([a-z0-9][a-z0-9-]*):(\d+):([0-9a-f]{12})")
+MARKER_RE = re.compile(
+    r"(?<![0-9A-Za-z])redacted:v1:([a-z0-9][a-z0-9-]*):(\d+):([0-9a-f]{12})(?![0-9a-f])"
+)
 # The detector a marker names when nothing recognised the value as a secret.
 NO_DETECTOR = "none"
 # The detector name for a value flagged only because its variable's name looks secret.
@@ -49,7 +51,8 @@ def markers_in(text: str) -> list[Marker]:
     return [Marker(m.group(1), int(m.group(2)), m.group(3)) for m in MARKER_RE.finditer(text)]
 
 
-_WORD_SPLIT = re.compile(r"[^A-Za-z0-9]+|(?<=[a-z0-9])(?=[A-Z])")
+# Splits `DB_PASSWORD`, `dbPassword` and `DBPassword` alike.
+_WORD_SPLIT = re.compile(r"[^A-Za-z0-9]+|(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
 # Words that make a variable name secret-bearing on their own.
 _SECRET_WORDS = frozenset(
     {
@@ -75,7 +78,6 @@ _SECRET_WORDS = frozenset(
         "signingkey",
         "masterkey",
         "clientsecret",
-        "auth",
     }
 )
 # Two-word spellings (`API_KEY`, `private-key`, `connectionString`).
@@ -95,6 +97,11 @@ _SECRET_PAIRS = frozenset(
         ("secondary", "key"),
         ("storage", "key"),
         ("encryption", "key"),
+        ("app", "key"),
+        ("hmac", "key"),
+        ("jwt", "key"),
+        ("auth", "key"),
+        ("session", "key"),
     }
 )
 # A last word that names *about* a secret rather than holding one (`PASSWORD_FILE`).
@@ -111,6 +118,12 @@ _META_SUFFIXES = frozenset(
         "length",
         "policy",
         "enabled",
+        "disabled",
+        "provider",
+        "issuer",
+        "audience",
+        "algorithm",
+        "format",
         "required",
         "expiry",
         "expires",
@@ -130,7 +143,8 @@ _META_SUFFIXES = frozenset(
 
 def name_looks_secret(name: str) -> bool:
     """`DB_PASSWORD`, `apiKey`, `STORAGE_CONNECTION_STRING` yes; `PWD`, `TOKEN_URL` no."""
-    words = [w.lower() for w in _WORD_SPLIT.split(name) if w]
+    words = [_singular(w.lower().rstrip("0123456789")) for w in _WORD_SPLIT.split(name) if w]
+    words = [w for w in words if w]
     if not words or words[-1] in _META_SUFFIXES:
         return False
     if words == ["pwd"]:  # the shell's working directory
@@ -138,3 +152,13 @@ def name_looks_secret(name: str) -> bool:
     if any(w in _SECRET_WORDS for w in words):
         return True
     return any(pair in _SECRET_PAIRS for pair in itertools.pairwise(words))
+
+
+def _singular(word: str) -> str:
+    """`PASSWORDS`, `SIGNING_KEYS`, `ConnectionStrings` read as their singular."""
+    if word.endswith("s") and (word[:-1] in _SECRET_WORDS or word[:-1] in _PAIR_WORDS):
+        return word[:-1]
+    return word
+
+
+_PAIR_WORDS = frozenset(w for pair in _SECRET_PAIRS for w in pair)

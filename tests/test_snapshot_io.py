@@ -77,7 +77,7 @@ def test_null_type_and_missing_leading_slash_are_normalised() -> None:
     }
     snap = parse_snapshot([setting])
     assert snap.resources[0]["id"].startswith("/subscriptions/1234/")
-    assert snap.resources[0]["type"] == "microsoft.insights/diagnosticSettings"
+    assert snap.resources[0]["type"] == "Microsoft.Insights/diagnosticSettings"
 
 
 def test_unknown_types_are_kept() -> None:

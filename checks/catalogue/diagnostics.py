@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from checks.catalogue.common import MISSING, Resource, get
+from checks.catalogue.common import Resource, get
 
 _DESTINATIONS = (
     "workspaceId",
@@ -14,7 +14,9 @@ _DESTINATIONS = (
 
 def destination_of(setting: Resource) -> str | None:
     for key in _DESTINATIONS:
-        if get(setting, f"properties.{key}") is not MISSING:
+        value = get(setting, f"properties.{key}")
+        # ARM returns "" for an unset destination, not null.
+        if isinstance(value, str) and value.strip():
             return key
     return None
 

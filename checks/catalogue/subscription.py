@@ -31,6 +31,15 @@ def _sub(target: Resource) -> Subscription:
     return sub
 
 
+def _plan_absent(label: str, field: str) -> Outcome:
+    """An always-returned plan field is missing: older api-version, not "off"."""
+    return not_assessed(
+        f"Subscription '{label}': properties.{field} is absent from the Containers plan "
+        "(likely read at an older api-version).",
+        Evidence(f"pricings/Containers.properties.{field}", "<absent>", "present"),
+    )
+
+
 def _containers_plan(target: Resource, ctx: Context) -> Resource | None:
     for pricing in ctx.index.owned_by(target["id"], PRICINGS):
         if name(pricing).lower() == "containers":
@@ -62,11 +71,9 @@ def sub_001(target: Resource, ctx: Context) -> Outcome:
             f"Subscription '{label}': pricings were read but hold no Containers plan."
         )
     tier = get(plan, "properties.pricingTier")
-    ev = Evidence(
-        "pricings/Containers.properties.pricingTier",
-        "<absent>" if tier is MISSING else tier,
-        "Standard",
-    )
+    if tier is MISSING:
+        return _plan_absent(label, "pricingTier")
+    ev = Evidence("pricings/Containers.properties.pricingTier", tier, "Standard")
     if is_enum(tier, "Standard"):
         return passed(f"Subscription '{label}' has Defender for Containers enabled.", ev)
     return fail(f"Subscription '{label}' does not have Defender for Containers enabled.", ev)
@@ -97,11 +104,15 @@ def sub_002(target: Resource, ctx: Context) -> Outcome:
             f"Subscription '{label}': pricings were read but hold no Containers plan."
         )
     tier = get(plan, "properties.pricingTier")
+    if tier is MISSING:
+        return _plan_absent(label, "pricingTier")
     if not is_enum(tier, "Standard"):
         return not_applicable(
             f"Subscription '{label}': Defender for Containers is off (see SUB-001)."
         )
     extensions = get(plan, "properties.extensions")
+    if extensions is MISSING:
+        return _plan_absent(label, "extensions")
     state = "<absent>"
     for ext in extensions if isinstance(extensions, list) else []:
         if isinstance(ext, dict) and str(ext.get("name", "")).lower() == VA_EXTENSION.lower():
@@ -183,7 +194,7 @@ def _watches_groups(alert: Resource, group_ids: set[str]) -> bool:
     references=("MCSB LT-1",),
     az="az monitor metrics alert create --name aci-cpu --resource-group <resource-group> "
     "--subscription {subscription} --scopes <container-group-id> --condition 'avg CpuUsage > 800'",
-    requires=(METRIC_ALERTS,),
+    requires=(METRIC_ALERTS, Target.CONTAINER_GROUP.value),
 )
 def sub_004(target: Resource, ctx: Context) -> Outcome:
     label = _sub(target).label

@@ -1,0 +1,283 @@
+"""Redaction applied to every resource when a snapshot is collected or loaded.
+
+Resources are redacted **in place**: a snapshot of 10,000 container groups is not copied
+just to drop its secrets, and nothing should keep the unredacted original around anyway.
+Every secret becomes a marker (`checks.secret_markers`) so the ARM shape survives, checks
+still know a secret was there and of which kind, and no output can show it.
+
+Redaction is idempotent: a marker is never redacted again and a string that already holds
+markers keeps them, so loading a snapshot we wrote (or a third party's, with raw values) is
+always safe. Unexpected shapes (None, lists where dicts belong, numbers) are skipped quietly.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable
+from typing import Any
+
+from aciaudit.secrets import (
+    CLI_FLAG,
+    URL_USERINFO,
+    USER_FLAGS,
+    detect,
+    detect_named,
+    find_secrets,
+    is_secret_flag,
+    looks_like_flag,
+    make_marker,
+)
+from checks.secret_markers import KEYWORD_NAME, MARKER_RE, parse_marker
+
+CONTAINER_GROUP_TYPE = "microsoft.containerinstance/containergroups"
+# Keys whose scalar value is a secret on any resource type, compared case-insensitively.
+SECRET_KEYS = frozenset(
+    key.lower()
+    for key in (
+        "password",
+        "secureValue",
+        "storageAccountKey",
+        "workspaceKey",
+        "primaryKey",
+        "secondaryKey",
+        "accountKey",
+        "clientSecret",
+        "sasToken",
+    )
+)
+# Keys whose whole subtree is secret (ACI extensions' write-only settings).
+SECRET_TREES = frozenset({"protectedsettings"})
+
+JsonDict = dict[str, Any]
+
+
+def redact_resources(resources: Iterable[Any]) -> None:
+    """Redact every resource of a snapshot in place."""
+    for resource in resources:
+        if isinstance(resource, dict):
+            redact_in_place(resource)
+
+
+def redact_in_place(resource: JsonDict) -> None:
+    """Replace every secret in one ARM object (or its `az` flattened form) by a marker."""
+    if not isinstance(resource, dict):
+        return
+    kind = resource.get("type")
+    if isinstance(kind, str) and kind.lower() == CONTAINER_GROUP_TYPE:
+        # ARM nests under `properties`; `az` output and some exports are flattened.
+        for holder in _dicts(resource.get("properties"), resource):
+            _redact_container_group(holder)
+    _redact_secret_keys(resource)
+
+
+def redact_text(text: str) -> str:
+    """`text` with each secret span inside it replaced by its marker; the rest unchanged."""
+    return _apply(text, [(span.start, span.end, span.detector) for span in find_secrets(text)])
+
+
+# --- container groups -----------------------------------------------------------------------
+
+
+def _redact_container_group(props: JsonDict) -> None:
+    for key in ("containers", "initContainers"):
+        for container in _list_of_dicts(props.get(key)):
+            for holder in _dicts(container.get("properties"), container):
+                _redact_env(holder.get("environmentVariables"))
+                command = holder.get("command")
+                if isinstance(command, list):
+                    holder["command"] = _redact_command(command)
+    for volume in _list_of_dicts(props.get("volumes")):
+        _redact_volume(volume)
+    # imageRegistryCredentials[].password and diagnostics.logAnalytics.workspaceKey are
+    # caught by the secret-key walk that runs on every resource.
+
+
+def _redact_env(env: object) -> None:
+    for var in _list_of_dicts(env):
+        value = var.get("value")
+        # ARM returns `value` only for plain variables: always a marker, whatever it holds,
+        # so no reader of a snapshot ever sees one. A value is one marker or none: text
+        # around a marker a third party left is hashed with it. `secureValue`: the key walk.
+        if value is None or parse_marker(value) is not None:
+            continue
+        text = _as_text(value)
+        var["value"] = make_marker(text, detect_named(var.get("name"), text))
+
+
+def _redact_command(command: list[Any]) -> list[Any]:
+    out: list[Any] = []
+    previous: object = None
+    for arg in command:
+        out.append(_redact_arg(arg, previous))
+        previous = arg
+    return out
+
+
+def _redact_arg(arg: object, previous: object) -> object:
+    if arg is None or parse_marker(arg) is not None:
+        return arg
+    text = arg if isinstance(arg, str) else _as_text(arg)
+    # `--password hunter2` as two arguments: the value is secret whole, spaces included.
+    if isinstance(previous, str) and is_secret_flag(previous) and not looks_like_flag(text):
+        return _mark(text, detect(text) or CLI_FLAG)
+    if not isinstance(arg, str):
+        return arg
+    if isinstance(previous, str) and previous in USER_FLAGS:
+        return _redact_after_flag(previous, arg)
+    return redact_text(arg)
+
+
+def _redact_after_flag(flag: str, arg: str) -> str:
+    # `-u` then `user:password`: the password is only recognisable after the flag. Scan the
+    # pair once the argument's own secrets are markers, and keep what falls in the argument.
+    text = redact_text(arg)
+    offset = len(flag) + 1
+    spans = [
+        (max(span.start, offset) - offset, span.end - offset, span.detector)
+        for span in find_secrets(f"{flag} {text}")
+        if span.end > offset
+    ]
+    return _apply(text, spans)
+
+
+def _redact_volume(volume: JsonDict) -> None:
+    repo = volume.get("gitRepo")
+    if isinstance(repo, dict) and isinstance(repo.get("repository"), str):
+        repo["repository"] = _redact_url_userinfo(repo["repository"])
+    secret = volume.get("secret")
+    if isinstance(secret, dict):
+        for name, content in secret.items():
+            if content is not None and parse_marker(content) is None:
+                text = _as_text(content)
+                secret[name] = make_marker(text, detect(text) or KEYWORD_NAME)
+    elif isinstance(secret, str) and parse_marker(secret) is None:
+        volume["secret"] = make_marker(secret, detect(secret) or KEYWORD_NAME)
+    # azureFile.storageAccountKey: the key walk.
+
+
+# `scheme://` then the user info, up to the last `@` before the path.
+_USERINFO = re.compile(r"^(\s*[A-Za-z][A-Za-z0-9+.-]*://)([^/?#]*)@")
+
+
+def _redact_url_userinfo(url: str) -> str:
+    """`https://user:token@host/x` → `https://<marker>@host/x`, whatever the user info is."""
+    m = _USERINFO.match(url)
+    if m is None:
+        # No user info; still catch a secret elsewhere (`?sig=…` in a SAS URL).
+        return redact_text(url)
+    userinfo = m.group(2)
+    parts: list[str] = []
+    last = 0
+    # Markers already there stay; whatever lies around them is user info to redact.
+    for marker in MARKER_RE.finditer(userinfo):
+        parts += [_mark_userinfo(userinfo[last : marker.start()]), marker.group(0)]
+        last = marker.end()
+    parts.append(_mark_userinfo(userinfo[last:]))
+    return m.group(1) + "".join(parts) + "@" + redact_text(url[m.end() :])
+
+
+def _mark_userinfo(piece: str) -> str:
+    return _mark(piece, URL_USERINFO) if piece.strip(":") else piece
+
+
+# --- every resource -------------------------------------------------------------------------
+
+
+def _redact_secret_keys(root: JsonDict) -> None:
+    # Iterative: ARM objects can nest deeply and recursion would cost a frame per level.
+    # This walk visits every node of every resource, so it is kept tight.
+    stack: list[Any] = [root]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if isinstance(value, dict | list):
+                    if _key_kind(key) == _TREE:
+                        node[key] = _redact_tree(value)
+                    else:
+                        stack.append(value)
+                elif value is not None and _key_kind(key) != _PLAIN and _is_secret_scalar(value):
+                    node[key] = _mark_secret(value)
+        else:
+            stack.extend(item for item in node if isinstance(item, dict | list))
+
+
+_PLAIN, _SECRET, _TREE = "plain", "secret", "tree"
+# Property names repeat across thousands of resources: classify each spelling once.
+_key_kinds: dict[object, str] = {}
+
+
+def _key_kind(key: object) -> str:
+    kind = _key_kinds.get(key)
+    if kind is None:
+        lowered = key.lower() if isinstance(key, str) else ""
+        kind = _SECRET if lowered in SECRET_KEYS else _TREE if lowered in SECRET_TREES else _PLAIN
+        if len(_key_kinds) < 4096:  # bounded: a hostile file could hold endless keys
+            _key_kinds[key] = kind
+    return kind
+
+
+def _redact_tree(value: object) -> object:
+    if isinstance(value, dict):
+        return {k: _redact_tree(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_redact_tree(v) for v in value]
+    return _mark_secret(value) if _is_secret_scalar(value) else value
+
+
+def _is_secret_scalar(value: object) -> bool:
+    # Booleans are switches (`passwordEnabled`-like), not secrets; None is "not set".
+    if isinstance(value, bool) or value is None:
+        return False
+    if isinstance(value, str):
+        return parse_marker(value) is None
+    return isinstance(value, int | float)
+
+
+def _mark_secret(value: object) -> str:
+    text = _as_text(value)
+    return make_marker(text, detect(text) or KEYWORD_NAME)
+
+
+# --- helpers --------------------------------------------------------------------------------
+
+
+def _apply(text: str, spans: list[tuple[int, int, str]]) -> str:
+    """`text` with each (start, end, detector) span, in order and disjoint, made a marker."""
+    if not spans:
+        return text
+    parts: list[str] = []
+    last = 0
+    for start, end, detector in spans:
+        parts += [text[last:start], _mark(text[start:end], detector)]
+        last = end
+    parts.append(text[last:])
+    return "".join(parts)
+
+
+def _mark(text: str, detector: str) -> str:
+    return text if parse_marker(text) is not None else make_marker(text, detector)
+
+
+def _as_text(value: object) -> str:
+    # Numbers and stray objects are hashed as their JSON text, so a marker's length and
+    # digest match what the snapshot file showed.
+    if isinstance(value, str):
+        return value
+    try:
+        return json.dumps(value, sort_keys=True, ensure_ascii=False)
+    except (TypeError, ValueError):
+        return str(value)
+
+
+def _dicts(*candidates: object) -> list[JsonDict]:
+    out: list[JsonDict] = []
+    for c in candidates:
+        if isinstance(c, dict) and all(c is not seen for seen in out):
+            out.append(c)
+    return out
+
+
+def _list_of_dicts(value: object) -> list[JsonDict]:
+    return [item for item in value if isinstance(item, dict)] if isinstance(value, list) else []
