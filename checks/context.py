@@ -8,13 +8,11 @@ from typing import Any
 
 from checks.images import MICROSOFT_REGISTRY
 from checks.index import Index
+from checks.kinds import ROLE_ASSIGNMENTS, ROLE_DEFINITIONS
 from checks.model import Target
 from checks.policy import Policy
 
 Resource = dict[str, Any]
-
-ROLE_ASSIGNMENTS = "Microsoft.Authorization/roleAssignments"
-ROLE_DEFINITIONS = "Microsoft.Authorization/roleDefinitions"
 
 
 class Context:

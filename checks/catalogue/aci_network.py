@@ -6,11 +6,11 @@ from checks.catalogue.aci_parts import ACI_DOCS, GROUP_NOUN, RECREATE_AZ
 from checks.catalogue.common import MISSING, Resource, get, is_enum, name, observed
 from checks.catalogue.diagnostics import destination_of, enabled_log_names
 from checks.context import Context
+from checks.kinds import DIAGNOSTIC_SETTINGS
 from checks.model import Evidence, Outcome, Severity, Target, fail, not_applicable, passed
 from checks.registry import check
 
 GROUPS = Target.CONTAINER_GROUP
-DIAGNOSTIC_SETTINGS = "Microsoft.Insights/diagnosticSettings"
 ADMIN_PORTS = {
     22: "SSH",
     23: "Telnet",

@@ -17,7 +17,6 @@ RECREATE_AZ = (
     "az container create --resource-group {resource_group} --subscription {subscription} "
     "--file {name}.yaml"
 )
-CONTAINER_GROUPS = "Microsoft.ContainerInstance/containerGroups"
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,7 +17,8 @@ from checks.catalogue.aci_parts import (
     volumes,
 )
 from checks.catalogue.common import MISSING, Resource, api_version_before, get, name
-from checks.context import ROLE_ASSIGNMENTS, Context
+from checks.context import Context
+from checks.kinds import ROLE_ASSIGNMENTS
 from checks.model import (
     Evidence,
     Outcome,

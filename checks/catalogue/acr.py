@@ -6,6 +6,7 @@ from checks.catalogue.common import LEARN, MISSING, Resource, absent, get, is_en
 from checks.catalogue.diagnostics import destination_of, enabled_log_names
 from checks.context import Context
 from checks.images import PUBLIC_REGISTRIES, parse_image
+from checks.kinds import CACHE_RULES, DIAGNOSTIC_SETTINGS, TOKENS
 from checks.model import (
     Evidence,
     Outcome,
@@ -19,9 +20,6 @@ from checks.model import (
 from checks.registry import check
 
 REGISTRY = Target.REGISTRY
-TOKENS = "Microsoft.ContainerRegistry/registries/tokens"
-CACHE_RULES = "Microsoft.ContainerRegistry/registries/cacheRules"
-DIAGNOSTIC_SETTINGS = "Microsoft.Insights/diagnosticSettings"
 ACR_DOCS = f"{LEARN}/container-registry"
 
 

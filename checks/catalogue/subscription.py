@@ -5,6 +5,7 @@ from __future__ import annotations
 from checks.catalogue.common import LEARN, MISSING, Resource, get, is_enum, name
 from checks.catalogue.diagnostics import destination_of, enabled_log_names
 from checks.context import Context
+from checks.kinds import DIAGNOSTIC_SETTINGS, METRIC_ALERTS, PRICINGS
 from checks.model import (
     Evidence,
     Outcome,
@@ -19,9 +20,6 @@ from checks.registry import check
 from checks.snapshot import Subscription
 
 SUBS = Target.SUBSCRIPTION
-PRICINGS = "Microsoft.Security/pricings"
-DIAGNOSTIC_SETTINGS = "Microsoft.Insights/diagnosticSettings"
-METRIC_ALERTS = "Microsoft.Insights/metricAlerts"
 VA_EXTENSION = "ContainerRegistriesVulnerabilityAssessments"
 
 
