@@ -9,8 +9,9 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from aciaudit import __version__
-from aciaudit.atomic import write_text_atomic
+from aciaudit.atomic import atomic_text
 from aciaudit.escape import terminal
+from aciaudit.gcpause import paused_gc
 from aciaudit.progress import Phases
 from aciaudit.run import Run, audit
 from aciaudit.snapshot_io import SnapshotError, load_snapshot
@@ -108,28 +109,33 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _scan(args: argparse.Namespace) -> int:
-    from aciaudit.reports import render
+    from aciaudit.reports import write_report
 
     if args.output is not None:
         _check_writable(args.output)
-    with Phases(enabled=sys.stderr.isatty()) as phases:
+    # One pause for the whole pipeline: each resume would first collect everything
+    # allocated while paused (0.3 s on a 10,000-group estate).
+    with Phases(enabled=sys.stderr.isatty()) as phases, paused_gc():
         with phases.step("Loading snapshot"):
             snapshot = load_demo() if args.demo else load_snapshot(args.snapshot)
         with phases.step("Evaluating checks"):
             # The demo ships the approved lists a real user keeps in their policy file.
             run = audit(snapshot, DEMO_POLICY if args.demo else None)
-        with phases.step(f"Rendering {args.format}"):
-            text = render(run, args.format)
+        with phases.step(f"Writing {args.format}"):
+            if args.output is None:
+                write_report(run, args.format, sys.stdout.write)
+                sys.stdout.flush()
+            else:
+                try:
+                    with atomic_text(args.output) as handle:
+                        write_report(run, args.format, handle.write)
+                except OSError as exc:
+                    raise UsageError(
+                        f"{args.output}: cannot write ({exc.strerror or exc})"
+                    ) from None
     if snapshot.is_demo:
         _err(DEMO_NOTICE)
-    if args.output is None:
-        sys.stdout.write(text)
-        sys.stdout.flush()
-    else:
-        try:
-            write_text_atomic(args.output, text)
-        except OSError as exc:
-            raise UsageError(f"{args.output}: cannot write ({exc.strerror or exc})") from None
+    if args.output is not None:
         _err(f"wrote {args.output}")
     _err(_summary_line(run))
     return _exit_code(run, args.fail_on)

@@ -52,15 +52,45 @@ SECRET_TREES = frozenset({"protectedsettings"})
 JsonDict = dict[str, Any]
 
 
-def redact_resources(resources: Iterable[Any]) -> None:
-    """Redact every resource of a snapshot in place."""
+def redact_resources(resources: Iterable[Any], source_text: bytes | str | None = None) -> None:
+    """Redact every resource of a snapshot in place.
+
+    With the JSON text the resources were decoded from, one regex over it can show that
+    no secret-named key occurs anywhere, and the walk over every node is skipped.
+    """
+    deep = source_text is None or may_hold_secret_keys(source_text)
     for resource in resources:
         if isinstance(resource, dict):
-            redact_in_place(resource)
+            redact_in_place(resource, deep=deep)
 
 
-def redact_in_place(resource: JsonDict) -> None:
-    """Replace every secret in one ARM object (or its `az` flattened form) by a marker."""
+_SECRET_KEY_NAMES = "|".join(sorted(SECRET_KEYS | SECRET_TREES))
+_SECRET_KEY_TEXT = re.compile(rf'"(?:{_SECRET_KEY_NAMES})"\s*:', re.IGNORECASE)
+_SECRET_KEY_BYTES = re.compile(rf'"(?:{_SECRET_KEY_NAMES})"\s*:'.encode(), re.IGNORECASE)
+
+
+def may_hold_secret_keys(text: bytes | str) -> bool:
+    """False only when no JSON key in `text` is one of SECRET_KEYS or SECRET_TREES.
+
+    JSON escapes (`"pass\\u0077ord"`) could hide a key from the regex, so any backslash
+    escape inside a quoted key-like token keeps the deep walk on.
+    """
+    if isinstance(text, bytes):
+        return bool(_SECRET_KEY_BYTES.search(text) or _ESCAPED_KEY_BYTES.search(text))
+    return bool(_SECRET_KEY_TEXT.search(text) or _ESCAPED_KEY_TEXT.search(text))
+
+
+# A key containing a \u escape: rare in ARM output, so its presence just means "walk".
+_ESCAPED_KEY_TEXT = re.compile(r'"[^"\\]*\\u[0-9a-fA-F]{4}[^"]*"\s*:')
+_ESCAPED_KEY_BYTES = re.compile(rb'"[^"\\]*\\u[0-9a-fA-F]{4}[^"]*"\s*:')
+
+
+def redact_in_place(resource: JsonDict, deep: bool = True) -> None:
+    """Replace every secret in one ARM object (or its `az` flattened form) by a marker.
+
+    `deep=False` skips the generic walk for secret-named keys; only pass it when the
+    source text was shown to hold none (`may_hold_secret_keys`).
+    """
     if not isinstance(resource, dict):
         return
     kind = resource.get("type")
@@ -68,7 +98,8 @@ def redact_in_place(resource: JsonDict) -> None:
         # ARM nests under `properties`; `az` output and some exports are flattened.
         for holder in _dicts(resource.get("properties"), resource):
             _redact_container_group(holder)
-    _redact_secret_keys(resource)
+    if deep:
+        _redact_secret_keys(resource)
 
 
 def redact_text(text: str) -> str:

@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from functools import cached_property
 
 from aciaudit import TOOL_NAME, __version__
+from aciaudit.gcpause import paused_gc
 from checks import CATALOGUE_VERSION
 from checks.catalogue import load_catalogue
 from checks.engine import evaluate
@@ -68,6 +69,7 @@ class Run:
 
 
 def audit(snapshot: Snapshot, policy: Policy | None = None) -> Run:
-    index = Index(snapshot)
     catalogue = load_catalogue()
-    return Run(snapshot, index, evaluate(index, policy, catalogue), catalogue)
+    with paused_gc():
+        index = Index(snapshot)
+        return Run(snapshot, index, evaluate(index, policy, catalogue), catalogue)

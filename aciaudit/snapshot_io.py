@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from aciaudit.atomic import write_text_atomic
+from aciaudit.gcpause import paused_gc
 from aciaudit.redact import redact_resources
 from checks import arm_id
 from checks.kinds import AUDITED_KINDS
@@ -49,7 +50,8 @@ def load_snapshot(path: Path) -> Snapshot:
     if not raw.strip():
         raise SnapshotError(f"{path}: the file is empty; {_SHAPES_HINT}")
     try:
-        data = json.loads(raw)
+        with paused_gc():
+            data = json.loads(raw)
     except UnicodeDecodeError:
         raise SnapshotError(f"{path}: not JSON (the file is not UTF-8 text)") from None
     except json.JSONDecodeError as exc:
@@ -58,11 +60,24 @@ def load_snapshot(path: Path) -> Snapshot:
         ) from None
     except RecursionError:
         raise SnapshotError(f"{path}: not JSON this tool can read (nested too deeply)") from None
-    return parse_snapshot(data, origin=str(path))
+    # The text lets redaction skip its deep walk when no secret-named key occurs; only
+    # UTF-8 text can be searched as bytes (PowerShell 5 writes UTF-16, which json reads).
+    utf8 = json.detect_encoding(raw) in ("utf-8", "utf-8-sig")
+    return parse_snapshot(data, origin=str(path), source_text=raw if utf8 else None)
 
 
-def parse_snapshot(data: Any, origin: str = "snapshot") -> Snapshot:
-    """Build a Snapshot from decoded JSON in any accepted shape (redacted)."""
+def parse_snapshot(
+    data: Any, origin: str = "snapshot", source_text: bytes | str | None = None
+) -> Snapshot:
+    """Build a Snapshot from decoded JSON in any accepted shape (redacted).
+
+    `source_text`, when given, must be the text `data` was decoded from.
+    """
+    with paused_gc():
+        return _parse(data, origin, source_text)
+
+
+def _parse(data: Any, origin: str, source_text: bytes | str | None) -> Snapshot:
     if isinstance(data, list):
         snap = _from_list(data, origin, "array")
     elif isinstance(data, dict) and "format" in data:
@@ -73,7 +88,7 @@ def parse_snapshot(data: Any, origin: str = "snapshot") -> Snapshot:
         snap = _from_list(_graph_rows(data["data"], origin), origin, "resource-graph", "data")
     else:
         raise SnapshotError(f"{origin}: not a snapshot; {_SHAPES_HINT}")
-    redact_resources(snap.resources)
+    redact_resources(snap.resources, source_text)
     return snap
 
 
@@ -123,7 +138,7 @@ def _graph_rows(data: Any, origin: str) -> list[Any]:
         return data
     if isinstance(data, dict) and isinstance(data.get("columns"), list):
         names = [c.get("name") if isinstance(c, dict) else None for c in data["columns"]]
-        rows = data.get("rows") if isinstance(data.get("rows"), list) else []
+        rows = data["rows"] if isinstance(data.get("rows"), list) else []
         return [dict(zip(names, row, strict=False)) for row in rows if isinstance(row, list)]
     raise SnapshotError(f'{origin}: "data" must be an array of rows')
 

@@ -38,7 +38,8 @@ def subscription_scope(resource_id: str) -> str | None:
     return f"/subscriptions/{sub}" if sub else None
 
 
-def ancestors(resource_id: str) -> list[str]:
+@lru_cache(maxsize=131072)
+def ancestors(resource_id: str) -> tuple[str, ...]:
     """Every slash-prefix of the id, most specific first, lower-cased.
 
     Only real scopes (the resource, a parent resource, its resource group, its
@@ -51,7 +52,7 @@ def ancestors(resource_id: str) -> list[str]:
         rid = rid[:cut]
         out.append(rid)
         cut = rid.rfind("/")
-    return out
+    return tuple(out)
 
 
 def owner_of(resource_id: str) -> str:

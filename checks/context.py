@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from functools import cached_property
-from typing import Any
+from typing import Any, TypeVar, cast
 
+from checks import arm_id
 from checks.images import MICROSOFT_REGISTRY
 from checks.index import Index
 from checks.kinds import ROLE_ASSIGNMENTS, ROLE_DEFINITIONS
@@ -13,12 +15,34 @@ from checks.model import Target
 from checks.policy import Policy
 
 Resource = dict[str, Any]
+T = TypeVar("T")
 
 
 class Context:
     def __init__(self, index: Index, policy: Policy | None = None) -> None:
         self.index = index
         self.policy = policy or Policy()
+        self._memo: dict[tuple[Callable[..., Any], int], Any] = {}
+
+    def memo(self, fn: Callable[[Resource], T], resource: Resource) -> T:
+        """`fn(resource)` computed once per run: resources outlive the evaluation, so
+        their ids are stable keys for its whole length."""
+        key = (fn, id(resource))
+        try:
+            return cast(T, self._memo[key])
+        except KeyError:
+            value = self._memo[key] = fn(resource)
+            return value
+
+    @cached_property
+    def groups_by_subscription(self) -> dict[str, list[Resource]]:
+        """Container groups keyed by lower-cased subscription scope."""
+        out: dict[str, list[Resource]] = defaultdict(list)
+        for group in self.index.of_type(Target.CONTAINER_GROUP):
+            scope = arm_id.subscription_scope(group["id"])
+            if scope:
+                out[scope.lower()].append(group)
+        return out
 
     @cached_property
     def registries_by_login_server(self) -> dict[str, Resource]:

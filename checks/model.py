@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any
+from typing import Any, NamedTuple
 
 
 class Status(StrEnum):
@@ -55,8 +54,11 @@ class Target(StrEnum):
 ESTATE_SCOPE = "/"
 
 
-@dataclass(frozen=True, slots=True)
-class Evidence:
+# Evidence, Outcome and Result are NamedTuples, not frozen dataclasses: a large estate
+# builds about a million of them, and a frozen dataclass pays object.__setattr__ per field.
+
+
+class Evidence(NamedTuple):
     """One observation behind a result. `observed` is already redacted JSON."""
 
     path: str
@@ -75,8 +77,7 @@ class Evidence:
         return out
 
 
-@dataclass(frozen=True, slots=True)
-class Outcome:
+class Outcome(NamedTuple):
     """What a check function returns for one resource; the engine adds ids."""
 
     status: Status
@@ -84,13 +85,12 @@ class Outcome:
     evidence: tuple[Evidence, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
-class Result:
+class Result(NamedTuple):
     check_id: str
     resource_id: str
     status: Status
     message: str
-    evidence: tuple[Evidence, ...] = field(default=())
+    evidence: tuple[Evidence, ...] = ()
 
 
 def fail(message: str, *evidence: Evidence) -> Outcome:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import itertools
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 MARKER_PREFIX = "redacted:v1:"
 MARKER_RE = re.compile(
@@ -43,6 +44,11 @@ def parse_marker(value: object) -> Marker | None:
     """The marker if `value` is exactly one, else None."""
     if not isinstance(value, str):
         return None
+    return _parse_marker(value)
+
+
+@lru_cache(maxsize=65536)
+def _parse_marker(value: str) -> Marker | None:
     m = MARKER_RE.fullmatch(value)
     return Marker(m.group(1), int(m.group(2)), m.group(3)) if m else None
 
@@ -141,6 +147,7 @@ _META_SUFFIXES = frozenset(
 )
 
 
+@lru_cache(maxsize=65536)
 def name_looks_secret(name: str) -> bool:
     """`DB_PASSWORD`, `apiKey`, `STORAGE_CONNECTION_STRING` yes; `PWD`, `TOKEN_URL` no."""
     words = [_singular(w.lower().rstrip("0123456789")) for w in _WORD_SPLIT.split(name) if w]

@@ -77,13 +77,13 @@ def test_subscription_scope() -> None:
 def test_ancestors_are_lowercase_and_most_specific_first() -> None:
     chain = arm_id.ancestors(TOKEN)
     assert chain[0] == TOKEN.lower()
-    assert chain == sorted(chain, key=len, reverse=True)
+    assert list(chain) == sorted(chain, key=len, reverse=True)
     assert all(c == c.lower() for c in chain)
     for scope in (REG, RG, SUB):
         assert scope.lower() in chain
-    assert chain[-2:] == [SUB.lower(), "/subscriptions"]
+    assert chain[-2:] == (SUB.lower(), "/subscriptions")
     assert arm_id.ancestors(REG + "/") == arm_id.ancestors(REG)
-    assert arm_id.ancestors(SUB) == [SUB.lower(), "/subscriptions"]
+    assert arm_id.ancestors(SUB) == (SUB.lower(), "/subscriptions")
 
 
 @pytest.mark.parametrize(

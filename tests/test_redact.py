@@ -362,3 +362,32 @@ def test_numbers_are_hashed_as_their_json_text() -> None:
     redact_in_place(group)
     assert container["environmentVariables"][0]["value"] == make_marker("8080", "none")
     assert container["command"][1] == make_marker("42", "cli-flag")
+
+
+def test_pre_scan_finds_secret_keys_however_spelled() -> None:
+    from aciaudit.redact import may_hold_secret_keys
+
+    assert may_hold_secret_keys('{"properties": {"Password": "x"}}')
+    assert may_hold_secret_keys(b'{"a": {"storageAccountKey" : "x"}}')
+    assert may_hold_secret_keys(b'{"a": {"pass\\u0077ord": "x"}}')  # escaped key
+    assert not may_hold_secret_keys(b'{"name": "DB_PASSWORD", "value": "password"}')
+
+
+def test_load_with_source_text_still_redacts_secret_keys(tmp_path) -> None:
+    import json as _json
+
+    from aciaudit.snapshot_io import load_snapshot
+
+    planted = "Hunter2-QZXCANARY-long-enough"
+    body = [
+        {
+            "id": "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Web/sites/app",
+            "type": "Microsoft.Web/sites",
+            "properties": {"siteConfig": {"clientSecret": planted}},
+        }
+    ]
+    for encoding in ("utf-8", "utf-16"):
+        path = tmp_path / f"snap-{encoding}.json"
+        path.write_bytes(_json.dumps(body).encode(encoding))
+        snap = load_snapshot(path)
+        assert planted not in _json.dumps(snap.resources)

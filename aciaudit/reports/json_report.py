@@ -7,6 +7,7 @@ already redacted by the sources; nothing here adds data the snapshot did not hol
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any
 
 from aciaudit.run import Run
@@ -16,7 +17,7 @@ from checks.registry import Check
 STATUSES = (Status.FAIL, Status.PASS, Status.NOT_ASSESSED, Status.NOT_APPLICABLE, Status.MANUAL)
 
 
-def render_json(run: Run) -> dict[str, Any]:
+def render_json(run: Run, with_results: bool = True) -> dict[str, Any]:
     snap = run.snapshot
     status_counts = run.status_counts
     fail_counts = run.fail_counts_by_severity
@@ -39,25 +40,40 @@ def render_json(run: Run) -> dict[str, Any]:
             "fail_counts_by_severity": {s.value: fail_counts[s] for s in Severity},
         },
         "checks": [_check(chk) for chk in run.catalogue],
-        "results": [_result(r, run.check(r)) for r in run.results],
+        **({"results": [_result(r, run.check(r)) for r in run.results]} if with_results else {}),
     }
 
 
 def dumps(run: Run) -> str:
-    """Indented header, then one result per line.
+    chunks: list[str] = []
+    write_json(run, chunks.append)
+    return "".join(chunks)
+
+
+def write_json(run: Run, write: Callable[[str], object]) -> None:
+    """Indented header, then one result per line, streamed in chunks.
 
     Indenting makes Python's json fall back to its pure-Python encoder (10 s for 300k
     results); one compact line per result keeps the C encoder and stays diff-friendly.
     sort_keys: evidence holds ARM objects whose key order depends on the source.
     """
-    doc = render_json(run)
-    results = doc.pop("results")
+    doc = render_json(run, with_results=False)
     head = json.dumps(doc, indent=2, ensure_ascii=False, sort_keys=True, default=str)
-    if not results:
-        return head[:-2] + ',\n  "results": []\n}\n'
+    if not run.results:
+        write(head[:-2] + ',\n  "results": []\n}\n')
+        return
+    write(head[:-2] + ',\n  "results": [\n')
     encode = json.JSONEncoder(ensure_ascii=False, sort_keys=True, default=str).encode
-    body = ",\n    ".join(encode(r) for r in results)
-    return head[:-2] + ',\n  "results": [\n    ' + body + "\n  ]\n}\n"
+    last = len(run.results) - 1
+    chunk: list[str] = []
+    for i, result in enumerate(run.results):
+        chunk.append(
+            "    " + encode(_result(result, run.check(result))) + (",\n" if i < last else "\n")
+        )
+        if len(chunk) >= 4096:
+            write("".join(chunk))
+            chunk.clear()
+    write("".join(chunk) + "  ]\n}\n")
 
 
 def _check(chk: Check) -> dict[str, Any]:

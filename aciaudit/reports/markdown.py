@@ -2,8 +2,9 @@
 
 Valid GitHub-flavoured Markdown whatever the estate holds: every string that came from
 Azure goes through `aciaudit.escape`, and every table row is built with exactly its
-header's column count. Large estates render in about a second, so everything is
-appended to one list and joined once, and per-resource cells are escaped once.
+header's column count. Large estates render in about a second: lines go through a
+buffer that hands full chunks to the sink (a file, stdout), so a 70 MB report never sits
+in memory whole, and per-resource cells are escaped once.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from __future__ import annotations
 import json
 import shlex
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from aciaudit.escape import md_cell, md_fenced, md_inline, md_url
@@ -43,10 +44,44 @@ _COVERAGE_ORDER = {
 
 
 def render_markdown(run: Run) -> str:
-    return _Report(run).render()
+    chunks: list[str] = []
+    write_markdown(run, chunks.append)
+    return "".join(chunks)
 
 
-def table(out: list[str], header: Sequence[str], rows: Iterable[Sequence[str]]) -> None:
+def write_markdown(run: Run, write: Callable[[str], object]) -> None:
+    """Stream the report to `write` in chunks of a few thousand lines."""
+    _Report(run, write).render()
+
+
+class Lines:
+    """An append-only list of lines that flushes full chunks to a writer."""
+
+    CHUNK = 4096
+
+    def __init__(self, write: Callable[[str], object]) -> None:
+        self._write = write
+        self._buffer: list[str] = []
+
+    def append(self, line: str) -> None:
+        self._buffer.append(line)
+        if len(self._buffer) >= self.CHUNK:
+            self._write("\n".join(self._buffer) + "\n")
+            self._buffer.clear()
+
+    def extend(self, lines: Iterable[str]) -> None:
+        for line in lines:
+            self.append(line)
+
+    def finish(self) -> None:
+        """Write what is left, ending the document with exactly one newline."""
+        while self._buffer and self._buffer[-1] == "":
+            self._buffer.pop()
+        self._write("\n".join(self._buffer) + "\n" if self._buffer else "")
+        self._buffer.clear()
+
+
+def table(out: Lines | list[str], header: Sequence[str], rows: Iterable[Sequence[str]]) -> None:
     """Append a GFM table; cells must already be escaped. Blank lines around it."""
     width = len(header)
     out.append("")
@@ -81,9 +116,9 @@ def _text(value: Any) -> str:
 
 
 class _Report:
-    def __init__(self, run: Run) -> None:
+    def __init__(self, run: Run, write: Callable[[str], object]) -> None:
         self.run = run
-        self.out: list[str] = []
+        self.out = Lines(write)
         self._subs = {s.subscription_id.lower(): s.label for s in run.index.subscriptions}
         self._where: dict[str, tuple[str, str, str]] = {}
         self._json_cache: dict[tuple[type, Any], str] = {}
@@ -97,7 +132,7 @@ class _Report:
         for result in run.results:
             self.by_check[result.check_id][result.status].append(result)
 
-    def render(self) -> str:
+    def render(self) -> None:
         self._header()
         self._summary()
         self._coverage_by_section()
@@ -106,12 +141,7 @@ class _Report:
         self._manual()
         self._passed()
         self._appendix()
-        out = self.out
-        while out and out[-1] == "":
-            out.pop()
-        # A trailing "" makes join end in one newline without copying a huge string again.
-        out.append("")
-        return "\n".join(out)
+        self.out.finish()
 
     # -- helpers -------------------------------------------------------------------
 

@@ -67,15 +67,19 @@ def aci_006(group: Resource, ctx: Context) -> Outcome:
     hits: list[str] = []
     evidence: list[Evidence] = []
     plain = 0
-    for c in containers(group):
+    for c in ctx.memo(containers, group):
         env = c.props.get("environmentVariables")
-        for i, var in enumerate(env if isinstance(env, list) else []):
-            if not isinstance(var, dict) or var.get("value") is None:
+        for i, var in enumerate(env if isinstance(env, list) else ()):
+            value = var.get("value") if isinstance(var, dict) else None
+            if value is None:
                 continue
             plain += 1
-            marker = parse_marker(var["value"])
-            var_name = str(var.get("name", f"#{i}"))
-            if marker is not None and _is_secret(marker, var_name):
+            marker = parse_marker(value)
+            if marker is None:
+                continue
+            var_name = var.get("name")
+            var_name = f"#{i}" if var_name is None else str(var_name)
+            if _is_secret(marker, var_name):
                 hits.append(f"{var_name} in {c.label}")
                 evidence.append(
                     Evidence(
@@ -119,7 +123,7 @@ def aci_007(group: Resource, ctx: Context) -> Outcome:
     n = name(group)
     hits, evidence = [], []
     with_command = 0
-    for c in containers(group):
+    for c in ctx.memo(containers, group):
         cmd = c.props.get("command")
         if not isinstance(cmd, list) or not cmd:
             continue

@@ -31,8 +31,15 @@ class Container:
         return f"init container '{self.name}'" if self.init else f"container '{self.name}'"
 
 
-def containers(group: Resource) -> Iterator[Container]:
-    """Every container and init container, in ARM order, with its property path."""
+def containers(group: Resource) -> tuple[Container, ...]:
+    """Every container and init container, in ARM order, with its property path.
+
+    About twenty checks walk the same containers: call it through `ctx.memo`.
+    """
+    return tuple(_containers(group))
+
+
+def _containers(group: Resource) -> Iterator[Container]:
     for key, init in (("containers", False), ("initContainers", True)):
         items = get(group, f"properties.{key}")
         if not isinstance(items, list):

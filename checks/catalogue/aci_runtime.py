@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from functools import lru_cache
 from typing import Any
 
 from checks.catalogue.aci_parts import (
     ACI_DOCS,
     GROUP_NOUN,
     RECREATE_AZ,
+    Container,
     command_text,
     containers,
     group_sku,
@@ -38,6 +40,11 @@ DANGEROUS_CAPS = {"SYS_ADMIN", "NET_ADMIN", "SYS_PTRACE", "SYS_MODULE", "DAC_REA
 SECURITY_CONTEXT_DOCS = f"{ACI_DOCS}/container-instances-reference-yaml#securitycontextdefinition"
 
 
+def _security_contexts(group: Resource) -> tuple[tuple[Container, Any], ...]:
+    """Each container with its securityContext (MISSING when absent), read once per group."""
+    return tuple((c, get(c.props, "securityContext")) for c in containers(group))
+
+
 def _security_check(
     group: Resource,
     ctx: Context,
@@ -55,8 +62,8 @@ def _security_check(
             f"{GROUP_NOUN} '{n}' was read at api-version {api}, which does not show securityContext."
         )
     bad, evidence, offending = [], [], []
-    for c in containers(group):
-        value = get(c.props, f"securityContext.{field}")
+    for c, context in ctx.memo(_security_contexts, group):
+        value = get(context, field)
         path = f"{c.path}.properties.securityContext.{field}"
         shown = "<absent>" if value is MISSING else value
         evidence.append(Evidence(path, shown, expected))
@@ -284,6 +291,11 @@ _DOWNLOAD_AND_RUN = re.compile(
 )
 
 
+@lru_cache(maxsize=65536)
+def _download_and_run(text: str) -> re.Match[str] | None:
+    return _DOWNLOAD_AND_RUN.search(text)
+
+
 @check(
     id="ACI-023",
     title="Container downloads and runs code at start",
@@ -301,11 +313,11 @@ _DOWNLOAD_AND_RUN = re.compile(
 def aci_023(group: Resource, ctx: Context) -> Outcome:
     n = name(group)
     bad, evidence, offending = [], [], []
-    for c in containers(group):
+    for c in ctx.memo(containers, group):
         text = command_text(c)
         if text is None:
             continue
-        hit = _DOWNLOAD_AND_RUN.search(text)
+        hit = _download_and_run(text)
         evidence.append(
             Evidence(
                 f"{c.path}.properties.command",
@@ -348,7 +360,8 @@ def aci_023(group: Resource, ctx: Context) -> Outcome:
 def aci_024(group: Resource, ctx: Context) -> Outcome:
     n = name(group)
     bad, evidence, offending = [], [], []
-    for c in containers(group):
+    # ARM's init-container schema has no `resources`: only regular containers count.
+    for c in (c for c in ctx.memo(containers, group) if not c.init):
         limits = get(c.props, "resources.limits")
         evidence.append(
             Evidence(
@@ -505,7 +518,7 @@ def aci_026(group: Resource, ctx: Context) -> Outcome:
     if not shares:
         return not_applicable(f"{GROUP_NOUN} '{n}' mounts no Azure Files share.")
     bad, evidence, offending = [], [], []
-    for c in containers(group):
+    for c in ctx.memo(containers, group):
         mounts = c.props.get("volumeMounts")
         for i, mount in enumerate(mounts if isinstance(mounts, list) else []):
             if not isinstance(mount, dict) or mount.get("name") not in shares:

@@ -62,7 +62,7 @@ def _no_images(group: Resource) -> Outcome:
 )
 def aci_001(group: Resource, ctx: Context) -> Outcome:
     n = name(group)
-    images = _images(group)
+    images = ctx.memo(_images, group)
     if not images:
         return _no_images(group)
     bad, unsure, evidence, offending = [], [], [], []
@@ -97,10 +97,10 @@ def aci_001(group: Resource, ctx: Context) -> Outcome:
 
 
 def _policy_match(
-    group: Resource, patterns: tuple[str, ...], subject: str, value_of: str
+    group: Resource, ctx: Context, patterns: tuple[str, ...], subject: str, value_of: str
 ) -> Outcome:
     n = name(group)
-    images = _images(group)
+    images = ctx.memo(_images, group)
     if not images:
         return _no_images(group)
     bad, evidence, offending = [], [], []
@@ -143,7 +143,7 @@ def aci_002(group: Resource, ctx: Context) -> Outcome:
     patterns = ctx.policy.approved_registries
     if not patterns:
         return not_applicable("No approved_registries list is configured in the policy.")
-    return _policy_match(group, patterns, "images from registries", "registry")
+    return _policy_match(group, ctx, patterns, "images from registries", "registry")
 
 
 @check(
@@ -161,7 +161,7 @@ def aci_003(group: Resource, ctx: Context) -> Outcome:
     patterns = ctx.policy.approved_images
     if not patterns:
         return not_applicable("No approved_images list is configured in the policy.")
-    return _policy_match(group, patterns, "images", "image")
+    return _policy_match(group, ctx, patterns, "images", "image")
 
 
 @check(
@@ -180,7 +180,7 @@ def aci_003(group: Resource, ctx: Context) -> Outcome:
 )
 def aci_004(group: Resource, ctx: Context) -> Outcome:
     n = name(group)
-    images = _images(group)
+    images = ctx.memo(_images, group)
     if not images:
         return _no_images(group)
     unpinned = [label for _, label, image in images if not parse_image(image).digest]
@@ -208,7 +208,7 @@ def aci_004(group: Resource, ctx: Context) -> Outcome:
 )
 def aci_005(group: Resource, ctx: Context) -> Outcome:
     n = name(group)
-    images = _images(group)
+    images = ctx.memo(_images, group)
     if not images:
         return _no_images(group)
     floating, evidence, offending = [], [], []

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any, Final
 
 from checks import arm_id
@@ -21,11 +22,18 @@ LEARN = "https://learn.microsoft.com/azure"
 
 def get(obj: Any, path: str) -> Any:
     """Follow a dotted path; MISSING when any step is absent (None counts as absent)."""
-    for key in path.split("."):
-        if not isinstance(obj, dict) or obj.get(key) is None:
+    for key in _steps(path):
+        if not isinstance(obj, dict):
             return MISSING
-        obj = obj[key]
+        obj = obj.get(key)
+        if obj is None:
+            return MISSING
     return obj
+
+
+@lru_cache(maxsize=4096)
+def _steps(path: str) -> tuple[str, ...]:
+    return tuple(path.split("."))
 
 
 def observed(value: Any) -> Any:

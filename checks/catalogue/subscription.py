@@ -197,11 +197,7 @@ def _watches_groups(alert: Resource, group_ids: set[str]) -> bool:
 def sub_004(target: Resource, ctx: Context) -> Outcome:
     label = _sub(target).label
     sub_prefix = target["id"].lower() + "/"
-    groups = {
-        g["id"].lower()
-        for g in ctx.index.of_type(Target.CONTAINER_GROUP)
-        if g["id"].lower().startswith(sub_prefix)
-    }
+    groups = {g["id"].lower() for g in ctx.groups_by_subscription.get(target["id"].lower(), [])}
     if not groups:
         return not_applicable(f"Subscription '{label}' has no container groups.")
     alerts = [a for a in ctx.index.of_type(METRIC_ALERTS) if a["id"].lower().startswith(sub_prefix)]

@@ -1,0 +1,24 @@
+"""Pausing Python's cyclic garbage collector around bulk work.
+
+A snapshot of 10,000 container groups is millions of small objects that live for the
+whole run, and evaluation allocates 300,000 results: every full collection walks all of
+them, which measured at half of evaluation time. Nothing built here forms cycles that
+need collecting mid-run, so the collector is paused and restored afterwards.
+"""
+
+from __future__ import annotations
+
+import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+
+@contextmanager
+def paused_gc() -> Iterator[None]:
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
