@@ -11,7 +11,7 @@ from checks.index import Index
 from checks.model import ESTATE_SCOPE, Outcome, Result, Status, Target
 from checks.policy import Policy
 from checks.registry import Check
-from checks.snapshot import Subscription
+from checks.snapshot import CoverageStatus, Subscription
 
 _ARM_TARGETS = (Target.REGISTRY, Target.CONTAINER_GROUP)
 _TARGET_NOUN = {
@@ -65,6 +65,15 @@ def _guarded(chk: Check, resource: dict, rid: str, ctx: Context) -> Outcome:
         if reason is not None:
             return Outcome(
                 Status.NOT_ASSESSED, f"'{_label(resource, rid)}' not assessed: {reason}."
+            )
+    if chk.target in _ARM_TARGETS:
+        # The object itself may have been only partly read (listed, then its GET failed).
+        entry = ctx.index.coverage(chk.target, rid)
+        if entry is not None and entry.status is not CoverageStatus.COLLECTED:
+            return Outcome(
+                Status.NOT_ASSESSED,
+                f"'{_label(resource, rid)}' not assessed: it could not be read in full: "
+                f"{entry.describe()}.",
             )
     if chk.target in _ARM_TARGETS and not isinstance(resource.get("properties"), dict):
         # A list row or projection without properties: nothing was read to judge.

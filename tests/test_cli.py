@@ -69,7 +69,10 @@ def test_unwritable_output_fails_before_work(tmp_path: Path, capsys) -> None:
     assert main(["scan", "--demo", "-o", str(tmp_path)]) == 2
 
 
-@pytest.mark.parametrize("argv", [["scan"], ["scan", "--demo", "--format", "pdf"], ["nope"], []])
+@pytest.mark.parametrize(
+    "argv",
+    [["scan", "--demo", "--format", "pdf"], ["scan", "--demo", "--snapshot", "x"], ["nope"], []],
+)
 def test_usage_errors_exit_2(argv: list[str], capsys) -> None:
     with pytest.raises(SystemExit) as info:
         code = main(argv)

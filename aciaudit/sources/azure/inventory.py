@@ -1,0 +1,359 @@
+"""The reads of a live collection, phase by phase, each recording its coverage."""
+
+from __future__ import annotations
+
+import threading
+from collections import defaultdict
+from typing import TYPE_CHECKING, Any
+
+from azure.mgmt.resourcegraph.models import QueryRequest, QueryRequestOptions
+
+from aciaudit.sources.azure.arm import ArmSession, Cancelled, triage
+from aciaudit.sources.azure.options import LiveOptions
+from aciaudit.sources.azure.progress import CollectProgress
+from checks import arm_id, kinds
+from checks.snapshot import CoverageEntry, CoverageStatus, Subscription
+
+if TYPE_CHECKING:
+    from aciaudit.sources.azure.collector import Collected, Pool
+
+Json = dict[str, Any]
+
+# The newest stable api-versions that carry the fields the checks read.
+ACI_API = "2025-09-01"
+ACI_FALLBACK_API = "2023-05-01"  # sovereign clouds lag behind
+ACR_API = "2025-11-01"  # what azure-mgmt-containerregistry 15 speaks
+DIAGNOSTICS_API = "2021-05-01-preview"  # the only version with category groups
+PRICINGS_API = "2024-01-01"
+ROLES_API = "2022-04-01"
+ALERTS_API = "2018-03-01"
+GRAPH_BATCH = 1000  # Resource Graph takes at most 1,000 subscriptions per query
+GRAPH_QUERY = (
+    "Resources | where type in~ ('microsoft.containerinstance/containergroups', "
+    "'microsoft.containerregistry/registries')"
+)
+# Built-in roles ACI-025 judges by GUID alone: no need to read their definitions.
+KNOWN_ROLE_GUIDS = frozenset(
+    {
+        "8e3af657-a8ff-443c-a75c-2fe8c4bcb635",
+        "b24988ac-6180-42a0-ab88-20f7382dd24c",
+        "18d7d88d-d35e-4fb5-a5c3-7773c20a72d9",
+        "f58310d9-a9f6-439a-9e8d-f62e7b41a168",
+        "acdd72a7-3385-48ef-bd42-f606fba81ae7",
+        "7f951dda-4ed3-4680-a7ca-43fe172d538d",
+        "8311e382-0749-4cb8-b61a-304f252e45ec",
+        "4633458b-17de-408a-b874-0445c86b69e6",
+    }
+)
+
+
+class Inventory:
+    def __init__(
+        self,
+        session: ArmSession,
+        subscriptions: list[Subscription],
+        out: Collected,
+        progress: CollectProgress,
+        pool: Pool,
+        options: LiveOptions,
+    ) -> None:
+        self.arm = session
+        self.subs = subscriptions
+        self.out = out
+        self.progress = progress
+        self.pool = pool
+        self.options = options
+        self.cancel: threading.Event = pool.cancel
+        self.registries: list[Json] = []
+        self.groups: list[Json] = []
+
+    def run(self) -> None:
+        self._list_top_level()
+        self._read_groups()
+        self._registry_children()
+        self._diagnostic_settings()
+        self._subscription_side_data()
+        self._roles()
+
+    # -- helpers --------------------------------------------------------------------
+
+    def _covered(self, scope: str, kind: str, api_version: str | None = None) -> None:
+        self.out.coverage.append(
+            CoverageEntry(scope, kind, CoverageStatus.COLLECTED, api_version=api_version)
+        )
+
+    def _problem(self, scope: str, kind: str, exc: Exception) -> bool:
+        """Record a failed read; False when the object is simply gone (404)."""
+        failure = triage(exc)
+        if failure.not_found:
+            return False
+        entry = CoverageEntry(scope, kind, failure.status, detail=failure.detail)
+        self.out.coverage.append(entry)
+        self.progress.problem(entry)
+        return True
+
+    def _check_cancel(self) -> None:
+        if self.cancel.is_set():
+            raise Cancelled()
+
+    # -- registries and container groups --------------------------------------------
+
+    def _list_top_level(self) -> None:
+        self.progress.phase("inventory", len(self.subs))
+        if self.options.use_resource_graph:
+            try:
+                self._list_with_graph()
+                return
+            except Cancelled:
+                raise
+            except Exception as exc:
+                detail = triage(exc).detail
+                self.progress.note(
+                    f"Resource Graph unavailable ({detail}); listing per subscription"
+                )
+                self.registries.clear()
+                self.groups.clear()
+        self.pool.each(self.subs, self._list_subscription, lambda: None)
+
+    def _list_with_graph(self) -> None:
+        rows: list[Json] = []
+        for start in range(0, len(self.subs), GRAPH_BATCH):
+            batch = [s.subscription_id for s in self.subs[start : start + GRAPH_BATCH]]
+            skip: str | None = None
+            while True:
+                self._check_cancel()
+                request = QueryRequest(
+                    subscriptions=batch,
+                    query=GRAPH_QUERY,
+                    options=QueryRequestOptions(skip_token=skip, result_format="objectArray"),
+                )
+                answer = self.arm.graph.resources(request)
+                data: list[Any] = answer.data if isinstance(answer.data, list) else []
+                rows.extend(r for r in data if isinstance(r, dict))
+                skip = answer.skip_token
+                if not skip:
+                    break
+            self.progress.advance("inventory", len(batch))
+        for row in rows:
+            self._sort_row(row)
+        for sub in self.subs:
+            self._covered(sub.scope, kinds.REGISTRIES, "resource-graph")
+            # Groups are read one by one below; their api-version is recorded there.
+            self._covered(sub.scope, kinds.CONTAINER_GROUPS, "resource-graph")
+
+    def _sort_row(self, row: Json) -> None:
+        # Resource Graph rows carry extra columns; keep ARM's shape for the snapshot.
+        obj = {
+            k: v
+            for k, v in row.items()
+            if k not in ("subscriptionId", "resourceGroup", "tenantId", "managedBy")
+        }
+        kind = str(obj.get("type", "")).lower()
+        if kind == kinds.REGISTRIES.lower():
+            obj["type"] = kinds.REGISTRIES
+            self.registries.append(obj)
+        elif kind == kinds.CONTAINER_GROUPS.lower():
+            obj["type"] = kinds.CONTAINER_GROUPS
+            self.groups.append(obj)
+
+    def _list_subscription(self, sub: Subscription) -> None:
+        try:
+            acr = self.arm.acr(sub.subscription_id)
+            found = [r.as_dict() for r in acr.registries.list()]
+            self.registries.extend(found)
+            self._covered(sub.scope, kinds.REGISTRIES, ACR_API)
+        except Cancelled:
+            raise
+        except Exception as exc:
+            self._problem(sub.scope, kinds.REGISTRIES, exc)
+        try:
+            path = f"{sub.scope}/providers/{kinds.CONTAINER_GROUPS}"
+            self.groups.extend(self.arm.list(path, ACI_API, cancel=self.cancel))
+            self._covered(sub.scope, kinds.CONTAINER_GROUPS, ACI_API)
+        except Cancelled:
+            raise
+        except Exception as exc:
+            self._problem(sub.scope, kinds.CONTAINER_GROUPS, exc)
+        self.progress.advance("inventory")
+
+    def _read_groups(self) -> None:
+        """List answers omit environment variables and securityContext: read each group."""
+        for registry in self.registries:
+            self.out.add(registry)
+        self.progress.phase("container groups", len(self.groups))
+        self.pool.each(
+            list(self.groups), self._read_group, lambda: self.progress.advance("container groups")
+        )
+
+    def _read_group(self, listed: Json) -> None:
+        rid = listed["id"]
+        for api in (ACI_API, ACI_FALLBACK_API):
+            try:
+                full = self.arm.get(rid, api)
+            except Cancelled:
+                raise
+            except Exception as exc:
+                failure = triage(exc)
+                if failure.not_found:
+                    return  # deleted since it was listed
+                if api == ACI_API and "api-version" in failure.detail.lower():
+                    continue  # this cloud does not serve the newer version yet
+                # Keep the listed shape for the inventory; its checks are NOT_ASSESSED.
+                self.out.add(listed)
+                self._problem(rid, kinds.CONTAINER_GROUPS, exc)
+                return
+            self.out.add(full)
+            self._covered(rid, kinds.CONTAINER_GROUPS, api)
+            return
+
+    # -- registry children ------------------------------------------------------------
+
+    def _registry_children(self) -> None:
+        self.progress.phase("registry tokens and cache rules", len(self.registries))
+        self.pool.each(
+            list(self.registries),
+            self._read_children,
+            lambda: self.progress.advance("registry tokens and cache rules"),
+        )
+
+    def _read_children(self, registry: Json) -> None:
+        rid = registry["id"]
+        parsed = arm_id.parse(rid)
+        if not (parsed.subscription and parsed.resource_group):
+            return
+        acr = self.arm.acr(parsed.subscription)
+        readers = (
+            (kinds.TOKENS, acr.tokens.list),
+            (kinds.CACHE_RULES, acr.cache_rules.list),
+        )
+        for kind, operation in readers:
+            self._check_cancel()
+            try:
+                for child in operation(parsed.resource_group, parsed.name):
+                    self.out.add(child.as_dict())
+                self._covered(rid, kind, ACR_API)
+            except Cancelled:
+                raise
+            except Exception as exc:
+                self._problem(rid, kind, exc)
+
+    # -- diagnostic settings -----------------------------------------------------------
+
+    def _diagnostic_settings(self) -> None:
+        targets = [r["id"] for r in self.registries] + [g["id"] for g in self.groups]
+        targets += [s.scope for s in self.subs]
+        self.progress.phase("diagnostic settings", len(targets))
+        self.pool.each(
+            targets, self._read_diagnostics, lambda: self.progress.advance("diagnostic settings")
+        )
+
+    def _read_diagnostics(self, target: str) -> None:
+        path = f"{target}/providers/{kinds.DIAGNOSTIC_SETTINGS}"
+        try:
+            body = self.arm.get(path, DIAGNOSTICS_API)
+        except Cancelled:
+            raise
+        except Exception as exc:
+            self._problem(target, kinds.DIAGNOSTIC_SETTINGS, exc)
+            return
+        for setting in body.get("value") or []:
+            if isinstance(setting, dict) and setting.get("id"):
+                setting["type"] = setting.get("type") or kinds.DIAGNOSTIC_SETTINGS
+                setting["id"] = arm_id.normalise_id(str(setting["id"]))
+                self.out.add(setting)
+        self._covered(target, kinds.DIAGNOSTIC_SETTINGS, DIAGNOSTICS_API)
+
+    # -- per subscription: Defender plans, metric alerts ---------------------------------
+
+    def _subscription_side_data(self) -> None:
+        self.progress.phase("Defender plans and alerts", len(self.subs))
+        self.pool.each(
+            self.subs,
+            self._read_sub_side,
+            lambda: self.progress.advance("Defender plans and alerts"),
+        )
+
+    def _read_sub_side(self, sub: Subscription) -> None:
+        try:
+            security = self.arm.security(sub.subscription_id)
+            body = security.pricings.list(scope_id=sub.scope.lstrip("/"), cls=self.arm.raw_body())
+            for pricing in body.get("value") or []:
+                if isinstance(pricing, dict):
+                    self.out.add(pricing)
+            self._covered(sub.scope, kinds.PRICINGS, PRICINGS_API)
+        except Cancelled:
+            raise
+        except Exception as exc:
+            self._problem(sub.scope, kinds.PRICINGS, exc)
+        try:
+            body = self.arm.get(f"{sub.scope}/providers/{kinds.METRIC_ALERTS}", ALERTS_API)
+            for alert in body.get("value") or []:
+                if isinstance(alert, dict):
+                    self.out.add(alert)
+            self._covered(sub.scope, kinds.METRIC_ALERTS, ALERTS_API)
+        except Cancelled:
+            raise
+        except Exception as exc:
+            self._problem(sub.scope, kinds.METRIC_ALERTS, exc)
+
+    # -- role assignments of container-group identities ----------------------------------
+
+    def _roles(self) -> None:
+        principals: dict[str, set[str]] = defaultdict(set)
+        for group in self.groups:
+            sub = arm_id.subscription_scope(group["id"])
+            if sub:
+                principals[sub.lower()].update(_principal_ids(group))
+        self.progress.phase("role assignments", len(self.subs))
+        self.pool.each(
+            self.subs,
+            lambda sub: self._read_roles(sub, sorted(principals.get(sub.scope.lower(), ()))),
+            lambda: self.progress.advance("role assignments"),
+        )
+
+    def _read_roles(self, sub: Subscription, principal_ids: list[str]) -> None:
+        definitions: set[str] = set()
+        try:
+            for principal in principal_ids:
+                self._check_cancel()
+                path = f"{sub.scope}/providers/{kinds.ROLE_ASSIGNMENTS}"
+                params = {"$filter": f"assignedTo('{principal}')"}
+                for assignment in self.arm.list(path, ROLES_API, params, cancel=self.cancel):
+                    definitions.add(
+                        str(assignment.get("properties", {}).get("roleDefinitionId", ""))
+                    )
+                    self.out.add(assignment)
+            self._covered(sub.scope, kinds.ROLE_ASSIGNMENTS, ROLES_API)
+        except Cancelled:
+            raise
+        except Exception as exc:
+            self._problem(sub.scope, kinds.ROLE_ASSIGNMENTS, exc)
+            return
+        unknown = sorted(
+            d
+            for d in definitions
+            if d and d.rstrip("/").rsplit("/", 1)[-1].lower() not in KNOWN_ROLE_GUIDS
+        )
+        try:
+            for definition_id in unknown:
+                self._check_cancel()
+                self.out.add(self.arm.get(definition_id, ROLES_API))
+            self._covered(sub.scope, kinds.ROLE_DEFINITIONS, ROLES_API)
+        except Cancelled:
+            raise
+        except Exception as exc:
+            self._problem(sub.scope, kinds.ROLE_DEFINITIONS, exc)
+
+
+def _principal_ids(group: Json) -> set[str]:
+    identity = group.get("identity")
+    if not isinstance(identity, dict):
+        return set()
+    out = set()
+    if isinstance(identity.get("principalId"), str):
+        out.add(identity["principalId"])
+    users = identity.get("userAssignedIdentities")
+    for info in users.values() if isinstance(users, dict) else ():
+        if isinstance(info, dict) and isinstance(info.get("principalId"), str):
+            out.add(info["principalId"])
+    return out
