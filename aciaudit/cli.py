@@ -181,8 +181,8 @@ def _live_options(args: argparse.Namespace) -> LiveOptions:
 
 
 def _collect_live(args: argparse.Namespace) -> Snapshot:
-    from aciaudit.sources.azure.collector import CollectionError, collect
     from aciaudit.sources.azure.arm import Cancelled
+    from aciaudit.sources.azure.collector import CollectionError, collect
 
     with CollectBars(enabled=sys.stderr.isatty()) as bars:
         try:

@@ -281,12 +281,19 @@ def aci_022(group: Resource, ctx: Context) -> Outcome:
 
 
 _FETCH = r"\b(?:curl|wget|iwr|invoke-webrequest|irm|invoke-restmethod)\b"
-_SHELL = r"(?:sh|bash|zsh|ash|dash|ksh|python3?|perl|ruby|node|iex|invoke-expression)\b"
+_SHELL = r"\b(?:sh|bash|zsh|ash|dash|ksh|python3?|perl|ruby|node|iex|invoke-expression)\b"
+_RUN = rf"(?:&&|;)\s*(?:sudo\s+)?(?:(?:{_SHELL}|chmod\s+\+x)\s+|\./)?"
+_END = r"(?=[\s;&|]|$)"
 _DOWNLOAD_AND_RUN = re.compile(
     rf"{_FETCH}[^|;&]*\|\s*(?:sudo\s+)?{_SHELL}"  # curl … | sh
     rf"|{_SHELL}\s+(?:-c\s+)?[\"']?\$\(\s*{_FETCH}"  # bash -c "$(curl …)"
     rf"|{_SHELL}\s+<\(\s*{_FETCH}"  # bash <(curl …)
-    rf"|{_FETCH}.*(?:&&|;)\s*(?:sh|bash|chmod\s+\+x)\b",  # curl -o x && sh x
+    # curl -o /tmp/i.sh … && sh /tmp/i.sh: the file written is the file run. A fetch
+    # followed by an unrelated command (a health probe, then the app) is not a match.
+    rf"|{_FETCH}[^|;&]*?\s(?:-\w*[oO]|--output|-outfile)[=\s]\s*(?P<out>[^\s;&|]+)"
+    rf"[^;&|]*{_RUN}(?P=out){_END}"
+    # wget https://x/i.sh && sh i.sh: the remote name is the file run.
+    rf"|{_FETCH}[^|;&]*?/(?P<remote>[\w.-]+){_END}[^;&|]*{_RUN}(?:\S*/)?(?P=remote){_END}",
     re.IGNORECASE,
 )
 

@@ -183,11 +183,17 @@ def aci_004(group: Resource, ctx: Context) -> Outcome:
     images = ctx.memo(_images, group)
     if not images:
         return _no_images(group)
-    unpinned = [label for _, label, image in images if not parse_image(image).digest]
     evidence = [Evidence(p, image, "@sha256:<digest>") for p, _, image in images]
+    unpinned = [
+        (label, ev)
+        for (_, label, image), ev in zip(images, evidence, strict=True)
+        if not parse_image(image).digest
+    ]
     if unpinned:
         return fail(
-            f"{GROUP_NOUN} '{n}' has images without a digest: {', '.join(unpinned)}.", *evidence
+            f"{GROUP_NOUN} '{n}' has images without a digest: "
+            f"{', '.join(label for label, _ in unpinned)}.",
+            *(ev for _, ev in unpinned),
         )
     return passed(f"{GROUP_NOUN} '{n}' pins every image by digest.", *evidence)
 

@@ -94,7 +94,7 @@ def _select_subscriptions(
             Subscription(
                 subscription_id=str(s.subscription_id),
                 display_name=str(s.display_name or ""),
-                state=str(s.state or ""),
+                state=str(getattr(s.state, "value", s.state) or ""),
                 tenant_id=str(getattr(s, "tenant_id", "") or identity.tenant_id),
             )
             for s in session.subscriptions.subscriptions.list()
