@@ -22,3 +22,13 @@ def paused_gc() -> Iterator[None]:
     finally:
         if was_enabled:
             gc.enable()
+
+
+def freeze_long_lived() -> None:
+    """Move every object alive now out of the collector's sight.
+
+    An interactive session keeps the run (snapshot, results, rows) for its whole life;
+    without this, each later full collection walks all of it and freezes the screen
+    for a quarter of a second on a 50,000-result run.
+    """
+    gc.freeze()

@@ -13,6 +13,7 @@ from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, TypeVar
+from urllib.parse import quote
 
 from aciaudit import TOOL_NAME, __version__
 from aciaudit.redact import redact_in_place
@@ -102,6 +103,8 @@ def _select_subscriptions(
     except Exception as exc:
         failure = triage(exc)
         raise CollectionError(f"cannot list subscriptions: {failure.detail}") from None
+    if options.management_group:
+        visible = _under_management_group(session, options.management_group, visible)
     if not options.subscriptions:
         chosen = [s for s in visible if s.state.lower() == "enabled"]
         if not chosen:
@@ -130,6 +133,35 @@ def _select_subscriptions(
         if match[0] not in chosen:
             chosen.append(match[0])
     return chosen
+
+
+MANAGEMENT_GROUPS_API = "2020-05-01"
+
+
+def _under_management_group(
+    session: ArmSession, group: str, visible: list[Subscription]
+) -> list[Subscription]:
+    """The visible subscriptions anywhere below a management group (its descendants,
+    nested groups included)."""
+    path = f"/providers/Microsoft.Management/managementGroups/{quote(group, safe='')}/descendants"
+    try:
+        below = {
+            str(item.get("name") or "").lower()
+            for item in session.list(path, MANAGEMENT_GROUPS_API)
+            if str(item.get("id") or "").lower().startswith("/subscriptions/")
+        }
+    except Exception as exc:
+        failure = triage(exc)
+        raise CollectionError(
+            f"cannot list management group {group!r}: {failure.detail} "
+            "(the identity needs Reader, or Management Group Reader, on it)"
+        ) from None
+    inside = [s for s in visible if s.subscription_id.lower() in below]
+    if not inside:
+        raise CollectionError(
+            f"management group {group!r} holds no subscription visible to this identity"
+        )
+    return inside
 
 
 class Pool:

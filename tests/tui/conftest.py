@@ -1,0 +1,48 @@
+"""Shared helpers for the app's Pilot tests.
+
+No __init__.py here on purpose: as a package this folder would be named `tui` and
+shadow the application package.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+
+from textual.pilot import Pilot
+
+from aciaudit.snapshot_io import parse_snapshot
+from aciaudit.sources.azure.progress import CollectProgress
+from checks.snapshot import Snapshot
+from tui.app import AuditApp
+from tui.sources import Source
+
+SIZE = (120, 36)
+
+
+async def wait_for(pilot: Pilot, condition: Callable[[], bool], timeout: float = 10.0) -> None:
+    """Let the app run until `condition` holds (workers finish in their own time)."""
+    waited = 0.0
+    while not condition():
+        if waited > timeout:
+            raise AssertionError("the app never reached the expected state")
+        await pilot.pause(0.05)
+        waited += 0.05
+
+
+async def wait_loaded(pilot: Pilot) -> None:
+    app = pilot.app
+    assert isinstance(app, AuditApp)
+    await wait_for(
+        pilot, lambda: app.run is not None and type(app.screen).__name__ == "OverviewScreen"
+    )
+    await pilot.pause()
+
+
+def source_of(raw: dict, label: str = "test estate") -> Source:
+    """A source that parses a snapshot document, as a file would be read."""
+
+    def load(progress: CollectProgress, cancel: threading.Event) -> Snapshot:
+        return parse_snapshot(raw, origin=label)
+
+    return Source("snapshot", label, load)

@@ -1,0 +1,212 @@
+"""The main path a consultant walks: demo → overview → findings → filter → detail →
+back → export, plus loading, cancelling and failing sources."""
+
+from __future__ import annotations
+
+import copy
+import json
+import threading
+from pathlib import Path
+
+from conftest import SIZE, source_of, wait_for, wait_loaded
+from rich.text import Text
+
+from aciaudit.sources.azure.arm import Cancelled
+from aciaudit.sources.azure.progress import CollectProgress
+from checks.model import Status
+from checks.snapshot import Snapshot
+from tui.app import AuditApp
+from tui.findings_model import Row
+from tui.sources import Source, demo_source, snapshot_source
+from tui.widgets.result_table import ResultTable
+
+
+def rows_shown(app: AuditApp) -> list[Row]:
+    table = app.screen.query_one(ResultTable)
+    return [i for i in table.items if isinstance(i, Row)]
+
+
+async def test_demo_overview_findings_filter_detail_back_export(tmp_path: Path) -> None:
+    app = AuditApp(demo_source())
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_loaded(pilot)
+        assert app.run is not None and app.run.snapshot.is_demo
+        banner = app.screen.query_one("#demo-banner")
+        assert "DEMO DATA" in str(banner.render())
+
+        await pilot.press("f")
+        await wait_for(pilot, lambda: type(app.screen).__name__ == "FindingsScreen")
+        shown = rows_shown(app)
+        assert len(shown) == len(app.run.results)
+        # FAIL first, most severe first.
+        assert shown[0].result.status is Status.FAIL
+        assert shown[0].check.severity.rank == min(
+            r.check.severity.rank for r in shown if r.result.status is Status.FAIL
+        )
+
+        await pilot.press("slash", *"jumpbox")
+        await pilot.pause()
+        shown = rows_shown(app)
+        assert shown and all("jumpbox" in r.haystack for r in shown)
+        assert app.screen.sub_title.startswith(f"findings[{len(shown)}]")
+        assert app.screen.sub_title.endswith("</jumpbox>")
+
+        await pilot.press("enter")  # leave the filter box
+        await pilot.press("t")  # status: FAIL only
+        await pilot.pause()
+        fails = rows_shown(app)
+        assert fails and all(r.result.status is Status.FAIL for r in fails)
+        assert app.screen.sub_title == f"findings(FAIL)[{len(fails)}] </jumpbox>"
+
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: type(app.screen).__name__ == "DetailScreen")
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: type(app.screen).__name__ == "FindingsScreen")
+        assert rows_shown(app) == fails  # the filter survived the round trip
+
+        await pilot.press("e")
+        await wait_for(pilot, lambda: type(app.screen).__name__ == "ExportDialog")
+        target = tmp_path / "jumpbox.md"
+        box = app.screen.query_one("#path")
+        box.value = str(target)  # type: ignore[attr-defined]
+        app.screen.query_one("#view").value = True  # type: ignore[attr-defined]
+        await pilot.click("#write")
+        await wait_for(pilot, target.exists)
+        text = target.read_text()
+        assert "DEMO" in text
+        for row in fails:
+            assert row.result.check_id in text
+        # Only the filtered findings: a check that never fails on the jumpbox is absent.
+        others = {r.result.check_id for r in app.rows} - {r.result.check_id for r in fails}
+        assert any(check not in text for check in others)
+        await wait_for(pilot, lambda: type(app.screen).__name__ == "FindingsScreen")
+
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: type(app.screen).__name__ == "OverviewScreen")
+
+
+async def test_overview_rows_open_filtered_findings() -> None:
+    app = AuditApp(demo_source())
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_loaded(pilot)
+        table = app.screen.query_one("#table-checks")
+        table.focus()
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: type(app.screen).__name__ == "FindingsScreen")
+        shown = rows_shown(app)
+        assert shown
+        assert {r.result.check_id for r in shown} == {shown[0].result.check_id}
+        assert {r.result.status for r in shown} == {Status.FAIL}
+        assert shown[0].check.severity.value == "critical"
+
+
+async def test_snapshot_file_loads_through_the_same_screen(tmp_path: Path) -> None:
+    from aciaudit.snapshot_io import save_snapshot
+    from aciaudit.sources.demo import load_demo
+
+    path = tmp_path / "estate.json"
+    save_snapshot(load_demo(), path)
+    app = AuditApp(snapshot_source(path))
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_loaded(pilot)
+        assert app.run is not None and len(app.run.results) > 100
+        assert str(path) in app.sub_title
+
+
+async def test_a_key_is_handled_while_collecting_and_esc_cancels() -> None:
+    started, release = threading.Event(), threading.Event()
+    seen_cancel = threading.Event()
+
+    def slow(progress: CollectProgress, cancel: threading.Event) -> Snapshot:
+        progress.phase("Listing container groups", 100)
+        started.set()
+        for _ in range(200):  # a collector checks cancellation between pages
+            if cancel.wait(0.05):
+                seen_cancel.set()
+                raise Cancelled()
+            progress.advance("Listing container groups")
+        release.wait(5)
+        raise AssertionError("never cancelled")
+
+    app = AuditApp(Source("live", "slow fake", slow))
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, started.is_set)
+        await pilot.press("question_mark")  # the loop is free while the worker reads
+        await wait_for(pilot, lambda: type(app.screen).__name__ == "HelpScreen")
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: type(app.screen).__name__ == "CollectScreen")
+        await pilot.pause(0.3)
+        assert "Listing container groups" in str(
+            app.screen.query_one("#collect-phases").children[0].render()
+        )
+        await pilot.press("escape")
+        await wait_for(pilot, seen_cancel.is_set)
+        await wait_for(pilot, lambda: type(app.screen).__name__ == "ConnectScreen")
+        assert app.run is None
+        release.set()
+
+
+async def test_a_failing_source_shows_an_error_dialog_not_a_traceback() -> None:
+    def broken(progress: CollectProgress, cancel: threading.Event) -> Snapshot:
+        raise RuntimeError("the fake source broke")
+
+    app = AuditApp(Source("live", "broken fake", broken))
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: type(app.screen).__name__ == "ErrorDialog")
+        body = app.screen.query_one(".dialog-body")
+        assert "the fake source broke" in str(body.render())
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: type(app.screen).__name__ == "ConnectScreen")
+
+
+async def test_a_malformed_snapshot_is_one_line_in_a_dialog(tmp_path: Path) -> None:
+    path = tmp_path / "bad.json"
+    path.write_text("{not json")
+    app = AuditApp(snapshot_source(path))
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: type(app.screen).__name__ == "ErrorDialog")
+        message = str(app.screen.query_one(".dialog-body").render())
+        assert "bad.json" in message and "\n" not in message.strip()
+
+
+HOSTILE = "[bold]x[/] a[/]b \x1b[31mred\x1b[0m [link=http://e]l[/link]"
+
+
+async def test_names_with_markup_and_control_characters_render_literally() -> None:
+    from fixtures import container_group
+
+    group = container_group(name="web")
+    group = copy.deepcopy(group)
+    rg_id = group["id"].rsplit("/providers/", 1)[0]
+    group["id"] = f"{rg_id}/providers/Microsoft.ContainerInstance/containerGroups/{HOSTILE}"
+    group["name"] = HOSTILE
+    raw = {"format": "aci-auditor.snapshot", "version": 1, "resources": [group]}
+    app = AuditApp(source_of(json.loads(json.dumps(raw)), label=HOSTILE))
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_loaded(pilot)
+        await pilot.press("f")
+        await wait_for(pilot, lambda: type(app.screen).__name__ == "FindingsScreen")
+        await pilot.press("slash", *"bold")
+        await pilot.pause()
+        shown = rows_shown(app)
+        assert shown, "the hostile name is searchable as plain text"
+        screen_text = app.export_screenshot()
+        assert "[bold]x[/]" in screen_text.replace("&#160;", " ")
+        assert "\x1b" not in screen_text
+        assert "␛[31mred" in screen_text
+        table = app.screen.query_one(ResultTable)
+        strip = table.render_line(1)
+        assert "[bold]x[/] a[/]b ␛[31mred" in "".join(seg.text for seg in strip)
+        await pilot.press("enter", "enter")
+        await wait_for(pilot, lambda: type(app.screen).__name__ == "DetailScreen")
+        await pilot.pause()
+        assert isinstance(app.export_screenshot(), str)
+
+
+def test_text_helper_never_parses_markup() -> None:
+    from tui.text import literal
+
+    text = literal(HOSTILE)
+    assert isinstance(text, Text)
+    assert text.plain.startswith("[bold]x[/] a[/]b ␛[31mred")
+    assert not text.spans

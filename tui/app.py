@@ -1,0 +1,167 @@
+"""The application: sources in, screens out. Navigation and failures live here."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+from typing import ClassVar
+
+from textual.app import App, SystemCommand
+from textual.screen import ModalScreen, Screen
+from textual.worker import Worker
+
+from aciaudit.run import Run
+from aciaudit.snapshot_io import SnapshotError
+from tui.findings_model import Filter, Row
+from tui.keys import bindings, palette_entries
+from tui.overview_model import Overview
+from tui.screens.base import AuditScreen
+from tui.screens.error_dialog import ErrorDialog
+from tui.screens.help import HelpScreen
+from tui.sources import Source
+from tui.text import safe
+
+# Failures whose message is already one actionable line for a user.
+_EXPECTED = (SnapshotError, OSError, ValueError)
+
+
+class AuditApp(App[int]):
+    CSS_PATH = "app.tcss"
+    TITLE = "aci-audit"
+    BINDINGS: ClassVar = bindings("global")
+    ENABLE_COMMAND_PALETTE = True
+
+    def __init__(self, source: Source | None = None) -> None:
+        super().__init__()
+        self.source = source
+        self.run: Run | None = None
+        self.rows: list[Row] = []
+        self.overview: Overview | None = None
+
+    def on_mount(self) -> None:
+        if self.source is not None:
+            self.open_source(self.source)
+        else:
+            from tui.screens.connect import ConnectScreen
+
+            self.push_screen(ConnectScreen())
+
+    # -- sources --------------------------------------------------------------------
+
+    def open_source(self, source: Source) -> None:
+        from tui.screens.collect import CollectScreen
+
+        self.source = source
+        self.push_screen(CollectScreen(source))
+
+    def loaded(self, source: Source, run: Run, rows: list[Row], overview: Overview) -> None:
+        from tui.screens.overview import OverviewScreen
+
+        self.source, self.run, self.rows, self.overview = source, run, rows, overview
+        self.sub_title = safe(source.label)
+        self.switch_screen(OverviewScreen())
+
+    def back_to_connect(self) -> None:
+        from tui.screens.connect import ConnectScreen
+
+        for i, screen in enumerate(self.screen_stack):
+            if isinstance(screen, ConnectScreen):
+                while len(self.screen_stack) > i + 1:
+                    self.pop_screen()
+                return
+        self.switch_screen(ConnectScreen())
+
+    # -- navigation -----------------------------------------------------------------
+
+    def show_findings(self, filter: Filter | None = None, scope: str = "") -> None:
+        from tui.screens.findings import FindingsScreen
+
+        self.push_screen(FindingsScreen(self.rows, filter or Filter(), scope))
+
+    def show_resources(self) -> None:
+        from tui.screens.resources import ResourcesScreen
+
+        self.push_screen(ResourcesScreen())
+
+    def action_back(self) -> None:
+        screen = self.screen
+        if isinstance(screen, ModalScreen):
+            screen.dismiss(None)
+        elif isinstance(screen, AuditScreen) and screen.BACK and len(self.screen_stack) > 2:
+            self.pop_screen()
+        else:
+            self.notify("Top level: q quits.", timeout=2)
+
+    def action_quit_top(self) -> None:
+        if len(self.screen_stack) <= 2 or not getattr(self.screen, "BACK", True):
+            self.exit(0)
+        else:
+            self.pop_screen()
+
+    def action_help(self) -> None:
+        screen = self.screen
+        if isinstance(screen, HelpScreen):
+            return
+        areas = screen.AREAS if isinstance(screen, AuditScreen) else ()
+        self.push_screen(HelpScreen(areas, type(screen).__name__.removesuffix("Screen")))
+
+    def action_toggle_dark(self) -> None:
+        self.theme = "textual-light" if self.current_theme.dark else "textual-dark"
+
+    def action_export(self) -> None:
+        from tui.screens.export_dialog import ExportDialog
+
+        if self.run is None:
+            self.notify("Nothing to export yet: open a source first.", severity="warning")
+            return
+        view = getattr(self.screen, "view", None)
+        if view is not None and view.filter != Filter():
+            filtered = [item.result for item in view.items if isinstance(item, Row)]
+            self.push_screen(ExportDialog(self.run, filtered, view.title()))
+        else:
+            self.push_screen(ExportDialog(self.run))
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        areas = screen.AREAS if isinstance(screen, AuditScreen) else ()
+        for entry in palette_entries(*areas):
+            action = entry.action
+            yield SystemCommand(
+                entry.palette or entry.description,
+                f"{entry.description} ({entry.key_label})",
+                lambda action=action, screen=screen: self._palette_run(screen, action),
+            )
+
+    def _palette_run(self, screen: Screen, action: str) -> None:
+        target = screen if hasattr(screen, f"action_{action}") else self
+        self.call_later(target.run_action, action)
+
+    # -- failures -------------------------------------------------------------------
+
+    def worker_failed(self, worker: Worker) -> None:
+        from tui.screens.collect import CollectScreen
+
+        error = worker.error
+        if isinstance(error, _EXPECTED) or type(error).__name__ in ("CollectionError", "AuthError"):
+            message = str(error)
+        else:
+            message = f"{type(error).__name__}: {error}"
+        title = "Could not read the source" if worker.group == "load" else "Something failed"
+        if isinstance(self.screen, CollectScreen):
+            self.back_to_connect()  # a failed collection leaves nothing to look at
+        self.push_screen(ErrorDialog(title, message))
+
+
+def run_app(source: Source | None) -> int:
+    app = AuditApp(source)
+    return app.run() or 0
+
+
+def source_from_args(demo: bool, snapshot: Path | None) -> Source | None:
+    from tui.sources import demo_source, snapshot_source
+
+    if demo:
+        return demo_source()
+    if snapshot is not None:
+        return snapshot_source(snapshot)
+    return None

@@ -1,0 +1,285 @@
+"""The findings list as data: rows, filters, sort and grouping. No Textual here.
+
+Built once per run (one pass over the results), then every keystroke filters and
+sorts precomputed tuples, so `/` and sort stay well inside a frame on 50,000 rows.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field, replace
+from enum import StrEnum
+from typing import NamedTuple
+
+from aciaudit.run import Run
+from checks import arm_id
+from checks.model import STATUS_ORDER, Result, Severity, Status
+from checks.registry import Check
+from tui.text import safe
+
+COLUMNS: tuple[str, ...] = (
+    "severity",
+    "check",
+    "title",
+    "resource",
+    "group",
+    "subscription",
+    "status",
+)
+HEADERS: dict[str, str] = {
+    "severity": "SEVERITY",
+    "check": "CHECK",
+    "title": "TITLE",
+    "resource": "RESOURCE",
+    "group": "RESOURCE GROUP",
+    "subscription": "SUBSCRIPTION",
+    "status": "STATUS",
+}
+STATUS_RANK = {s: i for i, s in enumerate(STATUS_ORDER)}
+STATUS_SHORT = {Status.NOT_ASSESSED: "NOT ASSESSED", Status.NOT_APPLICABLE: "N/A"}
+
+
+class Row(NamedTuple):
+    result: Result
+    check: Check
+    cells: tuple[str, ...]  # display text per COLUMNS, already terminal-safe
+    haystack: str  # every cell, lower-cased, for `/`
+    rtype: str  # short resource type: registry, container group, subscription, estate
+    subscription_id: str
+    keys: tuple[str | int, ...]  # sort key per COLUMNS: ranks for severity and status
+
+    @property
+    def severity(self) -> Severity:
+        return self.check.severity
+
+    @property
+    def status(self) -> Status:
+        return self.result.status
+
+
+class Grouping(StrEnum):
+    NONE = "none"
+    CHECK = "check"
+    RESOURCE = "resource"
+
+
+class Header(NamedTuple):
+    """A group's title line in a grouped list."""
+
+    label: str
+    count: int
+    fails: int
+
+
+@dataclass(frozen=True)
+class Filter:
+    text: str = ""
+    min_severity: Severity | None = None
+    statuses: frozenset[Status] = frozenset()  # empty: every status
+    section: str | None = None
+    rtype: str | None = None
+    check_id: str | None = None
+    resource_id: str | None = None  # this resource and everything inside it
+    subscription_id: str | None = None
+
+    def with_(self, **changes: object) -> Filter:
+        return replace(self, **changes)  # type: ignore[arg-type]
+
+    def labels(self) -> list[str]:
+        """Short words for the title: `FAIL`, `high+`, `S3`, …"""
+        out = [*(STATUS_SHORT.get(s, s.value) for s in STATUS_ORDER if s in self.statuses)]
+        if self.min_severity is not None:
+            out.append(
+                self.min_severity.value
+                if self.min_severity is Severity.INFO
+                else f"{self.min_severity.value}+"
+            )
+        if self.section:
+            out.append(self.section)
+        if self.rtype:
+            out.append(self.rtype)
+        if self.check_id:
+            out.append(self.check_id)
+        if self.subscription_id:
+            out.append(f"sub {self.subscription_id[:8]}")
+        if self.resource_id:
+            out.append(arm_id.parse(self.resource_id).name or self.resource_id)
+        return out
+
+    def matches(self, row: Row) -> bool:
+        r = row.result
+        if self.statuses and r.status not in self.statuses:
+            return False
+        if self.min_severity is not None and row.check.severity.rank > self.min_severity.rank:
+            return False
+        if self.section and self.section not in row.check.sections:
+            return False
+        if self.rtype and row.rtype != self.rtype:
+            return False
+        if self.check_id and r.check_id != self.check_id:
+            return False
+        if self.subscription_id and row.subscription_id != self.subscription_id.lower():
+            return False
+        if self.resource_id:
+            rid, want = r.resource_id.lower(), self.resource_id.lower()
+            if rid != want and not rid.startswith(want + "/"):
+                return False
+        return not self.text or self.text.lower() in row.haystack
+
+
+def _rtype(resource_id: str) -> str:
+    low = resource_id.lower()
+    if "/microsoft.containerinstance/containergroups/" in low:
+        return "container group"
+    if "/microsoft.containerregistry/registries/" in low:
+        return "registry"
+    if low.startswith("/subscriptions/") and low.count("/") == 2:
+        return "subscription"
+    if low == "/":
+        return "estate"
+    return "other"
+
+
+RTYPES = ("registry", "container group", "subscription", "estate")
+
+
+def build_rows(run: Run) -> list[Row]:
+    names = {s.subscription_id.lower(): s.label for s in run.index.subscriptions}
+    parsed: dict[str, tuple[str, str, str, str, str]] = {}
+    rows: list[Row] = []
+    append = rows.append
+    for r in run.results:
+        check = run.catalogue[r.check_id]
+        place = parsed.get(r.resource_id)
+        if place is None:
+            p = arm_id.parse(r.resource_id)
+            sub = (p.subscription or "").lower()
+            if r.resource_id == "/":
+                name = "(estate)"
+            elif p.resource_group is None and p.subscription and p.name == p.subscription:
+                name = names.get(sub, p.subscription)  # a subscription: its display name
+            else:
+                name = p.name or r.resource_id
+            place = (
+                safe(name),
+                safe(p.resource_group or ""),
+                safe(names.get(sub, p.subscription or "")),
+                _rtype(r.resource_id),
+                sub,
+            )
+            parsed[r.resource_id] = place
+        resource, group, subscription, rtype, sub = place
+        status = STATUS_SHORT.get(r.status, r.status.value)
+        cells = (
+            check.severity.value.upper(),
+            r.check_id,
+            check.title,
+            resource,
+            group,
+            subscription,
+            status,
+        )
+        haystack = "\t".join((*cells, r.message, r.resource_id)).lower()
+        keys = (
+            check.severity.rank,
+            r.check_id,
+            cells[2].lower(),
+            resource.lower(),
+            group.lower(),
+            subscription.lower(),
+            STATUS_RANK[r.status],
+        )
+        append(Row(r, check, cells, haystack, rtype, sub, keys))
+    # The default order, once: FAIL first, most severe first, then check and resource.
+    rows.sort(key=lambda row: (row.keys[6], row.keys[0], row.keys[1], row.keys[3]))
+    return rows
+
+
+@dataclass
+class FindingsView:
+    """What the findings screen shows: a filtered, sorted, maybe grouped list."""
+
+    rows: list[Row]
+    filter: Filter = field(default_factory=Filter)
+    sort: str | None = None  # None: FAIL first, most severe first
+    reverse: bool = False
+    grouping: Grouping = Grouping.NONE
+    items: list[Row | Header] = field(default_factory=list)
+    matched: int = 0
+
+    def __post_init__(self) -> None:
+        # `rows` arrive in the default order; other orders are stable sorts of it.
+        self._orders: dict[tuple[str | None, bool], list[Row]] = {(None, False): self.rows}
+        self._structured_key: tuple[Filter, str | None, bool] | None = None
+        self._structured: list[Row] = []
+        self._last_text = ""
+        self._last: list[Row] = []
+        self.refresh()
+
+    def _ordered(self) -> list[Row]:
+        key = (self.sort, self.reverse)
+        if key not in self._orders:
+            if self.sort is None:
+                ordered = list(self.rows)
+            else:
+                k = COLUMNS.index(self.sort)
+                ordered = sorted(self.rows, key=lambda row: row.keys[k])
+            if self.reverse:
+                ordered.reverse()
+            self._orders[key] = ordered
+        return self._orders[key]
+
+    def refresh(self) -> None:
+        """Recompute `items`. Typing more of the same text narrows the previous
+        matches instead of scanning everything again; orders are computed once."""
+        structural = self.filter.with_(text="")
+        key = (structural, self.sort, self.reverse)
+        if key != self._structured_key:
+            ordered = self._ordered()
+            matches = structural.matches
+            self._structured = (
+                ordered if structural == Filter() else [r for r in ordered if matches(r)]
+            )
+            self._structured_key = key
+            self._last_text, self._last = "", self._structured
+        text = self.filter.text.lower()
+        if not text:
+            chosen = self._structured
+        else:
+            narrowing = self._last_text and text.startswith(self._last_text)
+            pool = self._last if narrowing else self._structured
+            chosen = [r for r in pool if text in r.haystack]
+        self._last_text, self._last = text, chosen
+        self.matched = len(chosen)
+        self.items = self._grouped(chosen) if self.grouping is not Grouping.NONE else chosen  # type: ignore[assignment]
+
+    def _grouped(self, rows: list[Row]) -> list[Row | Header]:
+        by_check = self.grouping is Grouping.CHECK
+        buckets: dict[str, list[Row]] = {}
+        labels: dict[str, str] = {}
+        for row in rows:
+            k = row.result.check_id if by_check else row.result.resource_id
+            if k not in buckets:
+                buckets[k] = []
+                labels[k] = (
+                    f"{row.result.check_id}  {row.check.title}"
+                    if by_check
+                    else f"{row.cells[3]}  ({row.rtype}, {row.cells[4] or row.cells[5] or 'estate'})"
+                )
+            buckets[k].append(row)
+        out: list[Row | Header] = []
+        for k, members in buckets.items():  # in order of first appearance: sort decides
+            fails = sum(1 for m in members if m.result.status is Status.FAIL)
+            out.append(Header(labels[k], len(members), fails))
+            out.extend(members)
+        return out
+
+    def title(self, scope: str = "") -> str:
+        labels = self.filter.labels()
+        head = f"findings({', '.join(labels)})" if labels else "findings"
+        text = f" </{self.filter.text}>" if self.filter.text else ""
+        where = f" @{scope}" if scope else ""
+        return f"{head}[{self.matched}]{where}{text}"
+
+    def counts(self) -> Counter[Status]:
+        return Counter(item.result.status for item in self.items if isinstance(item, Row))

@@ -1,0 +1,182 @@
+"""One registry of key actions: it feeds bindings, the footer, `?` help and the palette.
+
+Each action has a stable id (users rebind keys by id through Textual's keymap), the
+keys it answers to, the area (screen) it belongs to, a help group, and the name it
+carries in the command palette (`area: verb`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual.binding import Binding
+
+
+@dataclass(frozen=True)
+class KeyAction:
+    id: str
+    keys: str
+    action: str
+    description: str
+    group: str
+    show: bool = True
+    # In the command palette when set; named `area: verb`.
+    palette: str | None = None
+    priority: bool = False
+
+    @property
+    def key_label(self) -> str:
+        return " ".join(
+            k.replace("question_mark", "?").replace("slash", "/") for k in self.keys.split(",")
+        )
+
+
+A = KeyAction
+
+GLOBAL: tuple[KeyAction, ...] = (
+    A("app.help", "question_mark,f1", "help", "Help", "General", palette="app: show keys"),
+    A("app.back", "escape", "back", "Back", "Navigation"),
+    A("app.quit", "q", "quit_top", "Quit", "General", palette="app: quit"),
+    A(
+        "app.theme",
+        "ctrl+t",
+        "toggle_dark",
+        "Theme",
+        "General",
+        show=False,
+        palette="app: toggle light/dark theme",
+    ),
+    A("app.export", "e", "export", "Export", "Report", palette="report: export"),
+)
+
+OVERVIEW: tuple[KeyAction, ...] = (
+    A("overview.findings", "f", "findings", "Findings", "Views", palette="findings: show all"),
+    A("overview.resources", "r", "resources", "Resources", "Views", palette="resources: show tree"),
+    A("overview.open", "enter", "open", "Open", "Navigation", show=False),
+    A("overview.next", "tab", "app.focus_next", "Next table", "Navigation", show=False),
+)
+
+TABLE: tuple[KeyAction, ...] = (
+    A("table.down", "down,j", "cursor_down", "Down", "Navigation", show=False),
+    A("table.up", "up,k", "cursor_up", "Up", "Navigation", show=False),
+    A("table.top", "home,g", "cursor_top", "Top", "Navigation", show=False),
+    A("table.bottom", "end,G", "cursor_bottom", "Bottom", "Navigation", show=False),
+    A("table.page_down", "pagedown,ctrl+f", "page_down", "Page down", "Navigation", show=False),
+    A("table.page_up", "pageup,ctrl+b", "page_up", "Page up", "Navigation", show=False),
+    A("table.select", "enter", "select", "Open", "Navigation"),
+)
+
+FINDINGS: tuple[KeyAction, ...] = (
+    A("findings.filter", "slash", "filter", "Filter", "Filter", palette="findings: filter text"),
+    A(
+        "findings.severity",
+        "s",
+        "cycle_severity",
+        "Severity",
+        "Filter",
+        palette="findings: cycle minimum severity",
+    ),
+    A("findings.status", "t", "cycle_status", "Status", "Filter", palette="findings: cycle status"),
+    A(
+        "findings.section",
+        "x",
+        "cycle_section",
+        "Section",
+        "Filter",
+        show=False,
+        palette="findings: cycle section",
+    ),
+    A(
+        "findings.type",
+        "w",
+        "cycle_type",
+        "Type",
+        "Filter",
+        show=False,
+        palette="findings: cycle resource type",
+    ),
+    A(
+        "findings.clear",
+        "ctrl+l",
+        "clear_filters",
+        "Clear",
+        "Filter",
+        palette="findings: clear filters",
+    ),
+    A("findings.sort", "o", "cycle_sort", "Sort", "View", palette="findings: cycle sort column"),
+    A(
+        "findings.reverse",
+        "O",
+        "reverse_sort",
+        "Reverse",
+        "View",
+        show=False,
+        palette="findings: reverse sort",
+    ),
+    A(
+        "findings.group",
+        "b",
+        "cycle_group",
+        "Group",
+        "View",
+        palette="findings: group by check / resource / none",
+    ),
+)
+
+DETAIL: tuple[KeyAction, ...] = (
+    A("detail.copy", "c", "copy_az", "Copy az", "Finding", palette="finding: copy az command"),
+    A("detail.raw", "y", "raw_json", "Raw JSON", "Finding", palette="finding: show raw JSON"),
+    A("detail.next", "n", "next_finding", "Next", "Finding", show=False, palette="finding: next"),
+    A(
+        "detail.previous",
+        "p",
+        "previous_finding",
+        "Previous",
+        "Finding",
+        show=False,
+        palette="finding: previous",
+    ),
+)
+
+RESOURCES: tuple[KeyAction, ...] = (
+    A("resources.open", "enter", "open", "Findings", "Navigation"),
+    A("resources.expand", "space", "toggle_node", "Expand", "Navigation", show=False),
+)
+
+CONNECT: tuple[KeyAction, ...] = (
+    A("connect.demo", "d", "demo", "Demo", "Source", palette="source: open demo estate"),
+)
+
+COLLECT: tuple[KeyAction, ...] = (A("collect.cancel", "escape", "cancel", "Cancel", "Collection"),)
+
+AREAS: dict[str, tuple[KeyAction, ...]] = {
+    "global": GLOBAL,
+    "overview": OVERVIEW,
+    "table": TABLE,
+    "findings": FINDINGS,
+    "detail": DETAIL,
+    "resources": RESOURCES,
+    "connect": CONNECT,
+    "collect": COLLECT,
+}
+
+
+def bindings(*areas: str) -> list[Binding]:
+    return [
+        Binding(a.keys, a.action, a.description, show=a.show, id=a.id, priority=a.priority)
+        for area in areas
+        for a in AREAS[area]
+    ]
+
+
+def help_groups(*areas: str) -> dict[str, list[KeyAction]]:
+    """Every action valid in these areas, by help group, global ones last."""
+    groups: dict[str, list[KeyAction]] = {}
+    for area in (*areas, "global"):
+        for a in AREAS[area]:
+            groups.setdefault(a.group, []).append(a)
+    return groups
+
+
+def palette_entries(*areas: str) -> list[KeyAction]:
+    return [a for area in (*areas, "global") for a in AREAS[area] if a.palette]

@@ -1,0 +1,110 @@
+"""Reading a source: per-phase progress, live problems, elapsed time, esc to cancel.
+
+The demo estate and snapshot files load through this screen too, so every source
+reaches the overview the same way.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from typing import ClassVar
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.containers import Vertical, VerticalScroll
+from textual.widgets import Footer, Label, ProgressBar, Static
+
+from aciaudit.gcpause import freeze_long_lived, paused_gc
+from aciaudit.run import audit
+from aciaudit.sources.azure.arm import Cancelled
+from tui.findings_model import build_rows
+from tui.keys import bindings
+from tui.overview_model import build_overview
+from tui.progress_state import ProgressState
+from tui.screens.base import AuditScreen
+from tui.sources import Source
+from tui.text import literal
+
+
+class CollectScreen(AuditScreen):
+    AREAS: ClassVar[tuple[str, ...]] = ("collect",)
+    BINDINGS = bindings("collect")
+
+    def __init__(self, source: Source) -> None:
+        super().__init__()
+        self.source = source
+        self.state = ProgressState()
+        self.cancel = threading.Event()
+        self.started = time.monotonic()
+        self._bars: dict[str, ProgressBar] = {}
+        self._shown_problems = 0
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="collect"):
+            yield Static(literal(f"Reading {self.source.label}"), id="collect-title")
+            yield Static("", id="collect-elapsed")
+            yield Vertical(id="collect-phases")
+            yield Label("Problems (denied, failed, not found)", id="collect-problems-label")
+            yield VerticalScroll(id="collect-problems")
+            yield Static("", id="collect-notes")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.sub_title = "collecting"
+        self.set_interval(0.1, self._poll)
+        self._load()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="load", name="load")
+    def _load(self) -> None:
+        # The collector stays off for the whole load and everything built is frozen
+        # before it comes back on: its first full pass over a large run would
+        # otherwise hold the interpreter (and the screen) for a tenth of a second.
+        with paused_gc():
+            try:
+                snapshot = self.source.load(self.state, self.cancel)
+            except Cancelled:
+                self.app.call_from_thread(self._cancelled)
+                return
+            if self.cancel.is_set():
+                self.app.call_from_thread(self._cancelled)
+                return
+            self.state.phase("Evaluating checks", 1)
+            run = audit(snapshot, self.source.policy)
+            rows = build_rows(run)
+            overview = build_overview(run, rows)  # here, not on the event loop
+            self.state.advance("Evaluating checks")
+            freeze_long_lived()
+        self.app.call_from_thread(self.audit_app.loaded, self.source, run, rows, overview)
+
+    def _poll(self) -> None:
+        seen = self.state.read()
+        phases = self.query_one("#collect-phases", Vertical)
+        for phase in seen.phases:
+            bar = self._bars.get(phase.name)
+            if bar is None:
+                bar = ProgressBar(total=None, show_eta=False, id=None)
+                self._bars[phase.name] = bar
+                phases.mount(Static(literal(phase.name), classes="phase-name"), bar)
+            bar.update(total=max(phase.total, phase.done) or None, progress=phase.done)
+        problems = self.query_one("#collect-problems", VerticalScroll)
+        for entry in seen.problems[self._shown_problems :]:
+            line = Text(f"{entry.status}".upper().ljust(10), style="bold")
+            line.append(literal(f"{entry.kind} at {entry.scope}: {entry.detail or ''}"))
+            problems.mount(Static(line, classes="problem"))
+        self._shown_problems = len(seen.problems)
+        if seen.notes:
+            self.query_one("#collect-notes", Static).update(literal(seen.notes[-1]))
+        elapsed = time.monotonic() - self.started
+        state = "cancelling…" if self.cancel.is_set() else "esc cancels"
+        self.query_one("#collect-elapsed", Static).update(f"{elapsed:.1f} s — {state}")
+
+    def action_cancel(self) -> None:
+        if not self.cancel.is_set():
+            self.cancel.set()
+            self.notify("Cancelling after the reads in flight…", timeout=3)
+
+    def _cancelled(self) -> None:
+        self.notify("Collection cancelled; nothing was kept.", severity="warning")
+        self.audit_app.back_to_connect()

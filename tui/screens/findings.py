@@ -1,0 +1,205 @@
+"""Every result in one virtual table: live `/` filter, quick filters, sort, grouping."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.widgets import Footer, Header, Input, Static
+
+from checks.model import STATUS_ORDER, Severity, Status
+from checks.sections import SECTIONS
+from tui.findings_model import (
+    COLUMNS,
+    HEADERS,
+    RTYPES,
+    Filter,
+    FindingsView,
+    Grouping,
+    Row,
+)
+from tui.findings_model import (
+    Header as GroupHeader,
+)
+from tui.keys import bindings
+from tui.screens.base import AuditScreen
+from tui.text import literal
+from tui.widgets.result_table import ResultTable
+
+_SEVERITY_CYCLE: tuple[Severity | None, ...] = (
+    None,
+    Severity.CRITICAL,
+    Severity.HIGH,
+    Severity.MEDIUM,
+    Severity.LOW,
+)
+_STATUS_CYCLE: tuple[frozenset[Status], ...] = (
+    frozenset(),
+    *(frozenset({s}) for s in STATUS_ORDER),
+)
+_SORT_CYCLE: tuple[str | None, ...] = (None, *COLUMNS)
+_GROUP_CYCLE = (Grouping.NONE, Grouping.CHECK, Grouping.RESOURCE)
+
+
+def _next(cycle: tuple, current: object) -> object:  # type: ignore[type-arg]
+    try:
+        return cycle[(cycle.index(current) + 1) % len(cycle)]
+    except ValueError:
+        return cycle[0]
+
+
+class FilterInput(Input):
+    BINDINGS: ClassVar = [
+        Binding("escape", "leave(True)", "Clear", id="filter.clear"),
+        Binding("enter,down", "leave(False)", "To table", id="filter.done"),
+    ]
+
+    def action_leave(self, clear: bool) -> None:
+        if clear:
+            self.value = ""
+        screen = self.screen
+        assert isinstance(screen, FindingsScreen)
+        screen.leave_filter()
+
+
+class FindingsScreen(AuditScreen):
+    CSS_PATH = "findings.tcss"
+    AREAS: ClassVar[tuple[str, ...]] = ("findings", "table")
+    BINDINGS = bindings("findings")
+
+    def __init__(self, rows: list[Row], filter: Filter, scope: str = "") -> None:
+        super().__init__()
+        self.view = FindingsView(rows, filter)
+        self.scope = scope
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static("", id="findings-title")
+        yield FilterInput(placeholder="filter: text in any column, message or id", id="filter")
+        yield ResultTable(id="results")
+        yield Static("", id="findings-preview")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#filter", Input).display = False
+        self._show()
+        self.query_one(ResultTable).focus()
+
+    # -- view -----------------------------------------------------------------------
+
+    def _show(self, keep: Row | None = None) -> None:
+        self.view.refresh()
+        table = self.query_one(ResultTable)
+        table.set_items(self.view.items, keep=keep)
+        self._title()
+
+    def _title(self) -> None:
+        v = self.view
+        title = Text(v.title(self.scope), style="bold")
+        sort = (
+            "FAIL first, most severe first" if v.sort is None else f"by {HEADERS[v.sort].lower()}"
+        )
+        title.append(f"   sort: {sort}{' (reversed)' if v.reverse else ''}", style="dim")
+        if v.grouping is not Grouping.NONE:
+            title.append(f"   grouped by {v.grouping.value}", style="dim")
+        self.query_one("#findings-title", Static).update(title)
+        self.sub_title = v.title(self.scope)
+
+    def _current_row(self) -> Row | None:
+        item = self.query_one(ResultTable).current
+        return item if isinstance(item, Row) else None
+
+    def _change(self, **changes: object) -> None:
+        keep = self._current_row()
+        self.view.filter = self.view.filter.with_(**changes)
+        self._show(keep)
+
+    def on_result_table_highlighted(self, event: ResultTable.Highlighted) -> None:
+        preview = self.query_one("#findings-preview", Static)
+        item = event.item
+        if isinstance(item, Row):
+            line = literal(item.result.message)
+            line.append("   enter: details", style="dim")
+            preview.update(line)
+        elif isinstance(item, GroupHeader):
+            preview.update(Text("enter: only this group", style="dim"))
+        else:
+            preview.update("")
+
+    def on_result_table_selected(self, event: ResultTable.Selected) -> None:
+        item = event.item
+        if isinstance(item, GroupHeader):
+            row = next(
+                (
+                    i
+                    for i in self.view.items[self.view.items.index(item) + 1 :]
+                    if isinstance(i, Row)
+                ),
+                None,
+            )
+            if row is not None:
+                if self.view.grouping is Grouping.CHECK:
+                    self.audit_app.show_findings(
+                        self.view.filter.with_(check_id=row.result.check_id), self.scope
+                    )
+                else:
+                    self.audit_app.show_findings(
+                        self.view.filter.with_(resource_id=row.result.resource_id), row.cells[3]
+                    )
+            return
+        from tui.screens.detail import DetailScreen
+
+        rows = [i for i in self.view.items if isinstance(i, Row)]
+        self.app.push_screen(DetailScreen(rows, rows.index(item)))
+
+    # -- filter input ---------------------------------------------------------------
+
+    def action_filter(self) -> None:
+        box = self.query_one("#filter", Input)
+        box.display = True
+        box.focus()
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if event.input.id == "filter" and event.value != self.view.filter.text:
+            self._change(text=event.value)
+
+    def leave_filter(self) -> None:
+        box = self.query_one("#filter", Input)
+        box.display = bool(box.value)
+        self.query_one(ResultTable).focus()
+
+    # -- quick filters --------------------------------------------------------------
+
+    def action_cycle_severity(self) -> None:
+        self._change(min_severity=_next(_SEVERITY_CYCLE, self.view.filter.min_severity))
+
+    def action_cycle_status(self) -> None:
+        self._change(statuses=_next(_STATUS_CYCLE, self.view.filter.statuses))
+
+    def action_cycle_section(self) -> None:
+        self._change(section=_next((None, *SECTIONS), self.view.filter.section))
+
+    def action_cycle_type(self) -> None:
+        self._change(rtype=_next((None, *RTYPES), self.view.filter.rtype))
+
+    def action_clear_filters(self) -> None:
+        self.query_one("#filter", Input).value = ""
+        self.query_one("#filter", Input).display = False
+        keep = self._current_row()
+        self.view.filter = Filter()
+        self.scope = ""
+        self._show(keep)
+
+    def action_cycle_sort(self) -> None:
+        self.view.sort = _next(_SORT_CYCLE, self.view.sort)  # type: ignore[assignment]
+        self._show(self._current_row())
+
+    def action_reverse_sort(self) -> None:
+        self.view.reverse = not self.view.reverse
+        self._show(self._current_row())
+
+    def action_cycle_group(self) -> None:
+        self.view.grouping = _next(_GROUP_CYCLE, self.view.grouping)  # type: ignore[assignment]
+        self._show(self._current_row())

@@ -1,0 +1,43 @@
+"""`?`: every key valid on the screen below, grouped."""
+
+from __future__ import annotations
+
+from rich.table import Table
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+from tui.keys import help_groups
+
+
+class HelpScreen(ModalScreen[None]):
+    BINDINGS = [Binding("escape,question_mark,f1,q", "dismiss", "Close", id="help.close")]
+
+    def __init__(self, areas: tuple[str, ...], title: str) -> None:
+        super().__init__()
+        self._areas = areas
+        self._title = title
+
+    def compose(self) -> ComposeResult:
+        table = Table.grid(padding=(0, 2))
+        table.add_column(style="bold", no_wrap=True)
+        table.add_column()
+        for group, actions in help_groups(*self._areas).items():
+            table.add_row(f"[u]{group}[/u]", "")
+            seen: set[str] = set()
+            for a in actions:
+                if a.key_label in seen:
+                    continue
+                seen.add(a.key_label)
+                table.add_row(a.key_label, a.description)
+            table.add_row("", "")
+        table.add_row("ctrl+p", "Command palette (every action by name)")
+        with VerticalScroll(id="dialog", classes="dialog help"):
+            yield Static(f"Keys — {self._title}", classes="dialog-title")
+            yield Static(table)
+            yield Static("esc or ? closes", classes="dialog-hint")
+
+    async def action_dismiss(self, result: None = None) -> None:
+        self.dismiss()

@@ -1,0 +1,153 @@
+"""The estate in one screen: score, counts, sections S1–S17, worst checks and resources,
+and what could not be assessed. `enter` on any row opens the findings behind it."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Grid, Vertical
+from textual.widgets import DataTable, Footer, Header, Label, Static
+
+from checks.model import Severity, Status
+from tui.findings_model import STATUS_SHORT, Filter
+from tui.keys import bindings
+from tui.overview_model import COUNTED, Line, Overview, build_overview
+from tui.screens.base import AuditScreen
+from tui.text import literal
+
+# Theme colours (never hard-coded): Rich tables cannot read CSS variables.
+_SEVERITY_COLOUR = {
+    Severity.CRITICAL: "error",
+    Severity.HIGH: "error",
+    Severity.MEDIUM: "warning",
+    Severity.LOW: "primary",
+    Severity.INFO: None,
+}
+
+
+class OverviewScreen(AuditScreen):
+    CSS_PATH = "overview.tcss"
+    AREAS: ClassVar[tuple[str, ...]] = ("overview",)
+    BINDINGS = bindings("overview")
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._lines: dict[str, list[Line]] = {}
+
+    def compose(self) -> ComposeResult:
+        app = self.audit_app
+        assert app.run is not None
+        data = app.overview or build_overview(app.run, app.rows)
+        yield Header()
+        if app.run.snapshot.is_demo:
+            yield Static(
+                "DEMO DATA — a fictional estate (Fabrikam Logistics), not a real Azure tenant.",
+                id="demo-banner",
+            )
+        yield Static(self._summary(data), id="summary")
+        with Grid(id="overview-grid"):
+            yield self._table(
+                "sections",
+                "Checklist sections",
+                ("Section", ("Title", 30), "FAIL", "PASS", "NOT ASSESSED", "MANUAL"),
+                data.sections,
+            )
+            with Vertical(id="overview-right"):
+                yield self._table(
+                    "checks",
+                    "Top failing checks (most severe first)",
+                    ("Check", "Severity", ("Title", 30), "FAIL"),
+                    data.top_checks,
+                    severity_col=1,
+                )
+                yield self._table(
+                    "resources",
+                    "Resources with the most findings",
+                    (("Resource", 24), "Type", "Worst", "FAIL"),
+                    data.top_resources,
+                    severity_col=2,
+                )
+            yield self._table(
+                "gaps",
+                f"Not assessed: {data.by_status[Status.NOT_ASSESSED]} result(s) — what could not be read",
+                (("Kind", 34), ("Where", 22), "Status", ("Reason", 44)),
+                data.gaps,
+                empty="everything the checks need was read",
+            )
+        yield Footer()
+
+    def _summary(self, data: Overview) -> Text:
+        out = Text()
+        out.append("Score ", style="bold")
+        out.append(f"{data.score}/100", style="bold reverse")
+        out.append(f"   {sum(data.by_status.values())} results: ")
+        for i, status in enumerate((*COUNTED, Status.NOT_APPLICABLE)):
+            if i:
+                out.append(" · ")
+            out.append(f"{STATUS_SHORT.get(status, status.value)} {data.by_status[status]}")
+        out.append("\nFAIL by severity: ")
+        for i, sev in enumerate(Severity):
+            if i:
+                out.append(" · ")
+            out.append(
+                f"{sev.value.upper()} {data.fails_by_severity[sev]}", style=self._sev_style(sev)
+            )
+        out.append(
+            f"\n{data.subscriptions} subscription(s), {data.resources} resource(s) read from "
+        )
+        out.append(literal(self.audit_app.source.label if self.audit_app.source else "?"))
+        return out
+
+    def _sev_style(self, severity: Severity) -> str:
+        attr = _SEVERITY_COLOUR[severity]
+        colour = getattr(self.app.current_theme, attr, None) if attr else None
+        weight = "bold" if severity.rank <= 1 else "dim" if severity is Severity.INFO else ""
+        return f"{colour or ''} {weight}".strip()
+
+    def _table(
+        self,
+        key: str,
+        title: str,
+        columns: tuple[str | tuple[str, int], ...],
+        lines: list[Line],
+        severity_col: int | None = None,
+        empty: str = "nothing here",
+    ) -> Vertical:
+        table: DataTable[Text] = DataTable(id=f"table-{key}", cursor_type="row", zebra_stripes=True)
+        for column in columns:
+            label, width = column if isinstance(column, tuple) else (column, None)
+            table.add_column(label, width=width)
+        for i, line in enumerate(lines):
+            cells = [literal(c, overflow="ellipsis") for c in line.cells]
+            if severity_col is not None:
+                sev = Severity(line.cells[severity_col].lower())
+                cells[severity_col].stylize(self._sev_style(sev))
+            table.add_row(*cells, key=str(i))
+        if not lines:
+            table.add_row(*(Text(empty if i == 0 else "") for i in range(len(columns))))
+        self._lines[f"table-{key}"] = lines
+        box = Vertical(
+            Label(title, classes="table-title"), table, classes="overview-box", id=f"box-{key}"
+        )
+        return box
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        lines = self._lines.get(event.data_table.id or "", [])
+        try:
+            line = lines[int(str(event.row_key.value))]
+        except (ValueError, IndexError):
+            return
+        self.audit_app.show_findings(line.filter, line.scope)
+
+    def action_findings(self) -> None:
+        self.audit_app.show_findings(Filter())
+
+    def action_resources(self) -> None:
+        self.audit_app.show_resources()
+
+    def action_open(self) -> None:
+        focused = self.focused
+        if isinstance(focused, DataTable):
+            focused.action_select_cursor()
