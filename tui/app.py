@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import time
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import ClassVar
 
@@ -30,11 +31,13 @@ class AuditApp(App[int]):
     TITLE = "aci-audit"
     BINDINGS: ClassVar = bindings("global")
     ENABLE_COMMAND_PALETTE = True
+    # Elapsed times on screen; screenshots pin it so pictures do not change per run.
+    clock: Callable[[], float] = staticmethod(time.monotonic)
 
     def __init__(self, source: Source | None = None) -> None:
         super().__init__()
         self.source = source
-        self.run: Run | None = None
+        self.audit_run: Run | None = None
         self.rows: list[Row] = []
         self.overview: Overview | None = None
 
@@ -57,7 +60,7 @@ class AuditApp(App[int]):
     def loaded(self, source: Source, run: Run, rows: list[Row], overview: Overview) -> None:
         from tui.screens.overview import OverviewScreen
 
-        self.source, self.run, self.rows, self.overview = source, run, rows, overview
+        self.source, self.audit_run, self.rows, self.overview = source, run, rows, overview
         self.sub_title = safe(source.label)
         self.switch_screen(OverviewScreen())
 
@@ -111,15 +114,20 @@ class AuditApp(App[int]):
     def action_export(self) -> None:
         from tui.screens.export_dialog import ExportDialog
 
-        if self.run is None:
+        if self.audit_run is None:
             self.notify("Nothing to export yet: open a source first.", severity="warning")
             return
         view = getattr(self.screen, "view", None)
         if view is not None and view.filter != Filter():
             filtered = [item.result for item in view.items if isinstance(item, Row)]
-            self.push_screen(ExportDialog(self.run, filtered, view.title()))
+            self.push_screen(ExportDialog(self.audit_run, filtered, view.title()))
         else:
-            self.push_screen(ExportDialog(self.run))
+            self.push_screen(ExportDialog(self.audit_run))
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "export" and self.audit_run is None:
+            return False  # nothing to export yet: hidden from the footer
+        return True
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)

@@ -102,7 +102,7 @@ def build_overview(run: Run, rows: list[Row], top: int = 10) -> Overview:
         )
         gaps.append(
             Line(
-                (kind, where, status, detail),
+                (kind.removeprefix("Microsoft."), where, status, detail),
                 Filter(
                     statuses=frozenset({Status.NOT_ASSESSED}),
                     subscription_id=next(iter(subs)) if len(subs) == 1 else None,

@@ -30,14 +30,14 @@ async def test_demo_overview_findings_filter_detail_back_export(tmp_path: Path) 
     app = AuditApp(demo_source())
     async with app.run_test(size=SIZE) as pilot:
         await wait_loaded(pilot)
-        assert app.run is not None and app.run.snapshot.is_demo
+        assert app.audit_run is not None and app.audit_run.snapshot.is_demo
         banner = app.screen.query_one("#demo-banner")
         assert "DEMO DATA" in str(banner.render())
 
         await pilot.press("f")
         await wait_for(pilot, lambda: type(app.screen).__name__ == "FindingsScreen")
         shown = rows_shown(app)
-        assert len(shown) == len(app.run.results)
+        assert len(shown) == len(app.audit_run.results)
         # FAIL first, most severe first.
         assert shown[0].result.status is Status.FAIL
         assert shown[0].check.severity.rank == min(
@@ -109,7 +109,7 @@ async def test_snapshot_file_loads_through_the_same_screen(tmp_path: Path) -> No
     app = AuditApp(snapshot_source(path))
     async with app.run_test(size=SIZE) as pilot:
         await wait_loaded(pilot)
-        assert app.run is not None and len(app.run.results) > 100
+        assert app.audit_run is not None and len(app.audit_run.results) > 100
         assert str(path) in app.sub_title
 
 
@@ -142,7 +142,7 @@ async def test_a_key_is_handled_while_collecting_and_esc_cancels() -> None:
         await pilot.press("escape")
         await wait_for(pilot, seen_cancel.is_set)
         await wait_for(pilot, lambda: type(app.screen).__name__ == "ConnectScreen")
-        assert app.run is None
+        assert app.audit_run is None
         release.set()
 
 

@@ -7,14 +7,13 @@ reaches the overview the same way.
 from __future__ import annotations
 
 import threading
-import time
 from typing import ClassVar
 
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
-from textual.widgets import Footer, Label, ProgressBar, Static
+from textual.widgets import Footer, Header, Label, ProgressBar, Static
 
 from aciaudit.gcpause import freeze_long_lived, paused_gc
 from aciaudit.run import audit
@@ -37,11 +36,12 @@ class CollectScreen(AuditScreen):
         self.source = source
         self.state = ProgressState()
         self.cancel = threading.Event()
-        self.started = time.monotonic()
-        self._bars: dict[str, ProgressBar] = {}
+        self.started: float | None = None
+        self._bars: dict[str, tuple[Static, ProgressBar]] = {}
         self._shown_problems = 0
 
     def compose(self) -> ComposeResult:
+        yield Header()
         with Vertical(id="collect"):
             yield Static(literal(f"Reading {self.source.label}"), id="collect-title")
             yield Static("", id="collect-elapsed")
@@ -52,6 +52,7 @@ class CollectScreen(AuditScreen):
         yield Footer()
 
     def on_mount(self) -> None:
+        self.started = self.audit_app.clock()
         self.sub_title = "collecting"
         self.set_interval(0.1, self._poll)
         self._load()
@@ -82,12 +83,15 @@ class CollectScreen(AuditScreen):
         seen = self.state.read()
         phases = self.query_one("#collect-phases", Vertical)
         for phase in seen.phases:
-            bar = self._bars.get(phase.name)
-            if bar is None:
-                bar = ProgressBar(total=None, show_eta=False, id=None)
-                self._bars[phase.name] = bar
-                phases.mount(Static(literal(phase.name), classes="phase-name"), bar)
-            bar.update(total=max(phase.total, phase.done) or None, progress=phase.done)
+            shown = self._bars.get(phase.name)
+            if shown is None:
+                shown = (Static(classes="phase-name"), ProgressBar(total=None, show_eta=False))
+                self._bars[phase.name] = shown
+                phases.mount(*shown)
+            label, bar = shown
+            total = max(phase.total, phase.done)
+            label.update(literal(f"{phase.name}  {phase.done:,} of {total:,}"))
+            bar.update(total=total or None, progress=phase.done)
         problems = self.query_one("#collect-problems", VerticalScroll)
         for entry in seen.problems[self._shown_problems :]:
             line = Text(f"{entry.status}".upper().ljust(10), style="bold")
@@ -96,7 +100,7 @@ class CollectScreen(AuditScreen):
         self._shown_problems = len(seen.problems)
         if seen.notes:
             self.query_one("#collect-notes", Static).update(literal(seen.notes[-1]))
-        elapsed = time.monotonic() - self.started
+        elapsed = self.audit_app.clock() - (self.started or 0.0)
         state = "cancelling…" if self.cancel.is_set() else "esc cancels"
         self.query_one("#collect-elapsed", Static).update(f"{elapsed:.1f} s — {state}")
 

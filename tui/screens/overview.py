@@ -31,6 +31,8 @@ class OverviewScreen(AuditScreen):
     CSS_PATH = "overview.tcss"
     AREAS: ClassVar[tuple[str, ...]] = ("overview",)
     BINDINGS = bindings("overview")
+    # Below 110 columns the four tables stack in one scrolling column.
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
 
     def __init__(self) -> None:
         super().__init__()
@@ -38,10 +40,10 @@ class OverviewScreen(AuditScreen):
 
     def compose(self) -> ComposeResult:
         app = self.audit_app
-        assert app.run is not None
-        data = app.overview or build_overview(app.run, app.rows)
+        assert app.audit_run is not None
+        data = app.overview or build_overview(app.audit_run, app.rows)
         yield Header()
-        if app.run.snapshot.is_demo:
+        if app.audit_run.snapshot.is_demo:
             yield Static(
                 "DEMO DATA — a fictional estate (Fabrikam Logistics), not a real Azure tenant.",
                 id="demo-banner",

@@ -51,7 +51,7 @@ class ResultTable(ScrollView, can_focus=True):
         *_STATUS_CLASS.values(),
     }
     DEFAULT_CSS = """
-    ResultTable { background: $surface; }
+    ResultTable { background: $surface; overflow-x: hidden; }
     ResultTable > .result-table--header { text-style: bold; color: $text; background: $panel; }
     ResultTable > .result-table--cursor { background: $block-cursor-blurred-background; }
     ResultTable:focus > .result-table--cursor { background: $block-cursor-background; color: $block-cursor-foreground; text-style: bold; }
@@ -95,7 +95,7 @@ class ResultTable(ScrollView, can_focus=True):
         """Show these items; keep the cursor on `keep` when it is still listed."""
         self.items = items
         self._widths.clear()
-        self.virtual_size = Size(self.size.width, len(items) + 1)
+        self.virtual_size = Size(0, len(items) + 1)
         target = 0
         if keep is not None:
             for i, item in enumerate(items):
@@ -116,18 +116,23 @@ class ResultTable(ScrollView, can_focus=True):
         return max(1, self.size.height - 1)
 
     def _layout(self, width: int) -> dict[str, int]:
+        """Column widths for this width; columns left out are absent (narrow terminals
+        drop resource group, then subscription; the detail screen still shows both)."""
         if self._widths.get("_width") == width:
             return self._widths
         sample = [i for i in self.items[:2000] if isinstance(i, Row)]
         widths = dict(FIXED)
+        dropped = {"group", "subscription"} if width < 100 else {"group"} if width < 112 else set()
         for col, (low, high) in FLEX.items():
+            if col in dropped:
+                continue
             k = COLUMNS.index(col)
             longest = max((len(r.cells[k]) for r in sample), default=low)
             widths[col] = max(low, min(high, longest))
-        gaps = len(COLUMNS) - 1
+        gaps = len(widths) - 1
         rest = width - gaps - sum(v for k, v in widths.items() if k != "title")
         while rest < FLEX["title"][0]:  # narrow terminal: shrink the flexible columns
-            shrinkable = [c for c in ("subscription", "group", "resource") if widths[c] > 8]
+            shrinkable = [c for c in ("subscription", "group", "resource") if widths.get(c, 0) > 8]
             if not shrinkable:
                 break
             widths[shrinkable[0]] -= 1
@@ -143,12 +148,16 @@ class ResultTable(ScrollView, can_focus=True):
         return self.get_component_rich_style(name, partial=True)
 
     def render_line(self, y: int) -> Strip:
-        width = self.size.width
+        width = self.scrollable_content_region.width
         widths = self._layout(width)
         base = self.rich_style
         if y == 0:
             style = base + self._style("result-table--header")
-            cells = [Segment(set_cell_size(HEADERS[c], widths[c]) + " ", style) for c in COLUMNS]
+            cells = [
+                Segment(set_cell_size(HEADERS[c], widths[c]) + " ", style)
+                for c in COLUMNS
+                if c in widths
+            ]
             return Strip(cells).adjust_cell_length(width, style)
         index = int(self.scroll_offset.y) + y - 1
         if not self.items:
@@ -165,7 +174,9 @@ class ResultTable(ScrollView, can_focus=True):
             return Strip([Segment(set_cell_size(text, width), style)], width)
         segments: list[Segment] = []
         for i, col in enumerate(COLUMNS):
-            if i:
+            if col not in widths:
+                continue
+            if segments:
                 segments.append(Segment(" ", row_style))
             cell = item.cells[i]
             if len(cell) > widths[col]:
@@ -232,5 +243,5 @@ class ResultTable(ScrollView, can_focus=True):
             self.cursor = index
 
     def on_resize(self, event: events.Resize) -> None:
-        self.virtual_size = Size(event.size.width, len(self.items) + 1)
+        self.virtual_size = Size(0, len(self.items) + 1)
         self._widths.clear()
