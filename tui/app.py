@@ -125,9 +125,8 @@ class AuditApp(App[int]):
             self.push_screen(ExportDialog(self.audit_run))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "export" and self.audit_run is None:
-            return False  # nothing to export yet: hidden from the footer
-        return True
+        # Nothing to export before a run is loaded: hidden from the footer.
+        return not (action == "export" and self.audit_run is None)
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
