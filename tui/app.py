@@ -86,7 +86,7 @@ class AuditApp(App[int]):
 
         self.push_screen(ResourcesScreen())
 
-    def action_back(self) -> None:
+    async def action_back(self) -> None:
         screen = self.screen
         if isinstance(screen, ModalScreen):
             screen.dismiss(None)

@@ -67,7 +67,7 @@ class Header(NamedTuple):
     """A group's title line in a grouped list."""
 
     label: str
-    count: int
+    size: int
     fails: int
 
 

@@ -161,7 +161,10 @@ AREAS: dict[str, tuple[KeyAction, ...]] = {
 }
 
 
-def bindings(*areas: str) -> list[Binding]:
+BindingList = list[Binding | tuple[str, str] | tuple[str, str, str]]
+
+
+def bindings(*areas: str) -> BindingList:
     return [
         Binding(a.keys, a.action, a.description, show=a.show, id=a.id, priority=a.priority)
         for area in areas

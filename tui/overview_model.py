@@ -93,7 +93,7 @@ def build_overview(run: Run, rows: list[Row], top: int = 10) -> Overview:
         if entry.status is not CoverageStatus.COLLECTED:
             grouped[(entry.kind, str(entry.status), entry.detail or "")].append(entry.scope)
     gaps = []
-    for (kind, status, detail), scopes in sorted(grouped.items()):
+    for (kind, state, detail), scopes in sorted(grouped.items()):
         subs = {s.split("/")[2].lower() for s in scopes if s.lower().startswith("/subscriptions/")}
         where = (
             labels.get(scopes[0].lower()) or arm_id.parse(scopes[0]).name or scopes[0]
@@ -102,7 +102,7 @@ def build_overview(run: Run, rows: list[Row], top: int = 10) -> Overview:
         )
         gaps.append(
             Line(
-                (kind.removeprefix("Microsoft."), where, status, detail),
+                (kind.removeprefix("Microsoft."), where, state, detail),
                 Filter(
                     statuses=frozenset({Status.NOT_ASSESSED}),
                     subscription_id=next(iter(subs)) if len(subs) == 1 else None,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -43,7 +43,7 @@ _SORT_CYCLE: tuple[str | None, ...] = (None, *COLUMNS)
 _GROUP_CYCLE = (Grouping.NONE, Grouping.CHECK, Grouping.RESOURCE)
 
 
-def _next(cycle: tuple, current: object) -> object:  # type: ignore[type-arg]
+def _next(cycle: tuple[Any, ...], current: object) -> Any:
     try:
         return cycle[(cycle.index(current) + 1) % len(cycle)]
     except ValueError:
@@ -193,7 +193,7 @@ class FindingsScreen(AuditScreen):
         self._show(keep)
 
     def action_cycle_sort(self) -> None:
-        self.view.sort = _next(_SORT_CYCLE, self.view.sort)  # type: ignore[assignment]
+        self.view.sort = _next(_SORT_CYCLE, self.view.sort)
         self._show(self._current_row())
 
     def action_reverse_sort(self) -> None:
@@ -201,5 +201,5 @@ class FindingsScreen(AuditScreen):
         self._show(self._current_row())
 
     def action_cycle_group(self) -> None:
-        self.view.grouping = _next(_GROUP_CYCLE, self.view.grouping)  # type: ignore[assignment]
+        self.view.grouping = _next(_GROUP_CYCLE, self.view.grouping)
         self._show(self._current_row())

@@ -169,7 +169,7 @@ class ResultTable(ScrollView, can_focus=True):
         item = self.items[index]
         row_style = base + self._style("result-table--cursor") if index == self.cursor else base
         if isinstance(item, Header):
-            text = f"▾ {item.label}  — {item.count} result(s), {item.fails} FAIL"
+            text = f"▾ {item.label}  — {item.size} result(s), {item.fails} FAIL"
             style = row_style + self._style("result-table--group")
             return Strip([Segment(set_cell_size(text, width), style)], width)
         segments: list[Segment] = []
