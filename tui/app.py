@@ -27,7 +27,8 @@ _EXPECTED = (SnapshotError, OSError, ValueError)
 
 
 class AuditApp(App[int]):
-    CSS_PATH = "app.tcss"
+    # Absolute, so subclasses (tests, tools) defined elsewhere still find it.
+    CSS_PATH = Path(__file__).with_name("app.tcss")
     TITLE = "aci-audit"
     BINDINGS: ClassVar = bindings("global")
     ENABLE_COMMAND_PALETTE = True

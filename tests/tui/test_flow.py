@@ -210,3 +210,22 @@ def test_text_helper_never_parses_markup() -> None:
     assert isinstance(text, Text)
     assert text.plain.startswith("[bold]x[/] a[/]b ␛[31mred")
     assert not text.spans
+
+
+async def test_a_fast_typist_burst_after_slash_lands_in_the_filter() -> None:
+    from textual import events
+
+    app = AuditApp(demo_source())
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_loaded(pilot)
+        await pilot.press("f")
+        await wait_for(pilot, lambda: type(app.screen).__name__ == "FindingsScreen")
+        await pilot.pause()
+        # As a terminal delivers `/pay⏎` in one read: every key is queued before the
+        # first is handled, so all of them are routed to the table that had focus.
+        for key, char in [("slash", "/"), ("p", "p"), ("a", "a"), ("y", "y"), ("enter", "\r")]:
+            app.post_message(events.Key(key, char))
+        await pilot.pause(0.3)
+        assert app.screen.sub_title.endswith("</pay>")
+        assert type(app.screen).__name__ == "FindingsScreen"  # enter left the box, no detail
+        assert isinstance(app.screen.focused, ResultTable)

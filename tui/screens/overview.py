@@ -53,21 +53,21 @@ class OverviewScreen(AuditScreen):
             yield self._table(
                 "sections",
                 "Checklist sections",
-                ("Section", ("Title", 30), "FAIL", "PASS", "NOT ASSESSED", "MANUAL"),
+                ("Section", ("Title", 24), "FAIL", "PASS", "NOT ASSESSED", "MANUAL"),
                 data.sections,
             )
             with Vertical(id="overview-right"):
                 yield self._table(
                     "checks",
                     "Top failing checks (most severe first)",
-                    ("Check", "Severity", ("Title", 30), "FAIL"),
+                    ("Check", "Severity", ("Title", 18), "FAIL"),
                     data.top_checks,
                     severity_col=1,
                 )
                 yield self._table(
                     "resources",
                     "Resources with the most findings",
-                    (("Resource", 24), "Type", "Worst", "FAIL"),
+                    (("Resource", 18), "Type", "Worst", "FAIL"),
                     data.top_resources,
                     severity_col=2,
                 )
