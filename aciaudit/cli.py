@@ -6,7 +6,7 @@ import argparse
 import json
 import sys
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from aciaudit import __version__
@@ -41,13 +41,18 @@ def build_parser() -> argparse.ArgumentParser:
         prog="aci-audit",
         description=(
             "Read-only security audit of Azure Container Registry and Container Instances. "
-            "Audits a snapshot of ARM objects (or the embedded demo estate) against the "
-            "container-security checklist and writes a report."
+            "Without a command it opens the interactive app (on --demo, --snapshot FILE, "
+            "live Azure when live options are given, or a connect screen); the commands "
+            "below audit, collect and report from the command line."
         ),
         epilog=EXIT_CODES,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    app = parser.add_mutually_exclusive_group()
+    app.add_argument("--demo", action="store_true", help="open the app on the demo estate")
+    app.add_argument("--snapshot", metavar="FILE", type=Path, help="open the app on a snapshot")
+    _add_live_options(parser)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     scan = sub.add_parser(
@@ -142,6 +147,11 @@ def _add_live_options(parser: argparse.ArgumentParser) -> None:
         "--arm-audience", metavar="URL", help="custom cloud: token audience (default: ARM endpoint)"
     )
     live.add_argument(
+        "--management-group",
+        metavar="ID",
+        help="only subscriptions under this management group (nested groups included)",
+    )
+    live.add_argument(
         "--no-resource-graph",
         action="store_true",
         help="list per subscription instead of through Azure Resource Graph",
@@ -173,6 +183,7 @@ def _live_options(args: argparse.Namespace) -> LiveOptions:
         tenant=args.tenant,
         auth=args.auth,
         subscriptions=tuple(args.subscription),
+        management_group=args.management_group,
         use_resource_graph=not args.no_resource_graph,
         concurrency=args.concurrency,
         timeout=args.timeout,
@@ -212,9 +223,33 @@ def _collect(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+# Opens the interactive app; given by the `aci-audit` entry point (tui.launch), which
+# keeps imports pointing one way: tui → aciaudit → checks.
+OpenApp = Callable[[argparse.Namespace, LiveOptions | None], int]
+
+
+def live_options_given(args: argparse.Namespace) -> LiveOptions | None:
+    """The live options, when the user gave any (they mean: connect to Azure now)."""
+    given = (
+        args.subscription,
+        args.tenant,
+        args.auth,
+        args.arm_endpoint,
+        args.authority_host,
+        args.management_group,
+        args.cloud != "AzureCloud",
+    )
+    return _live_options(args) if any(given) else None
+
+
+def main(argv: Sequence[str] | None = None, open_app: OpenApp | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    if args.command is None and open_app is not None:
+        try:
+            return open_app(args, live_options_given(args))
+        except KeyboardInterrupt:
+            return 130
     try:
         if args.command == "scan":
             return _scan(args)

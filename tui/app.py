@@ -13,6 +13,7 @@ from textual.worker import Worker
 
 from aciaudit.run import Run
 from aciaudit.snapshot_io import SnapshotError
+from aciaudit.sources.azure.options import LiveOptions
 from tui.findings_model import Filter, Row
 from tui.keys import bindings, palette_entries
 from tui.overview_model import Overview
@@ -35,9 +36,13 @@ class AuditApp(App[int]):
     # Elapsed times on screen; screenshots pin it so pictures do not change per run.
     clock: Callable[[], float] = staticmethod(time.monotonic)
 
-    def __init__(self, source: Source | None = None) -> None:
+    def __init__(
+        self, source: Source | None = None, live_options: LiveOptions | None = None
+    ) -> None:
         super().__init__()
         self.source = source
+        # What the command line said about Azure; the connect screen starts from it.
+        self.live_options = live_options
         self.audit_run: Run | None = None
         self.rows: list[Row] = []
         self.overview: Overview | None = None
@@ -48,7 +53,7 @@ class AuditApp(App[int]):
         else:
             from tui.screens.connect import ConnectScreen
 
-            self.push_screen(ConnectScreen())
+            self.push_screen(ConnectScreen(self.live_options))
 
     # -- sources --------------------------------------------------------------------
 
@@ -73,7 +78,7 @@ class AuditApp(App[int]):
                 while len(self.screen_stack) > i + 1:
                     self.pop_screen()
                 return
-        self.switch_screen(ConnectScreen())
+        self.switch_screen(ConnectScreen(self.live_options))
 
     # -- navigation -----------------------------------------------------------------
 
@@ -158,18 +163,3 @@ class AuditApp(App[int]):
         if isinstance(self.screen, CollectScreen):
             self.back_to_connect()  # a failed collection leaves nothing to look at
         self.push_screen(ErrorDialog(title, message))
-
-
-def run_app(source: Source | None) -> int:
-    app = AuditApp(source)
-    return app.run() or 0
-
-
-def source_from_args(demo: bool, snapshot: Path | None) -> Source | None:
-    from tui.sources import demo_source, snapshot_source
-
-    if demo:
-        return demo_source()
-    if snapshot is not None:
-        return snapshot_source(snapshot)
-    return None

@@ -1,0 +1,41 @@
+"""The `aci-audit` entry point: subcommands go to the command line, no subcommand opens
+the app (straight on --demo, --snapshot or the live options when given)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from aciaudit import cli
+from aciaudit.sources.azure.options import LiveOptions
+
+
+def open_app(args: argparse.Namespace, live: LiveOptions | None) -> int:
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        print(
+            "error: the interactive app needs a terminal; for reports use "
+            "`aci-audit scan` (see `aci-audit --help`)",
+            file=sys.stderr,
+        )
+        return cli.EXIT_USAGE
+    from tui.app import AuditApp
+    from tui.sources import Source, demo_source, live_source, snapshot_source
+
+    source: Source | None = None
+    if args.demo:
+        source = demo_source()
+    elif args.snapshot is not None:
+        source = snapshot_source(args.snapshot)
+    elif live is not None and (live.subscriptions or live.management_group):
+        source = live_source(live)
+    # Otherwise the connect screen; it starts from the live options given, if any.
+    return AuditApp(source, live).run() or 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    return cli.main(argv, open_app=open_app)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
