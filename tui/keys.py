@@ -145,6 +145,23 @@ RESOURCES: tuple[KeyAction, ...] = (
 
 CONNECT: tuple[KeyAction, ...] = (
     A("connect.demo", "d", "demo", "Demo", "Source", palette="source: open demo estate"),
+    A(
+        "connect.snapshot",
+        "o",
+        "snapshot",
+        "Snapshot file",
+        "Source",
+        palette="source: open a snapshot file",
+    ),
+    A("connect.sign_in", "s", "sign_in", "Sign in", "Azure", palette="source: sign in to Azure"),
+    A(
+        "connect.collect",
+        "c",
+        "collect",
+        "Collect",
+        "Azure",
+        palette="source: collect the selected subscriptions",
+    ),
 )
 
 COLLECT: tuple[KeyAction, ...] = (A("collect.cancel", "escape", "cancel", "Cancel", "Collection"),)

@@ -196,6 +196,10 @@ class Router:
             return arm_error(404, "ResourceNotFound", not_found_message(parsed.scope))
         return None
 
+    def shape(self, item: Stored) -> Json:
+        """The body a GET of this object answers."""
+        return self._shape(item, listing=False)
+
     def _shape(self, item: Stored, listing: bool) -> Json:
         """The body as ARM would send it for this kind of read."""
         if item.parsed.full_type.lower() != CONTAINER_GROUPS:

@@ -58,6 +58,8 @@ class Request:
     user_agent: str | None
     body_json: Any = None
     status: int = 0  # filled in once answered
+    received: float = 0.0  # time.monotonic() when it arrived
+    seconds: float = 0.0  # how long the answer took, `latency` included
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,8 +104,9 @@ class FakeAzure:
     Seed: `add_subscription`, `add_resource_group`, `add(body, route_id=None)`,
     `add_example(relpath)`. Break: `fail(pattern, status, code, ...)`, `clear_failures()`.
     Knobs (read per request): `page_size`, `graph_page_size`, `scrub_secrets`,
-    `aci_list_env`, `api_versions`, `arm_audiences`. Observe: `requests`, `calls(pattern)`,
-    `violations`, `entra_requests`, `token_requests`. Raw tests: `issue_token()`.
+    `aci_list_env`, `api_versions`, `arm_audiences`, `latency`. Observe: `requests`,
+    `calls(pattern)`, `violations`, `entra_requests`, `token_requests`, `issued_tokens`,
+    `objects()`. Raw tests: `issue_token()`.
     """
 
     def __init__(
@@ -125,6 +128,9 @@ class FakeAzure:
         self.aci_list_env = "omit"  # or "empty": env vars in container-group lists
         self.api_versions: dict[str, list[str]] = {}  # type -> the only versions served
         self.arm_audiences: set[str] = set(PUBLIC_AUDIENCES)
+        # Seconds every ARM request waits before it is answered (a WAN round trip to ARM
+        # is 20-100 ms); the handler thread sleeps, so concurrent requests overlap.
+        self.latency = 0.0
         # What happened.
         self.requests: list[Request] = []
         self.violations: list[Violation] = []
@@ -259,6 +265,20 @@ class FakeAzure:
     def token_requests(self) -> int:
         return self._entra.token_requests if self._entra else 0
 
+    @property
+    def issued_tokens(self) -> list[str]:
+        """Every access token handed out so far: leak tests look for them in outputs."""
+        if self._entra is None:
+            return []
+        with self._entra._lock:
+            return list(self._entra.issued)
+
+    def objects(self) -> list[Json]:
+        """Every stored object as a GET of it answers (secrets scrubbed while
+        `scrub_secrets` is on), in the order added: the estate itself, for a test that
+        wants the results a complete and faithful collection must give."""
+        return [self._router.shape(item) for item in self._estate.snapshot()]
+
     def calls(self, pattern: str, method: str | None = None) -> list[Request]:
         """Recorded ARM requests whose path matches `pattern` (re.search, any case)."""
         rx = re.compile(pattern, re.IGNORECASE)
@@ -281,6 +301,7 @@ class FakeAzure:
             return self._entra.handle(method, path, query, body)
         api_version = next((v for k, v in query.items() if k.lower() == "api-version"), None)
         is_graph = method == "POST" and path.rstrip("/").lower() == GRAPH_PATH
+        received = time.monotonic()
         record = Request(
             method,
             path,
@@ -288,11 +309,15 @@ class FakeAzure:
             api_version,
             headers.get("User-Agent"),
             _json_or_none(body) if is_graph else None,
+            received=received,
         )
         with self._lock:
             self.requests.append(record)
+        if self.latency > 0:
+            time.sleep(self.latency)
         reply = self._answer(method, path, query, api_version, headers, body, is_graph)
         record.status = reply.status
+        record.seconds = time.monotonic() - received
         reply.headers = {**self._arm_headers(path, is_graph), **reply.headers}
         return reply
 

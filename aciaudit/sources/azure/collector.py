@@ -19,7 +19,7 @@ from aciaudit import TOOL_NAME, __version__
 from aciaudit.redact import redact_in_place
 from aciaudit.sources.azure.arm import ArmFailure, ArmSession, Cancelled, triage
 from aciaudit.sources.azure.auth import AuthError, Identity, build_credential, sign_in
-from aciaudit.sources.azure.clouds import resolve_cloud
+from aciaudit.sources.azure.clouds import Cloud, resolve_cloud
 from aciaudit.sources.azure.inventory import Inventory
 from aciaudit.sources.azure.options import LiveOptions
 from aciaudit.sources.azure.progress import CollectProgress, SilentProgress
@@ -52,16 +52,8 @@ def collect(
     """Read the estate the options describe. Raises CollectionError or Cancelled."""
     progress = progress or SilentProgress()
     cancel = cancel or threading.Event()
-    try:
-        cloud = resolve_cloud(
-            options.cloud, options.arm_endpoint, options.authority_host, options.audience
-        )
-        credential = build_credential(options, cloud)
-        identity = sign_in(credential, cloud)
-    except (AuthError, ValueError) as exc:
-        raise CollectionError(str(exc)) from None
+    cloud, session, identity = _connect(options)
     progress.note(f"signed in as {identity.describe()}")
-    session = ArmSession(credential, cloud, options)
     subscriptions = _select_subscriptions(session, options, identity)
     progress.note(f"{len(subscriptions)} subscription(s) selected")
     out = Collected()
@@ -87,9 +79,31 @@ def collect(
     )
 
 
-def _select_subscriptions(
+def discover(options: LiveOptions) -> tuple[Identity, list[Subscription]]:
+    """Sign in and list the subscriptions a collection with these options would choose
+    from (below the management group, when one is given), whatever their state. Raises
+    CollectionError with one line that says what to do."""
+    _, session, identity = _connect(options)
+    return identity, _candidates(session, options, identity)
+
+
+def _connect(options: LiveOptions) -> tuple[Cloud, ArmSession, Identity]:
+    """The cloud, a signed-in ARM session and who it signed in as."""
+    try:
+        cloud = resolve_cloud(
+            options.cloud, options.arm_endpoint, options.authority_host, options.audience
+        )
+        credential = build_credential(options, cloud)
+        identity = sign_in(credential, cloud)
+    except (AuthError, ValueError) as exc:
+        raise CollectionError(str(exc)) from None
+    return cloud, ArmSession(credential, cloud, options), identity
+
+
+def _candidates(
     session: ArmSession, options: LiveOptions, identity: Identity
 ) -> list[Subscription]:
+    """Every subscription the identity sees, narrowed to the management group if any."""
     try:
         visible = [
             Subscription(
@@ -105,6 +119,13 @@ def _select_subscriptions(
         raise CollectionError(f"cannot list subscriptions: {failure.detail}") from None
     if options.management_group:
         visible = _under_management_group(session, options.management_group, visible)
+    return visible
+
+
+def _select_subscriptions(
+    session: ArmSession, options: LiveOptions, identity: Identity
+) -> list[Subscription]:
+    visible = _candidates(session, options, identity)
     if not options.subscriptions:
         chosen = [s for s in visible if s.state.lower() == "enabled"]
         if not chosen:
