@@ -163,7 +163,11 @@ async def test_a_malformed_snapshot_is_one_line_in_a_dialog(tmp_path: Path) -> N
         await wait_for(pilot, lambda: type(app.screen).__name__ == "ErrorDialog")
         message = str(app.screen.query_one(".dialog-body").render())
         assert "bad.json" in message and "\n" not in message.strip()
-        await pilot.pause()  # let the connect screen below finish mounting
+        # Let the connect screen below finish mounting before the app shuts down.
+        await wait_for(
+            pilot, lambda: any(type(s).__name__ == "ConnectScreen" for s in app.screen_stack)
+        )
+        await pilot.pause(0.3)
 
 
 # Azure names cannot hold "/", so the hostile name stays in one id segment.

@@ -166,14 +166,21 @@ class Inventory:
             raise
         except Exception as exc:
             self._problem(sub.scope, kinds.REGISTRIES, exc)
-        try:
-            path = f"{sub.scope}/providers/{kinds.CONTAINER_GROUPS}"
-            self.groups.extend(self.arm.list(path, ACI_API, cancel=self.cancel))
-            self._covered(sub.scope, kinds.CONTAINER_GROUPS, ACI_API)
-        except Cancelled:
-            raise
-        except Exception as exc:
-            self._problem(sub.scope, kinds.CONTAINER_GROUPS, exc)
+        path = f"{sub.scope}/providers/{kinds.CONTAINER_GROUPS}"
+        for api in (ACI_API, ACI_FALLBACK_API):
+            try:
+                listed = list(self.arm.list(path, api, cancel=self.cancel))
+            except Cancelled:
+                raise
+            except Exception as exc:
+                detail = triage(exc).detail.lower()
+                if api == ACI_API and ("api-version" in detail or "api version" in detail):
+                    continue  # a cloud that serves only the older version (Azure Stack Hub)
+                self._problem(sub.scope, kinds.CONTAINER_GROUPS, exc)
+                break
+            self.groups.extend(listed)
+            self._covered(sub.scope, kinds.CONTAINER_GROUPS, api)
+            break
         self.progress.advance("inventory")
 
     def _read_groups(self) -> None:
