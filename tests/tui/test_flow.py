@@ -227,3 +227,29 @@ async def test_a_fast_typist_burst_after_slash_lands_in_the_filter() -> None:
         assert app.screen.sub_title.endswith("</pay>")
         assert type(app.screen).__name__ == "FindingsScreen"  # enter left the box, no detail
         assert isinstance(app.screen.focused, ResultTable)
+
+
+async def test_detail_shows_evidence_and_copies_the_az_command() -> None:
+    from tui.screens.detail import DetailScreen
+
+    app = AuditApp(demo_source())
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_loaded(pilot)
+        index = next(
+            i
+            for i, r in enumerate(app.rows)
+            if r.result.check_id == "ACR-001" and r.result.status is Status.FAIL
+        )
+        app.push_screen(DetailScreen(app.rows, index))
+        await wait_for(pilot, lambda: type(app.screen).__name__ == "DetailScreen")
+        await pilot.pause()
+        text = app.export_screenshot()
+        assert "properties.adminUserEnabled" in text
+        await pilot.press("c")
+        await pilot.pause()
+        assert app.clipboard.startswith("az acr update --name")
+        assert "--admin-enabled false" in app.clipboard
+        await pilot.press("n")
+        assert app.screen.index == index + 1  # type: ignore[attr-defined]
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: type(app.screen).__name__ == "OverviewScreen")

@@ -1,0 +1,97 @@
+"""One finding: what the check asks and why, the evidence, the fix and its `az` command."""
+
+from __future__ import annotations
+
+import json
+from typing import ClassVar
+
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import VerticalScroll
+from textual.widgets import Footer, Header, Static
+
+from checks.sections import SECTIONS
+from tui.findings_model import STATUS_SHORT, Row
+from tui.keys import bindings
+from tui.screens.base import AuditScreen
+from tui.text import literal
+
+
+class DetailScreen(AuditScreen):
+    AREAS: ClassVar[tuple[str, ...]] = ("detail",)
+    BINDINGS = bindings("detail")
+
+    def __init__(self, rows: list[Row], index: int) -> None:
+        super().__init__()
+        self.rows = rows
+        self.index = index
+
+    @property
+    def row(self) -> Row:
+        return self.rows[self.index]
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield VerticalScroll(Static(id="detail-body"), id="detail")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self._show()
+
+    def _show(self) -> None:
+        check, result = self.row.check, self.row.result
+        self.sub_title = f"{result.check_id} ({self.index + 1} of {len(self.rows)})"
+        out = Text()
+        out.append(f"{result.check_id}  {check.title}\n", style="bold")
+        out.append(f"{check.severity.value.upper()}  ·  ")
+        out.append(STATUS_SHORT.get(result.status, result.status.value), style="bold")
+        out.append("\n\n")
+        out.append(literal(result.message, multiline=True))
+        out.append("\n\nResource: ", style="bold")
+        out.append(literal(result.resource_id))
+        out.append("\n\nWhy it matters\n", style="bold underline")
+        out.append(check.rationale + "\n")
+        for section in check.sections:
+            out.append(f"  {section} — {SECTIONS.get(section, '')}\n")
+        evidence = Table("path", "observed", "expected", "note", expand=True, show_lines=False)
+        for ev in result.evidence:
+            observed = ev.observed if isinstance(ev.observed, str) else json.dumps(ev.observed)
+            evidence.add_row(
+                literal(ev.path), literal(observed), literal(ev.expected), literal(ev.note)
+            )
+        fix = Text()
+        fix.append("\nRemediation\n", style="bold underline")
+        fix.append(check.remediation + "\n")
+        command = check.az_for(result.resource_id)
+        fix.append("\naz: ", style="bold")
+        fix.append(literal(command) if command else Text("no az command for this check"))
+        fix.append("   (c copies)\n" if command else "\n", style="dim")
+        fix.append(f"\nLearn more: {check.learn_url}\n")
+        if check.references:
+            fix.append("References: " + ", ".join(check.references) + "\n")
+        from rich.console import Group
+
+        body = Group(out, Text("\nEvidence", style="bold underline"), evidence, fix)
+        self.query_one("#detail-body", Static).update(body)
+
+    def action_copy_az(self) -> None:
+        command = self.row.check.az_for(self.row.result.resource_id)
+        if command is None:
+            self.notify("This check has no az command.", severity="warning")
+            return
+        self.app.copy_to_clipboard(command)
+        self.notify("az command copied to the clipboard (OSC 52).", title="Copied")
+
+    def action_raw_json(self) -> None:
+        self.notify("Raw JSON view is not built yet.", severity="warning")
+
+    def action_next_finding(self) -> None:
+        if self.index + 1 < len(self.rows):
+            self.index += 1
+            self._show()
+
+    def action_previous_finding(self) -> None:
+        if self.index > 0:
+            self.index -= 1
+            self._show()
