@@ -51,7 +51,7 @@ GLOBAL: tuple[KeyAction, ...] = (
 
 OVERVIEW: tuple[KeyAction, ...] = (
     A("overview.findings", "f", "findings", "Findings", "Views", palette="findings: show all"),
-    A("overview.resources", "r", "resources", "Resources", "Views", palette="resources: show tree"),
+    # "r" (resources tree) returns with tui/screens/resources.py; not built yet.
     A("overview.open", "enter", "open", "Open", "Navigation", show=False),
     A("overview.next", "tab", "app.focus_next", "Next table", "Navigation", show=False),
 )
@@ -125,7 +125,6 @@ FINDINGS: tuple[KeyAction, ...] = (
 
 DETAIL: tuple[KeyAction, ...] = (
     A("detail.copy", "c", "copy_az", "Copy az", "Finding", palette="finding: copy az command"),
-    A("detail.raw", "y", "raw_json", "Raw JSON", "Finding", palette="finding: show raw JSON"),
     A("detail.next", "n", "next_finding", "Next", "Finding", show=False, palette="finding: next"),
     A(
         "detail.previous",

@@ -83,9 +83,6 @@ class DetailScreen(AuditScreen):
         self.app.copy_to_clipboard(command)
         self.notify("az command copied to the clipboard (OSC 52).", title="Copied")
 
-    def action_raw_json(self) -> None:
-        self.notify("Raw JSON view is not built yet.", severity="warning")
-
     def action_next_finding(self) -> None:
         if self.index + 1 < len(self.rows):
             self.index += 1
