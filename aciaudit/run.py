@@ -6,6 +6,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import cached_property
+from typing import Any
 
 from aciaudit import TOOL_NAME, __version__
 from aciaudit.gcpause import paused_gc
@@ -31,9 +32,18 @@ class Run:
     tool: str = TOOL_NAME
     tool_version: str = __version__
     catalogue_version: str = CATALOGUE_VERSION
+    # (check id, resource id) → the policy suppression that applies to that FAIL.
+    # Filled from the policy file (issue 5); sinks ask `suppression()`, never the dict.
+    suppressions: dict[tuple[str, str], Any] = field(default_factory=dict)
 
     def check(self, result: Result) -> Check:
         return self.catalogue[result.check_id]
+
+    def suppression(self, result: Result) -> Any | None:
+        """The suppression covering this FAIL, or None (never for other statuses)."""
+        if result.status is not Status.FAIL:
+            return None
+        return self.suppressions.get((result.check_id, result.resource_id))
 
     def severity(self, result: Result) -> Severity:
         return self.catalogue[result.check_id].severity
