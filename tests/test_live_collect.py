@@ -14,9 +14,11 @@ from fixtures import load_example
 
 from aciaudit.cli import main
 from aciaudit.run import audit
+from aciaudit.sources.azure import inventory
 from aciaudit.sources.azure.arm import Cancelled
 from aciaudit.sources.azure.collector import CollectionError, collect
 from aciaudit.sources.azure.options import LiveOptions
+from checks.kinds import DIAGNOSTIC_SETTINGS as DIAGNOSTICS
 from checks.model import Status
 from checks.snapshot import CoverageStatus
 
@@ -153,6 +155,57 @@ def test_the_audit_sees_what_was_collected(fake: FakeAzure) -> None:
     assert by[("ACI-006", "web")].status is Status.FAIL  # the secret env var
     assert by[("ACI-025", "web")].status is Status.FAIL  # Contributor identity
     assert by[("ACR-012", "contosoacr")].status is Status.FAIL  # enabled token
+
+
+def test_many_identities_read_role_assignments_in_one_listing(
+    fake: FakeAzure, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    stranger = {
+        "id": f"/subscriptions/{SUB1}/providers/Microsoft.Authorization/roleAssignments/ra2",
+        "name": "ra2",
+        "type": "Microsoft.Authorization/roleAssignments",
+        "properties": {"principalId": "someone-else", "scope": f"/subscriptions/{SUB1}",
+                       "roleDefinitionId": "/x/roleDefinitions/" + CONTRIBUTOR},
+    }  # fmt: skip
+    fake.add(stranger)
+    filtered = audit(collect(options(fake)))
+    per_identity = [r for r in fake.requests if "roleAssignments" in r.path]
+    assert per_identity and all("assignedTo" in r.query.get("$filter", "") for r in per_identity)
+
+    monkeypatch.setattr(inventory, "ROLE_FILTER_MAX", 0)
+    fake.requests.clear()
+    snap = collect(options(fake))
+    listed = [r for r in fake.requests if "roleAssignments" in r.path]
+    assert listed and not any("$filter" in r.query for r in listed)
+    ids = {r["id"].rsplit("/", 1)[-1] for r in snap.resources if "roleAssignments" in r["id"]}
+    assert ids == {"ra1"}  # other principals' assignments are not kept
+    assert sorted(audit(snap).results) == sorted(filtered.results)
+
+
+def test_group_logging_to_a_workspace_skips_its_diagnostic_settings(fake: FakeAzure) -> None:
+    logged = rebase(
+        load_example("Microsoft.ContainerInstance/2026-05-01/ContainerGroupsGet_Succeeded.json"),
+        SUB2,
+        "rg-app",
+        "logged",
+    )
+    logged["properties"]["diagnostics"] = {"logAnalytics": {"workspaceId": "ws-guid"}}
+    fake.add(logged)
+    snap = collect(options(fake))
+    by_scope = {c.scope.rsplit("/", 1)[-1]: c for c in snap.coverage if c.kind == DIAGNOSTICS}
+    logs = {
+        r["id"].rsplit("/", 1)[-1]: bool(r["properties"].get("diagnostics"))
+        for r in snap.resources
+        if r["type"] == GROUPS
+    }
+    assert set(logs.values()) == {True, False}  # both paths are exercised
+    for name, to_workspace in logs.items():
+        entry = by_scope[name]
+        read = any(r.path.endswith(f"/{name}/providers/{DIAGNOSTICS}") for r in fake.requests)
+        assert read is not to_workspace
+        assert (entry.status is CoverageStatus.NOT_COLLECTED) is to_workspace
+    run = audit(snap)
+    assert all(r.status is not Status.NOT_ASSESSED for r in run.results if r.check_id == "ACI-015")
 
 
 def test_resource_graph_pages_with_skip_token(fake: FakeAzure) -> None:

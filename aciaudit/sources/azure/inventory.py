@@ -27,6 +27,9 @@ DIAGNOSTICS_API = "2021-05-01-preview"  # the only version with category groups
 PRICINGS_API = "2024-01-01"
 ROLES_API = "2022-04-01"
 ALERTS_API = "2018-03-01"
+# Up to this many identities in a subscription, role assignments are filtered per
+# identity; above it, one listing of the subscription costs fewer requests.
+ROLE_FILTER_MAX = 3
 GRAPH_BATCH = 1000  # Resource Graph takes at most 1,000 subscriptions per query
 GRAPH_QUERY = (
     "Resources | where type in~ ('microsoft.containerinstance/containergroups', "
@@ -247,8 +250,20 @@ class Inventory:
     # -- diagnostic settings -----------------------------------------------------------
 
     def _diagnostic_settings(self) -> None:
-        targets = [r["id"] for r in self.registries] + [g["id"] for g in self.groups]
-        targets += [s.scope for s in self.subs]
+        # ACI-015 reads a group's diagnostic settings only when the group itself sends no
+        # logs to Log Analytics; skipping the others saves one request per group.
+        groups = [g["id"] for g in self.groups if not _logs_to_workspace(g)]
+        for group in self.groups:
+            if _logs_to_workspace(group):
+                self.out.coverage.append(
+                    CoverageEntry(
+                        group["id"],
+                        kinds.DIAGNOSTIC_SETTINGS,
+                        CoverageStatus.NOT_COLLECTED,
+                        detail="not needed: the group sends its logs to Log Analytics",
+                    )
+                )
+        targets = [r["id"] for r in self.registries] + groups + [s.scope for s in self.subs]
         self.progress.phase("diagnostic settings", len(targets))
         self.pool.each(
             targets, self._read_diagnostics, lambda: self.progress.advance("diagnostic settings")
@@ -320,15 +335,23 @@ class Inventory:
 
     def _read_roles(self, sub: Subscription, principal_ids: list[str]) -> None:
         definitions: set[str] = set()
+        path = f"{sub.scope}/providers/{kinds.ROLE_ASSIGNMENTS}"
+        wanted = {p.lower() for p in principal_ids}
         try:
-            for principal in principal_ids:
+            if len(principal_ids) <= ROLE_FILTER_MAX:
+                # A few identities: ask for theirs only (one short list each).
+                queries = [{"$filter": f"assignedTo('{p}')"} for p in principal_ids]
+            else:
+                # Many: one listing of the subscription beats one request per identity;
+                # assignments of other principals are dropped, never stored.
+                queries = [{}]
+            for params in queries:
                 self._check_cancel()
-                path = f"{sub.scope}/providers/{kinds.ROLE_ASSIGNMENTS}"
-                params = {"$filter": f"assignedTo('{principal}')"}
                 for assignment in self.arm.list(path, ROLES_API, params, cancel=self.cancel):
-                    definitions.add(
-                        str(assignment.get("properties", {}).get("roleDefinitionId", ""))
-                    )
+                    props = assignment.get("properties") or {}
+                    if str(props.get("principalId", "")).lower() not in wanted:
+                        continue
+                    definitions.add(str(props.get("roleDefinitionId", "")))
                     self.out.add(assignment)
             self._covered(sub.scope, kinds.ROLE_ASSIGNMENTS, ROLES_API)
         except Cancelled:
@@ -350,6 +373,12 @@ class Inventory:
             raise
         except Exception as exc:
             self._problem(sub.scope, kinds.ROLE_DEFINITIONS, exc)
+
+
+def _logs_to_workspace(group: Json) -> bool:
+    diagnostics = (group.get("properties") or {}).get("diagnostics") or {}
+    workspace = (diagnostics.get("logAnalytics") or {}) if isinstance(diagnostics, dict) else {}
+    return isinstance(workspace, dict) and bool(workspace.get("workspaceId"))
 
 
 def _principal_ids(group: Json) -> set[str]:
