@@ -9,6 +9,7 @@ from __future__ import annotations
 import base64
 import json
 import sys
+import threading
 from dataclasses import dataclass
 from typing import Any
 
@@ -46,7 +47,24 @@ class Identity:
         return f"{self.account} (object {self.object_id or 'unknown'}) in tenant {self.tenant_id}"
 
 
+# Device-code credentials by (cloud endpoints, tenant, CA bundle): the connect screen
+# signs in to list subscriptions and the collection that follows must not ask the user
+# for a second code. The credential keeps its tokens in memory only.
+_DEVICE_CODE: dict[tuple[str | None, ...], TokenCredential] = {}
+_DEVICE_CODE_LOCK = threading.Lock()
+
+
 def build_credential(options: LiveOptions, cloud: Cloud) -> TokenCredential:
+    if options.auth == "device-code":
+        key = (cloud.authority_host, cloud.arm_endpoint, options.tenant, options.ca_bundle)
+        with _DEVICE_CODE_LOCK:
+            if key not in _DEVICE_CODE:
+                _DEVICE_CODE[key] = _build(options, cloud)
+            return _DEVICE_CODE[key]
+    return _build(options, cloud)
+
+
+def _build(options: LiveOptions, cloud: Cloud) -> TokenCredential:
     common: dict[str, Any] = {"authority": cloud.authority_host}
     if not cloud.known_authority:
         common["disable_instance_discovery"] = True
