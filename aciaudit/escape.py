@@ -172,3 +172,22 @@ def terminal(text: object, *, multiline: bool = False) -> str:
     if multiline:
         return raw.translate(_MULTI_LINE)
     return raw.translate(_ONE_LINE)
+
+
+# A spreadsheet reads a cell starting with one of these as a formula (or, for tab and
+# CR, may shift it into one): `=HYPERLINK(…)`, `+cmd|…`, `-2+3`, `@SUM(…)`.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(text: object) -> str:
+    """Text safe in a CSV cell a spreadsheet will open: one line, never a formula.
+
+    A cell that starts with `=`, `+`, `-`, `@`, a tab or a CR gets a leading `'`,
+    which spreadsheets show as text (OWASP's advice for CSV injection). Quoting of
+    commas and quotes is the csv module's job, not this function's.
+    """
+    raw = "" if text is None else str(text)
+    prefix = "'" if raw.startswith(_FORMULA_START) else ""
+    if _ONE_LINE_NEEDS.search(raw) is not None:
+        raw = _one_line(raw)
+    return prefix + raw

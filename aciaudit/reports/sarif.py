@@ -1,0 +1,165 @@
+"""The SARIF 2.1.0 report: failing results for code-scanning dashboards (GitHub, Azure DevOps).
+
+One rule per check of the catalogue; one SARIF result per FAIL that no policy
+suppression covers. Azure resources are not files, so a result points at its resource
+through a logical location (kind `resource`, fully qualified name = ARM id) instead of
+a physical one. `partialFingerprints` hash (check id, resource id) only, so a dashboard
+matches the same finding across runs however its message wording changes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable
+from typing import Any
+
+from aciaudit.run import Run
+from checks import arm_id
+from checks.model import ESTATE_SCOPE, Result, Severity, Status
+from checks.registry import Check
+from checks.sections import SECTIONS
+
+SARIF_VERSION = "2.1.0"
+SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+FINGERPRINT_KEY = "aciAuditFinding/v1"
+
+# GitHub ranks alerts by this CVSS-like number: ≥9 critical, ≥7 high, ≥4 medium, >0 low.
+SECURITY_SEVERITY: dict[Severity, str] = {
+    Severity.CRITICAL: "9.5",
+    Severity.HIGH: "8.0",
+    Severity.MEDIUM: "5.5",
+    Severity.LOW: "3.0",
+    Severity.INFO: "0.0",
+}
+LEVEL: dict[Severity, str] = {
+    Severity.CRITICAL: "error",
+    Severity.HIGH: "error",
+    Severity.MEDIUM: "warning",
+    Severity.LOW: "note",
+    Severity.INFO: "note",
+}
+
+
+def fingerprint(check_id: str, resource_id: str) -> str:
+    """Stable over runs: ARM ids are case-insensitive, so the id is lower-cased."""
+    key = f"{check_id}\x00{resource_id.strip().lower()}"
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()
+
+
+def render_sarif(run: Run) -> dict[str, Any]:
+    """The whole SARIF log as a dict (tests, small estates); `write_sarif` streams."""
+    return json.loads(dumps_sarif(run))
+
+
+def dumps_sarif(run: Run) -> str:
+    chunks: list[str] = []
+    write_sarif(run, chunks.append)
+    return "".join(chunks)
+
+
+def write_sarif(run: Run, write: Callable[[str], object]) -> None:
+    """Indented header, then one compact result per line (as the JSON report does)."""
+    rules = [_rule(chk) for chk in run.catalogue]
+    rule_index = {chk.id: i for i, chk in enumerate(run.catalogue)}
+    subs = {s.subscription_id.lower(): s.label for s in run.index.subscriptions}
+    sarif_run: dict[str, Any] = {
+        "tool": {
+            "driver": {
+                "name": run.tool,
+                "version": run.tool_version,
+                "semanticVersion": run.tool_version,
+                "rules": rules,
+                "properties": {"catalogueVersion": run.catalogue_version},
+            }
+        },
+        "invocations": [{"executionSuccessful": True, "endTimeUtc": run.generated_at}],
+        "columnKind": "unicodeCodePoints",
+        "properties": {
+            "collectedAt": run.snapshot.collected_at,
+            "demo": run.snapshot.is_demo,
+            "suppressedFailures": sum(
+                1 for r in run.results if r.status is Status.FAIL and run.suppression(r)
+            ),
+        },
+        "results": [],
+    }
+    doc = {"$schema": SARIF_SCHEMA, "version": SARIF_VERSION, "runs": [sarif_run]}
+    head = json.dumps(doc, indent=2, ensure_ascii=False)
+    # The empty results array closes the head: `"results": []` then `}` `]` `}`.
+    marker = '"results": []'
+    cut = head.rindex(marker)
+    fails = [r for r in run.results if r.status is Status.FAIL and run.suppression(r) is None]
+    if not fails:
+        write(head + "\n")
+        return
+    write(head[:cut] + '"results": [\n')
+    encode = json.JSONEncoder(ensure_ascii=False).encode
+    last = len(fails) - 1
+    chunk: list[str] = []
+    for i, result in enumerate(fails):
+        item = _result(result, run.check(result), rule_index[result.check_id], subs)
+        chunk.append("        " + encode(item) + (",\n" if i < last else "\n"))
+        if len(chunk) >= 4096:
+            write("".join(chunk))
+            chunk.clear()
+    write("".join(chunk) + "      ]" + head[cut + len(marker) :] + "\n")
+
+
+def _rule(chk: Check) -> dict[str, Any]:
+    sections = "; ".join(f"{s} {SECTIONS.get(s, '')}".strip() for s in chk.sections)
+    help_text = (
+        f"{chk.rationale}\n\nRemediation: {chk.remediation}\n\nChecklist sections: {sections}"
+    )
+    if chk.references:
+        help_text += "\n\nReferences: " + "; ".join(chk.references)
+    rule: dict[str, Any] = {
+        "id": chk.id,
+        "name": _pascal(chk.title),
+        "shortDescription": {"text": chk.title},
+        "fullDescription": {"text": chk.rationale},
+        "help": {"text": help_text},
+        "defaultConfiguration": {"level": LEVEL[chk.severity]},
+        "properties": {
+            "tags": ["security", "azure", *chk.sections],
+            "security-severity": SECURITY_SEVERITY[chk.severity],
+            "severity": chk.severity.value,
+            "manual": chk.is_manual,
+        },
+    }
+    if chk.learn_url:
+        rule["helpUri"] = chk.learn_url
+    return rule
+
+
+def _pascal(title: str) -> str:
+    """`Admin user disabled` → `AdminUserDisabled`: SARIF's readable rule name."""
+    words = "".join(c if c.isalnum() else " " for c in title).split()
+    return "".join(w[:1].upper() + w[1:] for w in words) or "Check"
+
+
+def _result(result: Result, chk: Check, index: int, subs: dict[str, str]) -> dict[str, Any]:
+    rid = result.resource_id
+    parsed = arm_id.parse(rid)
+    sub = parsed.subscription or ""
+    if rid.strip() == ESTATE_SCOPE:
+        name = "(whole estate)"
+    elif sub and rid.rstrip("/").lower() == f"/subscriptions/{sub}".lower():
+        name = f"(subscription) {subs.get(sub.lower(), sub)}"
+    else:
+        name = parsed.name or rid
+    location: dict[str, Any] = {"fullyQualifiedName": rid, "name": name, "kind": "resource"}
+    out: dict[str, Any] = {
+        "ruleId": chk.id,
+        "ruleIndex": index,
+        "kind": "fail",
+        "level": LEVEL[chk.severity],
+        "message": {"text": f"{result.message} (resource: {rid})"},
+        "locations": [{"logicalLocations": [location]}],
+        "partialFingerprints": {FINGERPRINT_KEY: fingerprint(chk.id, rid)},
+        "properties": {"severity": chk.severity.value, "resourceId": rid},
+    }
+    command = chk.az_for(rid)
+    if command:
+        out["properties"]["remediationCommand"] = command
+    return out
