@@ -222,8 +222,11 @@ def main(argv: list[str] | None = None) -> int:
         if args.png:
             import cairosvg  # type: ignore[import-not-found]
 
+            # The SVG asks for Fira Code, rarely installed; a proportional fallback would
+            # misalign every column, so the PNG names a monospace font most systems have.
+            text = path.read_text(encoding="utf-8").replace("Fira Code", "DejaVu Sans Mono")
             cairosvg.svg2png(
-                url=str(path), write_to=str(path.with_suffix(".png")), output_width=1400
+                bytestring=text.encode(), write_to=str(path.with_suffix(".png")), output_width=1400
             )
     return 0
 

@@ -3,6 +3,7 @@ and what could not be assessed. `enter` on any row opens the findings behind it.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import ClassVar
 
 from rich.text import Text
@@ -27,6 +28,15 @@ _SEVERITY_COLOUR = {
 }
 
 
+@dataclass(frozen=True)
+class _TableSpec:
+    columns: tuple[str | tuple[str, int], ...]
+    lines: list[Line]
+    severity_col: int | None
+    empty: str
+    flex: int  # the column that takes the width left over
+
+
 class OverviewScreen(AuditScreen):
     CSS_PATH = "overview.tcss"
     AREAS: ClassVar[tuple[str, ...]] = ("overview",)
@@ -37,6 +47,7 @@ class OverviewScreen(AuditScreen):
     def __init__(self) -> None:
         super().__init__()
         self._lines: dict[str, list[Line]] = {}
+        self._specs: dict[str, _TableSpec] = {}
 
     def compose(self) -> ComposeResult:
         app = self.audit_app
@@ -63,6 +74,7 @@ class OverviewScreen(AuditScreen):
                     ("Check", "Severity", ("Title", 18), "FAIL"),
                     data.top_checks,
                     severity_col=1,
+                    flex=2,
                 )
                 yield self._table(
                     "resources",
@@ -70,6 +82,7 @@ class OverviewScreen(AuditScreen):
                     (("Resource", 18), "Type", "Worst", "FAIL"),
                     data.top_resources,
                     severity_col=2,
+                    flex=0,
                 )
             yield self._table(
                 "gaps",
@@ -77,6 +90,7 @@ class OverviewScreen(AuditScreen):
                 (("Kind", 34), ("Where", 22), "Status", ("Reason", 44)),
                 data.gaps,
                 empty="everything the checks need was read",
+                flex=3,
             )
         yield Footer()
 
@@ -116,24 +130,50 @@ class OverviewScreen(AuditScreen):
         lines: list[Line],
         severity_col: int | None = None,
         empty: str = "nothing here",
+        flex: int = 1,
     ) -> Vertical:
         table: DataTable[Text] = DataTable(id=f"table-{key}", cursor_type="row", zebra_stripes=True)
-        for column in columns:
-            label, width = column if isinstance(column, tuple) else (column, None)
-            table.add_column(label, width=width)
-        for i, line in enumerate(lines):
-            cells = [literal(c, overflow="ellipsis") for c in line.cells]
-            if severity_col is not None:
-                sev = Severity(line.cells[severity_col].lower())
-                cells[severity_col].stylize(self._sev_style(sev))
-            table.add_row(*cells, key=str(i))
-        if not lines:
-            table.add_row(*(Text(empty if i == 0 else "") for i in range(len(columns))))
+        spec = _TableSpec(columns, lines, severity_col, empty, flex)
+        self._specs[f"table-{key}"] = spec
         self._lines[f"table-{key}"] = lines
-        box = Vertical(
+        self._populate(table, spec, {})
+        return Vertical(
             Label(title, classes="table-title"), table, classes="overview-box", id=f"box-{key}"
         )
-        return box
+
+    def _populate(self, table: DataTable[Text], spec: _TableSpec, widths: dict[int, int]) -> None:
+        for i, column in enumerate(spec.columns):
+            label, width = column if isinstance(column, tuple) else (column, None)
+            table.add_column(label, width=widths.get(i, width))
+        for i, line in enumerate(spec.lines):
+            cells = [literal(c, overflow="ellipsis") for c in line.cells]
+            if spec.severity_col is not None:
+                sev = Severity(line.cells[spec.severity_col].lower())
+                cells[spec.severity_col].stylize(self._sev_style(sev))
+            table.add_row(*cells, key=str(i))
+        if not spec.lines:
+            table.add_row(*(Text(spec.empty if i == 0 else "") for i in range(len(spec.columns))))
+
+    def on_resize(self) -> None:
+        self.call_after_refresh(self._fit_columns)
+
+    def _fit_columns(self) -> None:
+        """Give each table's flexible column what its box leaves over, so no table needs
+        a horizontal scrollbar at any width (the fixed columns size to their content)."""
+        for table_id, spec in self._specs.items():
+            table = self.query_one(f"#{table_id}", DataTable)
+            columns = list(table.columns.values())
+            if table.size.width == 0 or len(columns) != len(spec.columns):
+                continue
+            others = sum(c.get_render_width(table) for i, c in enumerate(columns) if i != spec.flex)
+            # Two cells for the vertical scrollbar, which comes and goes with the height.
+            width = max(6, table.size.width - 2 - others - 2 * table.cell_padding)
+            if columns[spec.flex].width == width:
+                continue
+            cursor = table.cursor_coordinate
+            table.clear(columns=True)
+            self._populate(table, spec, {spec.flex: width})
+            table.move_cursor(row=cursor.row, animate=False)
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         lines = self._lines.get(event.data_table.id or "", [])
