@@ -52,6 +52,13 @@ def build_parser() -> argparse.ArgumentParser:
     app = parser.add_mutually_exclusive_group()
     app.add_argument("--demo", action="store_true", help="open the app on the demo estate")
     app.add_argument("--snapshot", metavar="FILE", type=Path, help="open the app on a snapshot")
+    app.add_argument(
+        "--az-export",
+        action="append",
+        metavar="PATH",
+        type=Path,
+        help="open the app on az CLI output (a file or a folder of *.json; repeatable)",
+    )
     _add_live_options(parser)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
@@ -73,6 +80,14 @@ def build_parser() -> argparse.ArgumentParser:
         type=Path,
         help="a snapshot file, a JSON array of ARM objects, an ARM list or a Resource Graph body "
         "(without --demo or --snapshot, scan reads live Azure)",
+    )
+    source.add_argument(
+        "--az-export",
+        action="append",
+        metavar="PATH",
+        type=Path,
+        help="JSON printed by `az container list|show` / `az acr list|show`: a file or a "
+        "folder of *.json files (repeatable); other kinds are reported as not collected",
     )
     scan.add_argument(
         "--format", choices=("markdown", "json"), default="markdown", help="report format"
@@ -274,12 +289,12 @@ def _scan(args: argparse.Namespace) -> int:
         _check_writable(args.output)
     # One pause for the whole pipeline: each resume would first collect everything
     # allocated while paused (0.3 s on a 10,000-group estate).
-    live = not args.demo and args.snapshot is None
+    live = not args.demo and args.snapshot is None and not args.az_export
     snapshot = _collect_live(args) if live else None
     with Phases(enabled=sys.stderr.isatty()) as phases, paused_gc():
         if snapshot is None:
             with phases.step("Loading snapshot"):
-                snapshot = load_demo() if args.demo else load_snapshot(args.snapshot)
+                snapshot = load_demo() if args.demo else _load_file_input(args)
         with phases.step("Evaluating checks"):
             # The demo ships the approved lists a real user keeps in their policy file.
             run = audit(snapshot, DEMO_POLICY if args.demo else None)
@@ -301,6 +316,18 @@ def _scan(args: argparse.Namespace) -> int:
         _err(f"wrote {args.output}")
     _err(_summary_line(run))
     return _exit_code(run, args.fail_on)
+
+
+def _load_file_input(args: argparse.Namespace) -> Snapshot:
+    """--snapshot or --az-export; the export's skipped objects are warned about."""
+    if not args.az_export:
+        return load_snapshot(args.snapshot)
+    from aciaudit.sources.az_export import load_az_export
+
+    export = load_az_export(args.az_export)
+    for warning in export.warnings:
+        _err(f"warning: {warning}")
+    return export.snapshot
 
 
 def _check_writable(path: Path) -> None:

@@ -1,5 +1,5 @@
 """The `aci-audit` entry point: subcommands go to the command line, no subcommand opens
-the app (straight on --demo, --snapshot or the live options when given)."""
+the app (straight on --demo, --snapshot, --az-export or the live options when given)."""
 
 from __future__ import annotations
 
@@ -20,13 +20,21 @@ def open_app(args: argparse.Namespace, live: LiveOptions | None) -> int:
         )
         return cli.EXIT_USAGE
     from tui.app import AuditApp
-    from tui.sources import Source, demo_source, live_source, snapshot_source
+    from tui.sources import (
+        Source,
+        az_export_source,
+        demo_source,
+        live_source,
+        snapshot_source,
+    )
 
     source: Source | None = None
     if args.demo:
         source = demo_source()
     elif args.snapshot is not None:
         source = snapshot_source(args.snapshot)
+    elif args.az_export:
+        source = az_export_source(args.az_export)
     elif live is not None and (live.subscriptions or live.management_group):
         source = live_source(live)
     # Otherwise the connect screen; it starts from the live options given, if any.

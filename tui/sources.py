@@ -7,7 +7,7 @@ between reads when the cancel event is set.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,7 +23,7 @@ Loader = Callable[[CollectProgress, threading.Event], Snapshot]
 
 @dataclass(frozen=True)
 class Source:
-    kind: str  # demo | snapshot | live
+    kind: str  # demo | snapshot | az-export | live
     label: str
     load: Loader
     policy: Policy | None = None
@@ -47,6 +47,20 @@ def snapshot_source(path: Path) -> Source:
         return snapshot
 
     return Source("snapshot", str(path), load)
+
+
+def az_export_source(paths: Sequence[Path]) -> Source:
+    def load(progress: CollectProgress, cancel: threading.Event) -> Snapshot:
+        from aciaudit.sources.az_export import load_az_export
+
+        progress.phase("Reading the az CLI export", 1)
+        export = load_az_export(paths)
+        for warning in export.warnings:
+            progress.note(warning)
+        progress.advance("Reading the az CLI export")
+        return export.snapshot
+
+    return Source("az-export", "az CLI export: " + ", ".join(str(p) for p in paths), load)
 
 
 def live_source(options: LiveOptions) -> Source:
