@@ -325,6 +325,20 @@ def test_mixed_list_keeps_groups_and_registries_and_warns_about_the_rest(tmp_pat
     assert '"id"' in export.warnings[2]
 
 
+def test_objects_cut_by_query_are_skipped_not_judged(tmp_path: Path) -> None:
+    """`az container list --query "[].{id:id, type:type, name:name}"` keeps no property a
+    check could read: judging it would pass ACI-011 on an IP address never read."""
+    group = json.loads(VNET_GROUP.read_text())
+    registry = json.loads(ACR_2024.read_text())
+    cut = [{k: obj[k] for k in ("id", "name", "type")} for obj in (group, registry)]
+    path = write(tmp_path / "cut.json", [*cut, group])
+    export = load_az_export([path])
+    assert [r["name"] for r in export.snapshot.resources] == ["appcontainer"]
+    assert len(export.warnings) == 2
+    assert "without `containers`" in export.warnings[0]
+    assert "without `loginServer`" in export.warnings[1]
+
+
 def test_kind_by_shape_when_neither_type_nor_id_spells_it(tmp_path: Path) -> None:
     group = json.loads(VNET_GROUP.read_text())
     del group["type"]

@@ -95,6 +95,7 @@ def load_az_export(paths: Sequence[Path]) -> AzExport:
             resources=resources,
             coverage=_coverage(resources),
             subscriptions=[Subscription(s) for s in _subscription_ids(resources)],
+            tool={"name": "az CLI"},
             source={"kind": SOURCE_KIND, "origin": ", ".join(p.name for p in files)},
             form=SOURCE_KIND,
         ),
@@ -174,9 +175,10 @@ def _objects(path: Path, data: Any, warnings: list[str]) -> Iterable[JsonDict]:
     for i, item in enumerate(items):
         at = f"{path}" if where is None else f"{path}: {where}[{i}]"
         rtype = _kind(item)
-        if rtype is None:
+        if rtype is None or not _whole(item, rtype):
             skipped += 1
-            warnings.append(f"{at}: skipped {_describe(item)}")
+            why = _describe(item) if rtype is None else _REQUIRED[rtype][1]
+            warnings.append(f"{at}: skipped {why}")
             continue
         item["type"] = rtype
         redact_in_place(item)  # before anything else touches it
@@ -205,9 +207,25 @@ def _kind(item: Any) -> str | None:
     return None
 
 
-def _by_shape(item: JsonDict) -> str | None:
+# A property every read of the kind carries; without it the object was cut down (by
+# `--query`), and judging what is left would pass checks on properties never read.
+_REQUIRED = {
+    CONTAINER_GROUPS: ("containers", "a container group without `containers` (cut by --query?)"),
+    REGISTRIES: ("loginServer", "a registry without `loginServer` (cut by --query?)"),
+}
+
+
+def _props(item: JsonDict) -> JsonDict:
     nested = item.get("properties")
-    props: JsonDict = nested if isinstance(nested, dict) else item
+    return nested if isinstance(nested, dict) else item
+
+
+def _whole(item: JsonDict, rtype: str) -> bool:
+    return _props(item).get(_REQUIRED[rtype][0]) is not None
+
+
+def _by_shape(item: JsonDict) -> str | None:
+    props = _props(item)
     if isinstance(props.get("containers"), list):
         return CONTAINER_GROUPS
     if isinstance(props.get("loginServer"), str):
