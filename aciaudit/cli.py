@@ -42,6 +42,7 @@ def build_parser() -> argparse.ArgumentParser:
         description=(
             "Read-only security audit of Azure Container Registry and Container Instances. "
             "Without a command it opens the interactive app (on --demo, --snapshot FILE, "
+            "--az-export PATH, "
             "live Azure when live options are given, or a connect screen); the commands "
             "below audit, collect and report from the command line."
         ),
@@ -69,6 +70,7 @@ def build_parser() -> argparse.ArgumentParser:
         epilog=EXIT_CODES + "\n\nexamples:\n  aci-audit scan --demo\n"
         "  aci-audit scan --snapshot estate.json --format json -o report.json\n"
         "  aci-audit scan --snapshot estate.json --fail-on high -o report.md\n"
+        "  aci-audit scan --az-export exports/ -o report.md   # az container/acr list output\n"
         "  aci-audit scan --subscription 'Contoso Production' -o report.md   # live Azure",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
@@ -79,7 +81,7 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="FILE",
         type=Path,
         help="a snapshot file, a JSON array of ARM objects, an ARM list or a Resource Graph body "
-        "(without --demo or --snapshot, scan reads live Azure)",
+        "(without --demo, --snapshot or --az-export, scan reads live Azure)",
     )
     source.add_argument(
         "--az-export",
