@@ -161,7 +161,7 @@ def _read_json(path: Path) -> Any:
 
 def _objects(path: Path, data: Any, warnings: list[str]) -> Iterable[JsonDict]:
     """The container groups and registries in one file, in ARM shape."""
-    if isinstance(data, dict) and "format" in data and data.get("format") == SNAPSHOT_FORMAT:
+    if isinstance(data, dict) and data.get("format") == SNAPSHOT_FORMAT:
         raise SnapshotError(f"{path}: an aci-auditor snapshot, not az output; use --snapshot")
     if isinstance(data, dict) and isinstance(data.get("value"), list):
         items, where = data["value"], "value"  # `az rest` prints the ARM list body
