@@ -17,6 +17,8 @@ from aciaudit.sources.azure.options import LiveOptions
 from tui.findings_model import Filter, Row
 from tui.keys import bindings, palette_entries
 from tui.overview_model import Overview
+from tui.related_model import Related, build_related
+from tui.resources_model import ResourceTree
 from tui.screens.base import AuditScreen
 from tui.screens.error_dialog import ErrorDialog
 from tui.screens.help import HelpScreen
@@ -46,6 +48,9 @@ class AuditApp(App[int]):
         self.audit_run: Run | None = None
         self.rows: list[Row] = []
         self.overview: Overview | None = None
+        # Built on first use and kept for the run: the resources tree, the relations.
+        self.resource_tree: ResourceTree | None = None
+        self._related: Related | None = None
 
     def on_mount(self) -> None:
         if self.source is not None:
@@ -67,6 +72,7 @@ class AuditApp(App[int]):
         from tui.screens.overview import OverviewScreen
 
         self.source, self.audit_run, self.rows, self.overview = source, run, rows, overview
+        self.resource_tree, self._related = None, None
         self.sub_title = safe(source.label)
         self.switch_screen(OverviewScreen())
 
@@ -79,6 +85,13 @@ class AuditApp(App[int]):
                     self.pop_screen()
                 return
         self.switch_screen(ConnectScreen(self.live_options))
+
+    def related(self) -> Related:
+        """Same-resource findings and registry relations, computed once per run."""
+        if self._related is None:
+            assert self.audit_run is not None
+            self._related = build_related(self.audit_run, self.rows)
+        return self._related
 
     # -- navigation -----------------------------------------------------------------
 

@@ -51,7 +51,7 @@ GLOBAL: tuple[KeyAction, ...] = (
 
 OVERVIEW: tuple[KeyAction, ...] = (
     A("overview.findings", "f", "findings", "Findings", "Views", palette="findings: show all"),
-    # "r" (resources tree) returns with tui/screens/resources.py; not built yet.
+    A("overview.resources", "r", "resources", "Resources", "Views", palette="resources: show tree"),
     A("overview.open", "enter", "open", "Open", "Navigation", show=False),
     A("overview.next", "tab", "app.focus_next", "Next table", "Navigation", show=False),
 )

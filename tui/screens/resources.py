@@ -1,0 +1,170 @@
+"""The estate as a tree: subscription → resource group → registry / container group →
+containers, each with its FAIL-by-severity and NOT ASSESSED counts. `enter` opens the
+findings of the node under the cursor; `space` expands. Children are added to the
+widget only when a node is first expanded, so 10,000 groups cost nothing up front."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.widgets import Footer, Header, Static, Tree
+from textual.widgets.tree import TreeNode
+from textual.worker import Worker, WorkerState
+
+from checks.model import Severity
+from tui.keys import bindings
+from tui.resources_model import (
+    CONTAINER,
+    ESTATE,
+    INIT_CONTAINER,
+    Node,
+    ResourceTree,
+    build_tree,
+)
+from tui.screens.base import AuditScreen
+from tui.text import literal
+
+_COLOUR = {Severity.CRITICAL: "error", Severity.HIGH: "error", Severity.MEDIUM: "warning"}
+
+
+class ResourceTreeWidget(Tree[Node]):
+    """A tree whose `enter` opens findings (the screen decides) instead of toggling."""
+
+
+class ResourcesScreen(AuditScreen):
+    CSS_PATH = "resources.tcss"
+    AREAS: ClassVar[tuple[str, ...]] = ("resources",)
+    BINDINGS = bindings("resources")
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.model: ResourceTree | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static(Text("resources", style="bold"), id="resources-title")
+        widget: ResourceTreeWidget = ResourceTreeWidget(
+            Text("estate   counting findings…", style="dim"), id="resources-tree"
+        )
+        widget.guide_depth = 3
+        widget.auto_expand = False
+        yield widget
+        yield Static("", id="resources-hint")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.sub_title = "resources"
+        self.query_one(ResourceTreeWidget).focus()
+        if self.audit_app.resource_tree is not None:
+            self._show(self.audit_app.resource_tree)
+        else:
+            self._build()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="resources")
+    def _build(self) -> ResourceTree:
+        # About a second on 10,000 groups: off the event loop, like every long job.
+        run = self.audit_app.audit_run
+        assert run is not None
+        return build_tree(run)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.worker.group == "resources" and event.state is WorkerState.SUCCESS:
+            tree = event.worker.result
+            assert isinstance(tree, ResourceTree)
+            self.audit_app.resource_tree = tree
+            self._show(tree)
+
+    def _show(self, model: ResourceTree) -> None:
+        self.model = model
+        self.query_one("#resources-title", Static).update(self._title(model))
+        tree = self.query_one(ResourceTreeWidget)
+        tree.root.data = model.root
+        tree.root.set_label(self._label(model.root))
+        self._populate(tree.root)
+        tree.root.expand()
+        # One subscription: open it too, there is nothing else to choose.
+        if len(tree.root.children) == 1:
+            self._populate(tree.root.children[0])
+            tree.root.children[0].expand()
+
+    def _title(self, model: ResourceTree) -> Text:
+        t = model.totals
+        out = Text("resources", style="bold")
+        out.append(
+            f"   {t['subscription']} subscription(s) · {t['resource group']} resource group(s) · "
+            f"{t['registry']} registr{'y' if t['registry'] == 1 else 'ies'} · "
+            f"{t['container group']} container group(s) · {t['container']} container(s)",
+            style="dim",
+        )
+        return out
+
+    def _label(self, node: Node) -> Text:
+        if node.kind == ESTATE:
+            label = Text("estate", style="bold")
+        else:
+            label = literal(node.name, style="bold" if node.kind not in (CONTAINER,) else "")
+            label.append(f"  {node.kind}", style="dim")
+        if node.detail and node.kind in (CONTAINER, INIT_CONTAINER):
+            label.append("  ")
+            label.append(literal(node.detail, style="dim italic"))
+        label.append("  ")
+        counts = node.counts
+        worst = counts.worst()
+        colour = getattr(self.app.current_theme, _COLOUR.get(worst, ""), None) if worst else None
+        style = f"{colour or ''} bold".strip() if counts.fails else "dim"
+        label.append(counts.summary(), style=style)
+        return label
+
+    def _populate(self, tree_node: TreeNode[Node]) -> None:
+        node = tree_node.data
+        if node is None or tree_node.children or not node.children:
+            return
+        for child in node.children:
+            tree_node.add(
+                self._label(child),
+                data=child,
+                allow_expand=bool(child.children),
+            )
+
+    def on_tree_node_expanded(self, event: Tree.NodeExpanded[Node]) -> None:
+        self._populate(event.node)
+
+    def on_tree_node_highlighted(self, event: Tree.NodeHighlighted[Node]) -> None:
+        node = event.node.data
+        hint = self.query_one("#resources-hint", Static)
+        if node is None:
+            hint.update("")
+            return
+        where = literal(node.scope or "every finding of the estate", style="dim")
+        line = Text("enter: findings of ", style="dim")
+        line.append(
+            "this container's group" if node.kind in (CONTAINER, INIT_CONTAINER) else "this scope",
+            style="dim",
+        )
+        line.append("   ")
+        line.append(where)
+        hint.update(line)
+
+    def on_tree_node_selected(self, event: Tree.NodeSelected[Node]) -> None:
+        event.stop()
+        if event.node.data is not None:
+            self._open(event.node.data)
+
+    def _open(self, node: Node) -> None:
+        if node.kind in (CONTAINER, INIT_CONTAINER) and node.parent is not None:
+            node = node.parent  # a container has no ARM id: its group's findings
+        self.audit_app.show_findings(node.filter(), node.place())
+
+    def action_open(self) -> None:
+        cursor = self.query_one(ResourceTreeWidget).cursor_node
+        if cursor is not None and cursor.data is not None:
+            self._open(cursor.data)
+
+    def action_toggle_node(self) -> None:
+        cursor = self.query_one(ResourceTreeWidget).cursor_node
+        if cursor is not None:
+            self._populate(cursor)
+            cursor.toggle()
