@@ -13,12 +13,13 @@ from aciaudit import __version__
 from aciaudit.atomic import atomic_text
 from aciaudit.escape import terminal
 from aciaudit.gcpause import paused_gc
+from aciaudit.policy_file import PolicyError, policy_warnings, resolve_policy
 from aciaudit.progress import CollectBars, Phases
 from aciaudit.run import Run, audit
 from aciaudit.snapshot_io import SnapshotError, load_snapshot, save_snapshot
 from aciaudit.sources.azure.clouds import CLOUDS
 from aciaudit.sources.azure.options import AUTH_MODES, LiveOptions
-from aciaudit.sources.demo import DEMO_NOTICE, DEMO_POLICY, load_demo
+from aciaudit.sources.demo import DEMO_NOTICE, load_demo
 from checks.catalogue import load_catalogue
 from checks.model import Severity, Status
 from checks.sections import SECTIONS
@@ -60,6 +61,7 @@ def build_parser() -> argparse.ArgumentParser:
         type=Path,
         help="open the app on az CLI output (a file or a folder of *.json; repeatable)",
     )
+    _add_policy_option(parser)
     _add_live_options(parser)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
@@ -106,8 +108,9 @@ def build_parser() -> argparse.ArgumentParser:
         choices=[s.value for s in Severity if s is not Severity.INFO],
         metavar="SEVERITY",
         help="exit 1 when a FAIL at or above this severity exists (critical|high|medium|low); "
-        "default: never",
+        "suppressed FAILs never count; default: never",
     )
+    _add_policy_option(scan)
 
     _add_live_options(scan)
 
@@ -181,6 +184,16 @@ def _add_live_options(parser: argparse.ArgumentParser) -> None:
     )
     live.add_argument(
         "--ca-bundle", metavar="FILE", help="trust this CA bundle (TLS-intercepting proxies)"
+    )
+
+
+def _add_policy_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--policy",
+        metavar="FILE",
+        type=Path,
+        help="policy file: approved registries and images, severity overrides, disabled "
+        "checks, suppressions, attestations (default: ./aci-audit.toml when present)",
     )
 
 
@@ -276,7 +289,7 @@ def main(argv: Sequence[str] | None = None, open_app: OpenApp | None = None) -> 
             return _collect(args)
         parser.print_help(sys.stderr)
         return EXIT_USAGE
-    except (SnapshotError, UsageError) as exc:
+    except (SnapshotError, UsageError, PolicyError) as exc:
         _err(f"error: {exc}")
         return EXIT_USAGE
     except KeyboardInterrupt:
@@ -289,6 +302,8 @@ def _scan(args: argparse.Namespace) -> int:
 
     if args.output is not None:
         _check_writable(args.output)
+    # A broken policy file stops the scan before any work, with its line and key.
+    choice = resolve_policy(args.policy, demo=args.demo)
     # One pause for the whole pipeline: each resume would first collect everything
     # allocated while paused (0.3 s on a 10,000-group estate).
     live = not args.demo and args.snapshot is None and not args.az_export
@@ -299,7 +314,7 @@ def _scan(args: argparse.Namespace) -> int:
                 snapshot = load_demo() if args.demo else _load_file_input(args)
         with phases.step("Evaluating checks"):
             # The demo ships the approved lists a real user keeps in their policy file.
-            run = audit(snapshot, DEMO_POLICY if args.demo else None)
+            run = audit(snapshot, choice.policy, choice.info)
         with phases.step(f"Writing {args.format}"):
             if args.output is None:
                 write_report(run, args.format, sys.stdout.write)
@@ -314,6 +329,8 @@ def _scan(args: argparse.Namespace) -> int:
                     ) from None
     if snapshot.is_demo:
         _err(DEMO_NOTICE)
+    for warning in policy_warnings(run):
+        _err(f"warning: {warning}")
     if args.output is not None:
         _err(f"wrote {args.output}")
     _err(_summary_line(run))
@@ -348,6 +365,7 @@ def _summary_line(run: Run) -> str:
         f"score {run.score}/100 · {counts[Status.FAIL]} FAIL"
         + (f" ({by_sev})" if by_sev else "")
         + f" · {counts[Status.PASS]} PASS · {counts[Status.NOT_ASSESSED]} NOT_ASSESSED"
+        + (f" · {run.suppressed_count} suppressed" if run.suppressed_count else "")
         + f" · {counts[Status.MANUAL]} MANUAL"
     )
 

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from functools import cached_property
-from typing import Any
 
 from aciaudit import TOOL_NAME, __version__
 from aciaudit.gcpause import paused_gc
@@ -15,7 +14,14 @@ from checks.catalogue import load_catalogue
 from checks.engine import evaluate
 from checks.index import Index
 from checks.model import Result, Severity, Status
-from checks.policy import Policy
+from checks.policy import (
+    Attestation,
+    Policy,
+    Suppression,
+    effective_catalogue,
+    manual_result,
+    match_suppressions,
+)
 from checks.registry import Catalogue, Check
 from checks.snapshot import Snapshot
 
@@ -33,17 +39,78 @@ class Run:
     tool_version: str = __version__
     catalogue_version: str = CATALOGUE_VERSION
     # (check id, resource id) → the policy suppression that applies to that FAIL.
-    # Filled from the policy file (issue 5); sinks ask `suppression()`, never the dict.
-    suppressions: dict[tuple[str, str], Any] = field(default_factory=dict)
+    # Filled by `apply_policy`; sinks ask `suppression()`, never the dict.
+    suppressions: dict[tuple[str, str], Suppression] = field(default_factory=dict)
+    # What produced the run: the policy, and the file it came from (None: no file).
+    policy: Policy = field(default_factory=Policy)
+    policy_file: PolicyFileInfo | None = None
+    # FAILs only an expired suppression covered (they count as plain FAILs), and
+    # suppressions that covered no FAIL: both are warned about.
+    expired_suppressions: dict[tuple[str, str], Suppression] = field(default_factory=dict)
+    unmatched_suppressions: list[Suppression] = field(default_factory=list)
+    # The catalogue before severity overrides: reports show what was changed.
+    base_catalogue: Catalogue | None = None
+    # The day suppressions were judged against (expired or not).
+    policy_today: date = field(default_factory=lambda: datetime.now(UTC).date())
 
     def check(self, result: Result) -> Check:
         return self.catalogue[result.check_id]
 
-    def suppression(self, result: Result) -> Any | None:
+    def suppression(self, result: Result) -> Suppression | None:
         """The suppression covering this FAIL, or None (never for other statuses)."""
         if result.status is not Status.FAIL:
             return None
         return self.suppressions.get((result.check_id, result.resource_id))
+
+    def expired_suppression(self, result: Result) -> Suppression | None:
+        """An expired suppression that would have covered this FAIL, or None."""
+        if result.status is not Status.FAIL:
+            return None
+        return self.expired_suppressions.get((result.check_id, result.resource_id))
+
+    def is_suppressed(self, result: Result) -> bool:
+        return self.suppression(result) is not None
+
+    @property
+    def disabled_checks(self) -> list[Check]:
+        return [c for c in self.catalogue if c.id in self.policy.disabled]
+
+    @property
+    def attestations(self) -> list[Attestation]:
+        return [self.policy.attestations[k] for k in sorted(self.policy.attestations)]
+
+    def suppression_uses(self) -> Counter[Suppression]:
+        """How many FAILs each suppression covers now."""
+        return Counter(self.suppressions.values())
+
+    def severity_overrides(self) -> list[tuple[Check, Severity]]:
+        """(check as evaluated, its catalogue severity) for every overridden check."""
+        base = self.base_catalogue or self.catalogue
+        return [
+            (c, base[c.id].severity)
+            for c in self.catalogue
+            if c.severity is not base[c.id].severity
+        ]
+
+    def apply_policy(
+        self, policy: Policy, policy_file: PolicyFileInfo | None = None, today: date | None = None
+    ) -> None:
+        """Apply suppressions and attestations to the results in place (the app does this
+        after each edit of the policy file). Severity overrides and disabled checks need a
+        new evaluation (`audit`); here they only carry over."""
+        self.policy = policy
+        self.policy_file = policy_file
+        self.policy_today = today or datetime.now(UTC).date()
+        for i, result in enumerate(self.results):
+            chk = self.catalogue.get(result.check_id)
+            if chk is not None and chk.is_manual:
+                self.results[i] = manual_result(chk, policy.attestations.get(chk.id))
+        match = match_suppressions(self.results, policy.suppressions, self.policy_today)
+        self.suppressions = match.applied
+        self.expired_suppressions = match.expired
+        self.unmatched_suppressions = match.unmatched
+        for name in ("status_counts", "fail_counts_by_severity", "suppressed_count", "score"):
+            self.__dict__.pop(name, None)
 
     def severity(self, result: Result) -> Severity:
         return self.catalogue[result.check_id].severity
@@ -54,7 +121,18 @@ class Run:
 
     @cached_property
     def fail_counts_by_severity(self) -> Counter[Severity]:
-        return Counter(self.severity(r) for r in self.results if r.status is Status.FAIL)
+        """FAILs by severity, suppressed ones left out (they are `suppressed_count`)."""
+        sup = self.suppressions
+        return Counter(
+            self.severity(r)
+            for r in self.results
+            if r.status is Status.FAIL and (r.check_id, r.resource_id) not in sup
+        )
+
+    @cached_property
+    def suppressed_count(self) -> int:
+        """FAILs a policy suppression covers: still FAILs, counted apart."""
+        return sum(1 for r in self.results if self.suppression(r) is not None)
 
     @cached_property
     def score(self) -> int:
@@ -74,12 +152,32 @@ class Run:
         return round(100 * passed / total) if total else 0
 
     def worst_failing_severity(self) -> Severity | None:
+        """The worst unsuppressed FAIL's severity: what `--fail-on` compares."""
         fails = self.fail_counts_by_severity
         return min(fails, key=lambda s: s.rank) if fails else None
 
 
-def audit(snapshot: Snapshot, policy: Policy | None = None) -> Run:
-    catalogue = load_catalogue()
+@dataclass(frozen=True)
+class PolicyFileInfo:
+    """Where the policy came from, and its sha256, so a reader can tell which produced
+    a report."""
+
+    path: str
+    sha256: str
+
+
+def audit(
+    snapshot: Snapshot,
+    policy: Policy | None = None,
+    policy_file: PolicyFileInfo | None = None,
+    today: date | None = None,
+) -> Run:
+    policy = policy or Policy()
+    base = load_catalogue()
+    catalogue = effective_catalogue(base, policy)
     with paused_gc():
         index = Index(snapshot)
-        return Run(snapshot, index, evaluate(index, policy, catalogue), catalogue)
+        run = Run(snapshot, index, evaluate(index, policy, catalogue), catalogue)
+    run.base_catalogue = base
+    run.apply_policy(policy, policy_file, today)
+    return run

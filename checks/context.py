@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable
+from fnmatch import fnmatchcase
 from functools import cached_property
 from typing import Any, TypeVar, cast
 
@@ -60,6 +61,12 @@ class Context:
     @cached_property
     def trusted_hosts(self) -> frozenset[str]:
         return self.estate_hosts | {MICROSOFT_REGISTRY}
+
+    def is_trusted_host(self, host: str) -> bool:
+        """An estate registry, Microsoft's, or one the policy approves (glob patterns)."""
+        if host in self.trusted_hosts:
+            return True
+        return any(fnmatchcase(host, p.lower()) for p in self.policy.approved_registries)
 
     @cached_property
     def registry_listing_gaps(self) -> list[str]:

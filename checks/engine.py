@@ -8,8 +8,8 @@ from checks import arm_id
 from checks.catalogue import load_catalogue
 from checks.context import Context
 from checks.index import Index
-from checks.model import ESTATE_SCOPE, Outcome, Result, Status, Target
-from checks.policy import Policy
+from checks.model import Outcome, Result, Status, Target
+from checks.policy import Policy, manual_result
 from checks.registry import Check
 from checks.snapshot import CoverageStatus, Subscription
 
@@ -23,18 +23,24 @@ _TARGET_NOUN = {
 def evaluate(
     index: Index, policy: Policy | None = None, checks: Iterable[Check] | None = None
 ) -> list[Result]:
-    """One result per (check, resource), in catalogue order then by resource id."""
+    """One result per (check, resource), in catalogue order then by resource id.
+
+    Checks the policy disables are not run (reports list them as disabled); a manual
+    item the policy attests takes the attested status.
+    """
     ctx = Context(index, policy)
+    disabled = ctx.policy.disabled
     results: list[Result] = []
     for chk in checks if checks is not None else load_catalogue():
-        results.extend(_run(chk, ctx))
+        if chk.id not in disabled:
+            results.extend(_run(chk, ctx))
     return results
 
 
 def _run(chk: Check, ctx: Context) -> Iterable[Result]:
     index = ctx.index
     if chk.evaluate is None:
-        yield Result(chk.id, ESTATE_SCOPE, Status.MANUAL, f"{chk.title} — a person must attest.")
+        yield manual_result(chk, ctx.policy.attestations.get(chk.id))
         return
     if chk.target is Target.SUBSCRIPTION:
         targets = [

@@ -10,6 +10,7 @@ import json
 from collections.abc import Callable
 from typing import Any
 
+from aciaudit.policy_file import policy_warnings
 from aciaudit.run import Run
 from checks.model import Result, Severity, Status
 from checks.registry import Check
@@ -38,9 +39,16 @@ def render_json(run: Run, with_results: bool = True) -> dict[str, Any]:
             "score": run.score,
             "status_counts": {s.value: status_counts[s] for s in STATUSES},
             "fail_counts_by_severity": {s.value: fail_counts[s] for s in Severity},
+            # FAILs a policy suppression covers: in status_counts, not in the line above.
+            "suppressed": run.suppressed_count,
         },
+        "policy": _policy(run),
         "checks": [_check(chk) for chk in run.catalogue],
-        **({"results": [_result(r, run.check(r)) for r in run.results]} if with_results else {}),
+        **(
+            {"results": [_result(r, run.check(r), run) for r in run.results]}
+            if with_results
+            else {}
+        ),
     }
 
 
@@ -68,7 +76,7 @@ def write_json(run: Run, write: Callable[[str], object]) -> None:
     chunk: list[str] = []
     for i, result in enumerate(run.results):
         chunk.append(
-            "    " + encode(_result(result, run.check(result))) + (",\n" if i < last else "\n")
+            "    " + encode(_result(result, run.check(result), run)) + (",\n" if i < last else "\n")
         )
         if len(chunk) >= 4096:
             write("".join(chunk))
@@ -89,10 +97,42 @@ def _check(chk: Check) -> dict[str, Any]:
     }
 
 
-def _result(result: Result, chk: Check) -> dict[str, Any]:
+def _policy(run: Run) -> dict[str, Any]:
+    """What the policy decided, and which file it came from (path and sha256)."""
+    info = run.policy_file
+    uses = run.suppression_uses()
+    today = run.policy_today
+    policy = run.policy
+    return {
+        "file": {"path": info.path, "sha256": info.sha256} if info else None,
+        "approved_registries": list(policy.approved_registries),
+        "approved_images": list(policy.approved_images),
+        "severity_overrides": [
+            {"id": c.id, "from": before.value, "to": c.severity.value}
+            for c, before in run.severity_overrides()
+        ],
+        "disabled": [{"id": c.id, "title": c.title} for c in run.disabled_checks],
+        "suppressions": [
+            {**rule.to_dict(), "expired": rule.expired(today), "suppressed_results": uses[rule]}
+            for rule in policy.suppressions
+        ],
+        "attestations": [a.to_dict() for a in run.attestations],
+        "warnings": policy_warnings(run),
+    }
+
+
+def _result(result: Result, chk: Check, run: Run | None = None) -> dict[str, Any]:
     # A command only where there is something to fix: on a PASS it would mislead.
     command = chk.az_for(result.resource_id) if result.status is Status.FAIL else None
+    extra: dict[str, Any] = {}
+    if run is not None and result.status is Status.FAIL:
+        # Only on FAILs, and only when set: one line per result stays short.
+        if (rule := run.suppression(result)) is not None:
+            extra["suppressed"] = rule.to_dict()
+        elif (rule := run.expired_suppression(result)) is not None:
+            extra["suppression_expired"] = rule.to_dict()
     return {
+        **extra,
         "check_id": result.check_id,
         "resource_id": result.resource_id,
         "status": result.status.value,

@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from aciaudit.escape import md_cell, md_fenced, md_inline, md_url
+from aciaudit.reports import policy_md
 from aciaudit.run import Run
 from checks import arm_id
 from checks.model import ESTATE_SCOPE, Evidence, Result, Severity, Status
@@ -135,6 +136,7 @@ class _Report:
     def render(self) -> None:
         self._header()
         self._summary()
+        self._policy()
         self._coverage_by_section()
         self._findings()
         self._not_assessed()
@@ -244,6 +246,7 @@ class _Report:
             ("Check catalogue", f"version {run.catalogue_version}"),
         ]
         out.extend(f"- **{label}:** {md_inline(value)}" for label, value in lines)
+        out.append(policy_md.policy_line(run))
         subs = run.index.subscriptions
         if subs:
             rows = [
@@ -265,6 +268,10 @@ class _Report:
         )
         counts = run.status_counts
         table(out, ["Status", "Results"], [[s.value, str(counts[s])] for s in SUMMARY_STATUSES])
+        suppressed = policy_md.suppressed_summary(run)
+        if suppressed:
+            out.append(suppressed)
+            out.append("")
         failing = self.failing_checks()
         fails = run.fail_counts_by_severity
         rows = []
@@ -285,6 +292,9 @@ class _Report:
                 for c in failing
             ]
             table(out, ["Severity", "Check", "Title", "Failing resources"], rows)
+
+    def _policy(self) -> None:
+        policy_md.write_policy_section(self.run, self.out, table)
 
     def _coverage_by_section(self) -> None:
         out = self.out
@@ -339,7 +349,11 @@ class _Report:
         out.append("")
         out.append(f"**Why it matters:** {md_inline(chk.rationale)}")
         # Generators, not lists of rows: rows die young, so the GC has little to scan.
-        rows = ((*self.where(r.resource_id), md_cell(r.message)) for r in fails)
+        run = self.run
+        rows = (
+            (*self.where(r.resource_id), md_cell(r.message) + policy_md.suppression_note(run, r))
+            for r in fails
+        )
         table(out, ["Resource", "Resource group", "Subscription", "Message"], rows)
         if any(r.evidence for r in fails):
             out.append("Evidence:")
@@ -424,6 +438,7 @@ class _Report:
             out.append("")
             out.append("No manual items are open.")
             out.append("")
+        policy_md.write_attestations(self.run, out, table)
 
     def _passed(self) -> None:
         out = self.out

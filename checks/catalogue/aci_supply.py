@@ -69,7 +69,7 @@ def aci_001(group: Resource, ctx: Context) -> Outcome:
     for path, label, image in images:
         host = parse_image(image).registry
         kind = registry_kind(host, ctx.estate_hosts)
-        trusted = host in ctx.trusted_hosts
+        trusted = ctx.is_trusted_host(host)
         if not trusted and kind == "foreign-acr" and ctx.registry_listing_gaps:
             # The registry may be the estate's own in a subscription we could not list.
             unsure.append(label)
@@ -81,7 +81,9 @@ def aci_001(group: Resource, ctx: Context) -> Outcome:
             bad.append(f"{label} ({kind}: {host})")
             offending.append(evidence[-1])
         else:
-            evidence.append(Evidence(path, image, "an estate registry", f"host {host}: {kind}"))
+            approved = "" if host in ctx.trusted_hosts else ", approved in the policy"
+            note = f"host {host}: {kind}{approved}"
+            evidence.append(Evidence(path, image, "an estate registry", note))
     if bad:
         return fail(
             f"{GROUP_NOUN} '{n}' pulls from outside the estate: {'; '.join(bad)}.", *offending
