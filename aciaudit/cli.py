@@ -11,8 +11,11 @@ from pathlib import Path
 
 from aciaudit import __version__
 from aciaudit.atomic import atomic_text
+from aciaudit.baseline import load_side
+from aciaudit.diff import Diff, diff_sides, side_from_run
 from aciaudit.escape import terminal
 from aciaudit.gcpause import paused_gc
+from aciaudit.outputs import OutputPathError, parse_formats, plan_outputs, write_outputs
 from aciaudit.policy_file import PolicyError, policy_warnings, resolve_policy
 from aciaudit.progress import CollectBars, Phases
 from aciaudit.run import Run, audit
@@ -29,7 +32,8 @@ EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 
 EXIT_CODES = """exit codes:
   0  the scan ran (and, with --fail-on, found nothing at or above the threshold)
-  1  --fail-on was given and a FAIL at or above that severity was found
+  1  --fail-on was given and a FAIL at or above that severity was found, or
+     --fail-on-new was given and a new FAIL (not in the baseline) at or above it
   2  bad usage or unreadable input (the message says which)"""
 
 
@@ -94,15 +98,29 @@ def build_parser() -> argparse.ArgumentParser:
         "folder of *.json files (repeatable); other kinds are reported as not collected",
     )
     scan.add_argument(
-        "--format", choices=("markdown", "json"), default="markdown", help="report format"
+        "--format",
+        action="append",
+        type=parse_formats,
+        metavar="FORMAT[,FORMAT...]",
+        help="markdown (default), json, sarif or csv; several at once (comma-separated or "
+        "repeated) are written into the folder -o names",
     )
     scan.add_argument(
         "-o",
         "--output",
+        metavar="FILE|FOLDER",
+        type=Path,
+        help="write here (atomically) instead of stdout; with several formats, a folder that "
+        "receives report.md, report.json, report.sarif and report.csv",
+    )
+    scan.add_argument(
+        "--baseline",
         metavar="FILE",
         type=Path,
-        help="write here (atomically) instead of stdout",
+        help="an earlier JSON report (or snapshot) to compare with: reports gain a section "
+        "of new, resolved and incomparable failures",
     )
+    _add_fail_on_new(scan)
     scan.add_argument(
         "--fail-on",
         choices=[s.value for s in Severity if s is not Severity.INFO],
@@ -131,6 +149,27 @@ def build_parser() -> argparse.ArgumentParser:
         "-o", "--output", metavar="FILE", type=Path, required=True, help="snapshot file to write"
     )
     _add_live_options(collect)
+
+    diff = sub.add_parser(
+        "diff",
+        help="compare two audits: new, resolved, unchanged and incomparable failures",
+        description=(
+            "Compare two audits. Each side is a JSON report of this tool or a snapshot "
+            "(audited first). Failures are matched by check id and resource id; one whose "
+            "resource or data was not assessed, or whose subscription was denied or not "
+            "collected, on either side is incomparable, never resolved."
+        ),
+        epilog=EXIT_CODES + "\n\nexamples:\n  aci-audit diff last-month.json report.json\n"
+        "  aci-audit diff old.json new.json --format json -o delta.json --fail-on-new high",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    diff.add_argument("old", metavar="OLD", type=Path, help="the baseline: report or snapshot")
+    diff.add_argument("new", metavar="NEW", type=Path, help="the later audit: report or snapshot")
+    diff.add_argument("--format", choices=("markdown", "json"), default="markdown")
+    diff.add_argument(
+        "-o", "--output", metavar="FILE", type=Path, help="write here (atomically), not stdout"
+    )
+    _add_fail_on_new(diff)
 
     checks = sub.add_parser(
         "checks",
@@ -194,6 +233,16 @@ def _add_policy_option(parser: argparse.ArgumentParser) -> None:
         type=Path,
         help="policy file: approved registries and images, severity overrides, disabled "
         "checks, suppressions, attestations (default: ./aci-audit.toml when present)",
+    )
+
+
+def _add_fail_on_new(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--fail-on-new",
+        choices=[s.value for s in Severity if s is not Severity.INFO],
+        metavar="SEVERITY",
+        help="exit 1 when a FAIL not in the baseline is at or above this severity "
+        "(critical|high|medium|low); suppressed and incomparable ones never count",
     )
 
 
@@ -285,6 +334,8 @@ def main(argv: Sequence[str] | None = None, open_app: OpenApp | None = None) -> 
             return _scan(args)
         if args.command == "checks":
             return _checks(args)
+        if args.command == "diff":
+            return _diff(args)
         if args.command == "collect":
             return _collect(args)
         parser.print_help(sys.stderr)
@@ -298,10 +349,14 @@ def main(argv: Sequence[str] | None = None, open_app: OpenApp | None = None) -> 
 
 
 def _scan(args: argparse.Namespace) -> int:
-    from aciaudit.reports import write_report
-
-    if args.output is not None:
-        _check_writable(args.output)
+    try:
+        plan = plan_outputs(args.format, args.output)
+    except OutputPathError as exc:
+        raise UsageError(str(exc)) from None
+    if args.fail_on_new and args.baseline is None:
+        raise UsageError("--fail-on-new needs --baseline FILE (the audit to compare with)")
+    if args.baseline is not None and not args.baseline.is_file():
+        raise UsageError(f"{args.baseline}: no such file")
     # A broken policy file stops the scan before any work, with its line and key.
     choice = resolve_policy(args.policy, demo=args.demo)
     # One pause for the whole pipeline: each resume would first collect everything
@@ -315,26 +370,27 @@ def _scan(args: argparse.Namespace) -> int:
         with phases.step("Evaluating checks"):
             # The demo ships the approved lists a real user keeps in their policy file.
             run = audit(snapshot, choice.policy, choice.info)
-        with phases.step(f"Writing {args.format}"):
-            if args.output is None:
-                write_report(run, args.format, sys.stdout.write)
-                sys.stdout.flush()
-            else:
-                try:
-                    with atomic_text(args.output) as handle:
-                        write_report(run, args.format, handle.write)
-                except OSError as exc:
-                    raise UsageError(
-                        f"{args.output}: cannot write ({exc.strerror or exc})"
-                    ) from None
+        if args.baseline is not None:
+            with phases.step("Comparing with the baseline"):
+                # A snapshot baseline is audited under the same policy as this scan.
+                old = load_side(args.baseline, "baseline", run.policy)
+                run.delta = diff_sides(old, side_from_run(run, "this scan"))
+        with phases.step(f"Writing {', '.join(plan.formats)}"):
+            try:
+                written = write_outputs(run, plan, sys.stdout)
+            except OSError as exc:
+                where = exc.filename or args.output
+                raise UsageError(f"{where}: cannot write ({exc.strerror or exc})") from None
     if snapshot.is_demo:
         _err(DEMO_NOTICE)
     for warning in policy_warnings(run):
         _err(f"warning: {warning}")
-    if args.output is not None:
-        _err(f"wrote {args.output}")
+    for path in written:
+        _err(f"wrote {path}")
     _err(_summary_line(run))
-    return _exit_code(run, args.fail_on)
+    if run.delta is not None:
+        _err(run.delta.summary())
+    return max(_exit_code(run, args.fail_on), _new_exit_code(run.delta, args.fail_on_new))
 
 
 def _load_file_input(args: argparse.Namespace) -> Snapshot:
@@ -347,6 +403,34 @@ def _load_file_input(args: argparse.Namespace) -> Snapshot:
     for warning in export.warnings:
         _err(f"warning: {warning}")
     return export.snapshot
+
+
+def _diff(args: argparse.Namespace) -> int:
+    from aciaudit.reports.delta import DIFF_WRITERS
+
+    if args.output is not None:
+        _check_writable(args.output)
+    with paused_gc():
+        delta = diff_sides(load_side(args.old, "OLD"), load_side(args.new, "NEW"))
+    write = DIFF_WRITERS[args.format]
+    if args.output is None:
+        write(delta, sys.stdout.write)
+        sys.stdout.flush()
+    else:
+        try:
+            with atomic_text(args.output) as handle:
+                write(delta, handle.write)
+        except OSError as exc:
+            raise UsageError(f"{args.output}: cannot write ({exc.strerror or exc})") from None
+        _err(f"wrote {args.output}")
+    _err(delta.summary())
+    return _new_exit_code(delta, args.fail_on_new)
+
+
+def _new_exit_code(delta: Diff | None, fail_on_new: str | None) -> int:
+    if fail_on_new is None or delta is None:
+        return EXIT_OK
+    return EXIT_FINDINGS if delta.new_failures_at_least(Severity(fail_on_new)) else EXIT_OK
 
 
 def _check_writable(path: Path) -> None:

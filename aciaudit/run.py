@@ -6,6 +6,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 from aciaudit import TOOL_NAME, __version__
 from aciaudit.gcpause import paused_gc
@@ -25,6 +26,9 @@ from checks.policy import (
 from checks.registry import Catalogue, Check
 from checks.snapshot import Snapshot
 
+if TYPE_CHECKING:
+    from aciaudit.diff import Diff
+
 
 @dataclass
 class Run:
@@ -38,6 +42,8 @@ class Run:
     tool: str = TOOL_NAME
     tool_version: str = __version__
     catalogue_version: str = CATALOGUE_VERSION
+    # Changes since a baseline (`scan --baseline`); reports show them when set.
+    delta: Diff | None = None
     # (check id, resource id) → the policy suppression that applies to that FAIL.
     # Filled by `apply_policy`; sinks ask `suppression()`, never the dict.
     suppressions: dict[tuple[str, str], Suppression] = field(default_factory=dict)

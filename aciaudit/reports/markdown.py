@@ -17,6 +17,7 @@ from typing import Any
 
 from aciaudit.escape import md_cell, md_fenced, md_inline, md_url
 from aciaudit.reports import policy_md
+from aciaudit.reports.delta import delta_markdown
 from aciaudit.run import Run
 from checks import arm_id
 from checks.model import ESTATE_SCOPE, Evidence, Result, Severity, Status
@@ -136,6 +137,7 @@ class _Report:
     def render(self) -> None:
         self._header()
         self._summary()
+        self._delta()
         self._policy()
         self._coverage_by_section()
         self._findings()
@@ -295,6 +297,11 @@ class _Report:
 
     def _policy(self) -> None:
         policy_md.write_policy_section(self.run, self.out, table)
+
+    def _delta(self) -> None:
+        """Changes since the baseline, when the scan was given one (`--baseline`)."""
+        if self.run.delta is not None:
+            self.out.extend(delta_markdown(self.run.delta))
 
     def _coverage_by_section(self) -> None:
         out = self.out

@@ -14,6 +14,7 @@ import json
 from collections.abc import Callable
 from typing import Any
 
+from aciaudit.diff import Change
 from aciaudit.run import Run
 from checks import arm_id
 from checks.model import ESTATE_SCOPE, Result, Severity, Status
@@ -38,6 +39,12 @@ LEVEL: dict[Severity, str] = {
     Severity.MEDIUM: "warning",
     Severity.LOW: "note",
     Severity.INFO: "note",
+}
+
+
+_BASELINE_STATE: dict[Change | None, str] = {
+    Change.NEW: "new",
+    Change.UNCHANGED: "unchanged",
 }
 
 
@@ -99,6 +106,11 @@ def write_sarif(run: Run, write: Callable[[str], object]) -> None:
     chunk: list[str] = []
     for i, result in enumerate(fails):
         item = _result(result, run.check(result), rule_index[result.check_id], subs)
+        if run.delta is not None:
+            # Against a baseline (`scan --baseline`): SARIF's own new/unchanged marker.
+            state = _BASELINE_STATE.get(run.delta.change_of(result.check_id, result.resource_id))
+            if state:
+                item["baselineState"] = state
         chunk.append("        " + encode(item) + (",\n" if i < last else "\n"))
         if len(chunk) >= 4096:
             write("".join(chunk))
