@@ -27,6 +27,7 @@ from checks.catalogue import load_catalogue
 from checks.model import Severity, Status
 from checks.sections import SECTIONS
 from checks.snapshot import CoverageStatus, Snapshot
+from checks.vulns import ImageScan
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 
@@ -129,6 +130,15 @@ def build_parser() -> argparse.ArgumentParser:
         "suppressed FAILs never count; default: never",
     )
     _add_policy_option(scan)
+    scan.add_argument(
+        "--vulns",
+        action="append",
+        metavar="FILE_OR_DIR",
+        type=Path,
+        help="image vulnerability reports to map to running containers: Trivy JSON, Grype "
+        "JSON, Defender for Cloud findings (ARG rows or REST list); a file or a folder "
+        "(repeatable). Unusable files are warned about and skipped",
+    )
 
     _add_live_options(scan)
 
@@ -361,6 +371,7 @@ def _scan(args: argparse.Namespace) -> int:
     choice = resolve_policy(args.policy, demo=args.demo)
     # One pause for the whole pipeline: each resume would first collect everything
     # allocated while paused (0.3 s on a 10,000-group estate).
+    scans = _load_vulns(args.vulns)
     live = not args.demo and args.snapshot is None and not args.az_export
     snapshot = _collect_live(args) if live else None
     with Phases(enabled=sys.stderr.isatty()) as phases, paused_gc():
@@ -369,7 +380,7 @@ def _scan(args: argparse.Namespace) -> int:
                 snapshot = load_demo() if args.demo else _load_file_input(args)
         with phases.step("Evaluating checks"):
             # The demo ships the approved lists a real user keeps in their policy file.
-            run = audit(snapshot, choice.policy, choice.info)
+            run = audit(snapshot, choice.policy, choice.info, scans=scans)
         if args.baseline is not None:
             with phases.step("Comparing with the baseline"):
                 # A snapshot baseline is audited under the same policy as this scan.
@@ -431,6 +442,19 @@ def _new_exit_code(delta: Diff | None, fail_on_new: str | None) -> int:
     if fail_on_new is None or delta is None:
         return EXIT_OK
     return EXIT_FINDINGS if delta.new_failures_at_least(Severity(fail_on_new)) else EXIT_OK
+
+
+def _load_vulns(paths: list[Path] | None) -> list[ImageScan] | None:
+    """--vulns: bad files are warnings, not errors: the other reports still count."""
+    if not paths:
+        return None
+    from aciaudit.vulns import load_vulns
+
+    loaded = load_vulns(paths)
+    for error in loaded.errors:
+        _err(f"warning: {error}")
+    _err(loaded.summary())
+    return loaded.scans
 
 
 def _check_writable(path: Path) -> None:

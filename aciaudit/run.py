@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from functools import cached_property
@@ -10,11 +11,12 @@ from typing import TYPE_CHECKING
 
 from aciaudit import TOOL_NAME, __version__
 from aciaudit.gcpause import paused_gc
+from aciaudit.vulns import scans_in_snapshot
 from checks import CATALOGUE_VERSION
 from checks.catalogue import load_catalogue
 from checks.engine import evaluate
 from checks.index import Index
-from checks.model import Result, Severity, Status
+from checks.model import Result, Severity, Status, Target
 from checks.policy import (
     Attestation,
     Policy,
@@ -25,6 +27,7 @@ from checks.policy import (
 )
 from checks.registry import Catalogue, Check
 from checks.snapshot import Snapshot
+from checks.vulns import ImageScan, RunningImage, ScanIndex, running_images
 
 if TYPE_CHECKING:
     from aciaudit.diff import Diff
@@ -59,8 +62,18 @@ class Run:
     # The day suppressions were judged against (expired or not).
     policy_today: date = field(default_factory=lambda: datetime.now(UTC).date())
 
+    # Vulnerability reports joined with running images; None: none were given.
+    scans: ScanIndex | None = None
+
     def check(self, result: Result) -> Check:
         return self.catalogue[result.check_id]
+
+    @cached_property
+    def running_images(self) -> list[RunningImage]:
+        """Each distinct running image with its matched reports; [] without scans."""
+        if self.scans is None:
+            return []
+        return running_images(self.index.of_type(Target.CONTAINER_GROUP), self.scans)
 
     def suppression(self, result: Result) -> Suppression | None:
         """The suppression covering this FAIL, or None (never for other statuses)."""
@@ -177,13 +190,25 @@ def audit(
     policy: Policy | None = None,
     policy_file: PolicyFileInfo | None = None,
     today: date | None = None,
+    scans: Iterable[ImageScan] | None = None,
 ) -> Run:
+    """`scans`: image vulnerability reports (`aciaudit.vulns.load_vulns`); None when the
+    user gave none. Defender findings the snapshot holds are added to them."""
     policy = policy or Policy()
     base = load_catalogue()
     catalogue = effective_catalogue(base, policy)
     with paused_gc():
         index = Index(snapshot)
-        run = Run(snapshot, index, evaluate(index, policy, catalogue), catalogue)
+        scan_index = _scan_index(snapshot, scans)
+        run = Run(snapshot, index, evaluate(index, policy, catalogue, scan_index), catalogue)
+        run.scans = scan_index
     run.base_catalogue = base
     run.apply_policy(policy, policy_file, today)
     return run
+
+
+def _scan_index(snapshot: Snapshot, scans: Iterable[ImageScan] | None) -> ScanIndex | None:
+    stored = scans_in_snapshot(snapshot)
+    if scans is None and stored is None:
+        return None
+    return ScanIndex([*(scans or ()), *(stored or ())])

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from fnmatch import fnmatchcase
 from functools import cached_property
 from typing import Any, TypeVar, cast
@@ -14,15 +14,23 @@ from checks.index import Index
 from checks.kinds import ROLE_ASSIGNMENTS, ROLE_DEFINITIONS
 from checks.model import Target
 from checks.policy import Policy
+from checks.vulns import ImageScan, ScanIndex, as_index
 
 Resource = dict[str, Any]
 T = TypeVar("T")
 
 
 class Context:
-    def __init__(self, index: Index, policy: Policy | None = None) -> None:
+    def __init__(
+        self,
+        index: Index,
+        policy: Policy | None = None,
+        scans: ScanIndex | Iterable[ImageScan] | None = None,
+    ) -> None:
         self.index = index
         self.policy = policy or Policy()
+        # None: no vulnerability data was given at all (not the same as no reports).
+        self.scans = as_index(scans)
         self._memo: dict[tuple[Callable[..., Any], int], Any] = {}
 
     def memo(self, fn: Callable[[Resource], T], resource: Resource) -> T:

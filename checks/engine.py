@@ -12,6 +12,7 @@ from checks.model import Outcome, Result, Status, Target
 from checks.policy import Policy, manual_result
 from checks.registry import Check
 from checks.snapshot import CoverageStatus, Subscription
+from checks.vulns import ImageScan, ScanIndex
 
 _ARM_TARGETS = (Target.REGISTRY, Target.CONTAINER_GROUP)
 _TARGET_NOUN = {
@@ -21,14 +22,17 @@ _TARGET_NOUN = {
 
 
 def evaluate(
-    index: Index, policy: Policy | None = None, checks: Iterable[Check] | None = None
+    index: Index,
+    policy: Policy | None = None,
+    checks: Iterable[Check] | None = None,
+    scans: ScanIndex | Iterable[ImageScan] | None = None,
 ) -> list[Result]:
     """One result per (check, resource), in catalogue order then by resource id.
 
     Checks the policy disables are not run (reports list them as disabled); a manual
     item the policy attests takes the attested status.
     """
-    ctx = Context(index, policy)
+    ctx = Context(index, policy, scans)
     disabled = ctx.policy.disabled
     results: list[Result] = []
     for chk in checks if checks is not None else load_catalogue():

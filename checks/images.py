@@ -39,6 +39,14 @@ class ImageRef:
     raw: str
 
     @property
+    def effective_tag(self) -> str | None:
+        """The tag a pull resolves: none given and no digest means `latest`; with a
+        digest and no tag there is no tag."""
+        if self.tag:
+            return self.tag
+        return None if self.digest else "latest"
+
+    @property
     def canonical(self) -> str:
         ref = f"{self.registry}/{self.repository}"
         if self.tag:
@@ -58,7 +66,9 @@ def parse_image(raw: str) -> ImageRef:
         # A malformed digest pins nothing: treat the reference as unpinned.
         digest = candidate.lower() if _DIGEST.match(candidate) else None
     first, slash, rest = ref.partition("/")
-    if slash and ("." in first or ":" in first or first.lower() == "localhost"):
+    # Repository paths are lower-case, so an upper-case first part can only be a host.
+    is_host = "." in first or ":" in first or first != first.lower()
+    if slash and (is_host or first.lower() == "localhost"):
         registry, path = first.lower(), rest
     else:
         registry, path = DOCKER_HUB, ref

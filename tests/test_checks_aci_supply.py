@@ -615,11 +615,12 @@ def test_aci_009_without_volumes_is_not_applicable() -> None:
         "Microsoft.ContainerInstance/2023-05-01/ContainerGroupsGet_Failed.json",
     ],
 )
-def test_aci_029_is_always_not_assessed(base: str) -> None:
+def test_aci_029_without_vulnerability_data_is_not_assessed(base: str) -> None:
+    # With reports given, see tests/test_vulns_checks.py.
     cg = container_group(base=base, name="vuln")
     res = run_one("ACI-029", cg)
     assert res.status is Status.NOT_ASSESSED
-    assert res.message == "Container group 'vuln': no vulnerability data was provided."
+    assert res.message == "Container group 'vuln': no vulnerability data was provided (--vulns)."
     assert res.evidence == ()
 
 

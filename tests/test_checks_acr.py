@@ -599,11 +599,11 @@ def test_acr_014_rule_without_source_is_not_public() -> None:
     assert_result(result, Status.PASS, path=CACHE_PATH, observed={"odd": "<absent>"})
 
 
-# --- ACR-016 reserved ------------------------------------------------------------------------
+# --- ACR-016 without vulnerability data (with it: tests/test_vulns_checks.py) ---------------
 
 
 @pytest.mark.parametrize("kwargs", [{}, {"sku": "Premium"}, {"base": ABAC}, {"base": OLD_GET}])
-def test_acr_016_is_always_not_assessed(kwargs: dict[str, Any]) -> None:
+def test_acr_016_without_vulnerability_data_is_not_assessed(kwargs: dict[str, Any]) -> None:
     result = run_one("ACR-016", registry(**kwargs))
     assert_result(result, Status.NOT_ASSESSED)
     assert "no vulnerability data" in result.message

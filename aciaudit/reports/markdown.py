@@ -18,6 +18,7 @@ from typing import Any
 from aciaudit.escape import md_cell, md_fenced, md_inline, md_url
 from aciaudit.reports import policy_md
 from aciaudit.reports.delta import delta_markdown
+from aciaudit.reports.vulns_md import write_section
 from aciaudit.run import Run
 from checks import arm_id
 from checks.model import ESTATE_SCOPE, Evidence, Result, Severity, Status
@@ -141,6 +142,7 @@ class _Report:
         self._policy()
         self._coverage_by_section()
         self._findings()
+        self._vulnerable_images()
         self._not_assessed()
         self._manual()
         self._passed()
@@ -400,6 +402,9 @@ class _Report:
             if hashable:
                 self._evidence[ev] = cells
         return (name, *cells)
+
+    def _vulnerable_images(self) -> None:
+        write_section(self.run, self.out, self.where, table)
 
     def _not_assessed(self) -> None:
         out, catalogue = self.out, self.run.catalogue

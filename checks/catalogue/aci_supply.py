@@ -1,4 +1,5 @@
-"""Where images come from and how they are pinned: ACI-001 … ACI-005, ACI-009, ACI-029."""
+"""Where images come from, how they are pinned, what they carry: ACI-001 … ACI-005,
+ACI-009, ACI-029."""
 
 from __future__ import annotations
 
@@ -26,6 +27,7 @@ from checks.model import (
     passed,
 )
 from checks.registry import check
+from checks.vulns import NO_VULN_DATA, Vulnerability, counts_text, pulled_digests
 
 GROUPS = Target.CONTAINER_GROUP
 _FULL_COMMIT = re.compile(r"^(?:[0-9a-fA-F]{40}|[0-9a-fA-F]{64})$")
@@ -282,4 +284,84 @@ def aci_009(group: Resource, ctx: Context) -> Outcome:
     learn_url=f"{ACI_DOCS}/container-instances-image-security#map-image-vulnerabilities-to-running-containers",
 )
 def aci_029(group: Resource, ctx: Context) -> Outcome:
-    return not_assessed(f"{GROUP_NOUN} '{name(group)}': no vulnerability data was provided.")
+    n = name(group)
+    scans = ctx.scans
+    if scans is None:
+        return not_assessed(f"{GROUP_NOUN} '{n}': {NO_VULN_DATA}.")
+    running = [
+        (c, image)
+        for c in ctx.memo(containers, group)
+        if isinstance(image := c.props.get("image"), str) and image
+    ]
+    if not running:
+        return _no_images(group)
+    vulnerable, unscanned, tag_only = [], [], []
+    evidence: list[Evidence] = []
+    offending: list[Evidence] = []
+    missing: list[Evidence] = []
+    for c, image in running:
+        path = f"{c.path}.properties.image"
+        ref = parse_image(image)
+        match = scans.match(ref, pulled_digests(c.props, ref))
+        if match is None:
+            note = f"no scan data for image {image}"
+            if ref.digest and scans.tag_only_candidates(ref):
+                # A report of the tag describes whatever the tag pointed at then.
+                note += f"; reports exist for tag {ref.tag}, none for digest {ref.digest}"
+            unscanned.append(image)
+            missing.append(Evidence(path, image, _EXPECTED_CLEAN, note))
+            evidence.append(missing[-1])
+            continue
+        summary = Evidence(
+            path,
+            {
+                "image": image,
+                "match": match.how,
+                "matched": match.value,
+                "reports": [f"{s.tool}: {s.source}" for s in match.scans],
+                "open": {sev.value: k for sev, k in match.counts.items()},
+            },
+            _EXPECTED_CLEAN,
+            f"{counts_text(match.counts)}; {match.describe()}",
+        )
+        evidence.append(summary)
+        if match.by_tag:
+            tag_only.append(image)
+        if match.open:
+            vulnerable.append(f"{c.label} ({image}: {counts_text(match.counts)})")
+            offending.append(summary)
+            offending.extend(_worst(path, match.findings))
+    if vulnerable:
+        extra = f" No scan data for: {', '.join(unscanned)}." if unscanned else ""
+        return fail(
+            f"{GROUP_NOUN} '{n}' runs images with open vulnerabilities: "
+            f"{'; '.join(vulnerable)}.{extra}",
+            *offending,
+            *missing,
+        )
+    if unscanned:
+        return not_assessed(
+            f"{GROUP_NOUN} '{n}': no scan data for image {', '.join(unscanned)}.", *evidence
+        )
+    weaker = f" (matched by tag only: {', '.join(tag_only)})" if tag_only else ""
+    return passed(
+        f"{GROUP_NOUN} '{n}': the scan reports of its images list no open vulnerabilities{weaker}.",
+        *evidence,
+    )
+
+
+_EXPECTED_CLEAN = "a scan report with no open vulnerabilities"
+# Evidence rows per image: the worst findings; the JSON report of a scanner holds the rest.
+WORST_SHOWN = 5
+
+
+def _worst(path: str, findings: tuple[Vulnerability, ...]) -> list[Evidence]:
+    return [
+        Evidence(
+            f"{path} · {v.id}",
+            {"package": v.package, "installed": v.installed, "fixed": v.fixed or "<no fix>"},
+            "a fixed version installed",
+            f"{v.severity.value}" + (f": {v.title}" if v.title else ""),
+        )
+        for v in findings[:WORST_SHOWN]
+    ]
