@@ -180,6 +180,7 @@ def build_parser() -> argparse.ArgumentParser:
         "-o", "--output", metavar="FILE", type=Path, help="write here (atomically), not stdout"
     )
     _add_fail_on_new(diff)
+    _add_policy_option(diff)
 
     checks = sub.add_parser(
         "checks",
@@ -421,8 +422,11 @@ def _diff(args: argparse.Namespace) -> int:
 
     if args.output is not None:
         _check_writable(args.output)
+    # A snapshot side is audited under the policy file, as `scan` would audit it.
+    choice = resolve_policy(args.policy)
+    policy = choice.policy if choice.info is not None else None
     with paused_gc():
-        delta = diff_sides(load_side(args.old, "OLD"), load_side(args.new, "NEW"))
+        delta = diff_sides(load_side(args.old, "OLD", policy), load_side(args.new, "NEW", policy))
     write = DIFF_WRITERS[args.format]
     if args.output is None:
         write(delta, sys.stdout.write)

@@ -189,3 +189,27 @@ def test_cli_baseline_errors(tmp_path: Path, capsys) -> None:
     bad.write_text("{", encoding="utf-8")
     assert main(["diff", str(bad), str(bad)]) == 2
     assert "not JSON" in capsys.readouterr().err
+
+
+def test_suppressed_new_failure_is_reported_but_does_not_fail_ci(tmp_path: Path, capsys) -> None:
+    old, new = old_and_new()
+    old_snapshot, new_snapshot = tmp_path / "old.json", tmp_path / "new.json"
+    save_snapshot(old.snapshot, old_snapshot)
+    save_snapshot(new.snapshot, new_snapshot)
+    args = ["diff", str(old_snapshot), str(new_snapshot), "--format", "json"]
+    assert main([*args, "--fail-on-new", "high"]) == 1
+    capsys.readouterr()
+    # The policy file accepts both new admin-user findings until 2099.
+    policy = tmp_path / "policy.toml"
+    policy.write_text(
+        "".join(
+            f'[[suppressions]]\ncheck = "ACR-001"\nresource = "*/registries/{name}"\n'
+            f'justification = "accepted"\nexpires = 2099-01-01\nauthor = "ana"\n\n'
+            for name in ("broke", "added")
+        ),
+        encoding="utf-8",
+    )
+    assert main([*args, "--policy", str(policy), "--fail-on-new", "high"]) == 0
+    new_entries = json.loads(capsys.readouterr().out)["delta"]["new"]
+    acr = [e for e in new_entries if e["check_id"] == "ACR-001"]
+    assert len(acr) == 2 and all(e["suppressed"] for e in acr)
