@@ -73,10 +73,13 @@ def build_parser() -> argparse.ArgumentParser:
     scan = sub.add_parser(
         "scan",
         help="audit a snapshot or the demo estate and write a report",
-        description="Audit a snapshot (or the demo estate) and write a Markdown or JSON report.",
+        description="Audit a snapshot (or the demo estate) and write a Markdown, JSON, SARIF\n"
+        "or CSV report (several at once into a folder), optionally compared with a baseline.",
         epilog=EXIT_CODES + "\n\nexamples:\n  aci-audit scan --demo\n"
         "  aci-audit scan --snapshot estate.json --format json -o report.json\n"
         "  aci-audit scan --snapshot estate.json --fail-on high -o report.md\n"
+        "  aci-audit scan --snapshot estate.json --format markdown,json,sarif,csv -o reports/\n"
+        "  aci-audit scan --snapshot estate.json --baseline last.json --fail-on-new high\n"
         "  aci-audit scan --az-export exports/ -o report.md   # az container/acr list output\n"
         "  aci-audit scan --subscription 'Contoso Production' -o report.md   # live Azure",
         formatter_class=argparse.RawDescriptionHelpFormatter,
