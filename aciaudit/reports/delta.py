@@ -14,6 +14,7 @@ from aciaudit import TOOL_NAME, __version__
 from aciaudit.diff import CHANGE_ORDER, Change, Diff, DiffEntry
 from aciaudit.escape import md_cell, md_inline
 from checks import arm_id
+from checks.model import ESTATE_SCOPE
 
 _HEADINGS = {
     Change.NEW: "New failures",
@@ -34,8 +35,16 @@ def _status(value: Any) -> str:
 
 
 def _resource(entry: DiffEntry) -> str:
-    parsed = arm_id.parse(entry.resource_id)
-    name = parsed.name or entry.resource_id
+    rid = entry.resource_id
+    parsed = arm_id.parse(rid)
+    if rid.strip() == ESTATE_SCOPE:
+        return "(whole estate)"
+    if (
+        parsed.subscription
+        and rid.rstrip("/").lower() == f"/subscriptions/{parsed.subscription}".lower()
+    ):
+        return md_cell(f"(subscription) {parsed.subscription}")
+    name = parsed.name or rid
     rg = f" ({parsed.resource_group})" if parsed.resource_group else ""
     return md_cell(f"{name}{rg}")
 
