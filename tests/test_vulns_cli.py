@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from fixtures import SHARED, clone, container_group, make_snapshot, registry
+from jsonschema import Draft202012Validator
 from markdown_it import MarkdownIt
 
 from aciaudit.cli import main
@@ -19,6 +20,7 @@ from aciaudit.vulns import parse_report
 EXAMPLES = SHARED / "scan-examples"
 ALPINE_INDEX = "sha256:b1c5a500182b21d0bfa5a584a8526b56d8be316f89e87d951be04abed2446e60"
 SECTION = "## Vulnerable running images"
+SCHEMA = json.loads((Path(__file__).parents[1] / "schemas" / "report.schema.json").read_text())
 
 
 def ctr(name: str, image: str) -> dict[str, Any]:
@@ -81,6 +83,20 @@ def test_scan_json_results_carry_the_join(estate: Path, capsys) -> None:
     assert aci_029["keycloak"]["status"] == "FAIL"
     assert aci_029["keycloak"]["evidence"][0]["observed"]["match"] == "tag"
     assert aci_029["web"]["status"] == "FAIL"
+    Draft202012Validator(SCHEMA).validate(report)
+    images = {i["image"]: i for i in report["vulnerable_images"]}
+    assert images[f"alpine@{ALPINE_INDEX}"]["match"]["how"] == "digest"
+    assert images[f"alpine@{ALPINE_INDEX}"]["open"] == {"medium": 4}
+    assert images["keycloak/keycloak:21.0.2"]["match"]["how"] == "tag"
+    assert images["keycloak/keycloak:21.0.2"]["worst"][0]["package"] == "nspr"
+    assert images["nginx"] == {"image": "nginx", "groups": [images["nginx"]["groups"][0]],
+                               "match": None, "open": {}, "worst": []}  # fmt: skip
+    assert report["vulnerable_images"][-1]["image"] == "nginx"
+
+
+def test_json_without_vulns_has_no_vulnerable_images(estate: Path, capsys) -> None:
+    assert main(["scan", "--snapshot", str(estate), "--format", "json"]) == 0
+    assert "vulnerable_images" not in json.loads(capsys.readouterr().out)
 
 
 def test_scan_without_vulns_has_no_section(estate: Path, capsys) -> None:

@@ -12,6 +12,7 @@ from typing import Any
 
 from aciaudit.policy_file import policy_warnings
 from aciaudit.reports.delta import delta_json
+from aciaudit.reports.vulns_md import vulnerable_images_json
 from aciaudit.run import Run
 from checks.model import Result, Severity, Status
 from checks.registry import Check
@@ -46,6 +47,8 @@ def render_json(run: Run, with_results: bool = True) -> dict[str, Any]:
         "policy": _policy(run),
         # Changes since the baseline, only when the scan was given one (`--baseline`).
         **({"delta": delta_json(run.delta)} if run.delta is not None else {}),
+        # Per running image, only when vulnerability data was given (`scan --vulns`).
+        **({"vulnerable_images": vulnerable_images_json(run)} if run.scans is not None else {}),
         "checks": [_check(chk) for chk in run.catalogue],
         **(
             {"results": [_result(r, run.check(r), run) for r in run.results]}

@@ -1,4 +1,4 @@
-"""The Markdown report's "Vulnerable running images" section (issue 6).
+"""The reports' "Vulnerable running images" (issue 6): a Markdown section, a JSON list.
 
 Apart from markdown.py so that file stays readable; it writes through the same
 `Lines` buffer and `table` helper, and escapes every scanner or Azure string with
@@ -8,7 +8,7 @@ Apart from markdown.py so that file stays readable; it writes through the same
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Protocol
+from typing import Any, Protocol
 
 from aciaudit.escape import md_cell
 from aciaudit.run import Run
@@ -107,3 +107,33 @@ def _row(image: RunningImage, where: Where) -> list[str]:
         str(other),
         md_cell(worst),
     ]
+
+
+WORST_IN_JSON = 5
+
+
+def vulnerable_images_json(run: Run) -> list[dict[str, Any]]:
+    """Every distinct running image, worst first; match is None when no report names it."""
+    images = sorted(
+        run.running_images,
+        key=lambda i: (i.match is None, _worst_first(i) if i.match else (), i.image),
+    )
+    out = []
+    for image in images:
+        match = image.match
+        out.append(
+            {
+                "image": image.image,
+                "groups": list(image.groups),
+                "match": None
+                if match is None
+                else {
+                    "how": match.how,
+                    "value": match.value,
+                    "reports": [f"{s.tool}: {s.source}" for s in match.scans],
+                },
+                "open": {s.value: n for s, n in match.counts.items()} if match else {},
+                "worst": [v.to_dict() for v in match.findings[:WORST_IN_JSON]] if match else [],
+            }
+        )
+    return out
