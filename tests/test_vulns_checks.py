@@ -20,6 +20,7 @@ from fixtures import (
 )
 
 from aciaudit.run import audit
+from aciaudit.snapshot_io import parse_snapshot
 from aciaudit.vulns import load_vulns, parse_report
 from checks.catalogue import load_catalogue
 from checks.engine import evaluate
@@ -94,7 +95,7 @@ def test_aci_029_without_vulnerability_data_is_not_assessed() -> None:
 def test_aci_029_docker_hub_short_name_matches_by_tag_only() -> None:
     res = one("ACI-029", group("alpine:3.10"), example_scans())
     assert res.status is Status.FAIL
-    assert "alpine:3.10: 4 medium" in res.message
+    assert "(alpine:3.10: 4 medium, matched by tag only)" in res.message
     summary = res.evidence[0]
     assert summary.path == "properties.containers[0].properties.image"
     assert summary.observed["match"] == "tag"
@@ -187,7 +188,21 @@ def test_aci_029_pinned_digest_never_falls_back_to_the_tag() -> None:
 def test_aci_029_one_clean_one_unscanned_is_not_assessed() -> None:
     res = one("ACI-029", group(f"{PTEBIC}:biweekly.202309.1", "nginx:1.25"), example_scans())
     assert res.status is Status.NOT_ASSESSED
-    assert "nginx:1.25" in res.message
+    assert res.message == "Container group 'web': no scan data for image nginx:1.25."
+    both = one("ACI-029", group("nginx:1.25", "redis"), example_scans())
+    assert both.message == "Container group 'web': no scan data for images nginx:1.25, redis."
+
+
+def test_a_snapshot_file_holding_defender_rows_feeds_the_checks() -> None:
+    # As a collector (or an ARG export passed as --snapshot) would store them.
+    reg = _reg("fabrikam")
+    cg = group(f"fabrikam.azurecr.io/app@{OTHER_DIGEST}")
+    body = {"data": [reg, cg, _defender_row(reg, "app", OTHER_DIGEST)], "count": 3}
+    result = audit(parse_snapshot(json.loads(json.dumps(body)), origin="arg.json"))
+    statuses = {
+        r.check_id: r.status for r in result.results if r.check_id in ("ACR-016", "ACI-029")
+    }
+    assert statuses == {"ACR-016": Status.FAIL, "ACI-029": Status.FAIL}
 
 
 def test_aci_029_vulnerable_plus_unscanned_fails_and_names_both() -> None:

@@ -328,7 +328,8 @@ def aci_029(group: Resource, ctx: Context) -> Outcome:
         if match.by_tag:
             tag_only.append(image)
         if match.open:
-            vulnerable.append(f"{c.label} ({image}: {counts_text(match.counts)})")
+            weaker = ", matched by tag only" if match.by_tag else ""
+            vulnerable.append(f"{c.label} ({image}: {counts_text(match.counts)}{weaker})")
             offending.append(summary)
             offending.extend(_worst(path, match.findings))
     if vulnerable:
@@ -340,8 +341,9 @@ def aci_029(group: Resource, ctx: Context) -> Outcome:
             *missing,
         )
     if unscanned:
+        noun = "image" if len(unscanned) == 1 else "images"
         return not_assessed(
-            f"{GROUP_NOUN} '{n}': no scan data for image {', '.join(unscanned)}.", *evidence
+            f"{GROUP_NOUN} '{n}': no scan data for {noun} {', '.join(unscanned)}.", *evidence
         )
     weaker = f" (matched by tag only: {', '.join(tag_only)})" if tag_only else ""
     return passed(
