@@ -269,7 +269,11 @@ class ScanIndex:
                 break
         tag = image.effective_tag
         if found is None and image.digest is None and tag:
-            scans = self._by_tag.get((*repo, tag))
+            scans = self._by_tag.get((*repo, tag), [])
+            if pulled:
+                # The pull event names the digest that runs: a report of the same tag
+                # that names another digest describes an older (or newer) image.
+                scans = [s for s in scans if not any(k[:2] == repo for k in s.digest_keys())]
             if scans:
                 found = _match(scans, "tag", tag)
         self._memo[key] = found

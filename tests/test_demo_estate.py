@@ -31,7 +31,7 @@ from checks.secret_markers import MARKER_RE, parse_marker
 ROOT = Path(__file__).resolve().parents[1]
 BUILD_SCRIPT = ROOT / "scripts" / "build_demo_estate.py"
 CHECKLIST = ROOT.parent / "shared" / "CHECKLIST.md"
-# Checks that cannot FAIL or PASS on any estate yet.
+# Checks the demo cannot decide: it ships no vulnerability reports (scan --vulns).
 RESERVED = {"ACR-016", "ACI-029"}
 GROUPS = "microsoft.containerinstance/containergroups"
 

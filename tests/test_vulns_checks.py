@@ -137,6 +137,16 @@ def test_aci_029_digest_from_the_pull_event() -> None:
     assert res.evidence[0].observed["match"] == "digest"
 
 
+def test_aci_029_a_pull_event_of_another_digest_beats_the_tag() -> None:
+    cg = group("alpine:3.10")
+    cg["properties"]["containers"][0] = ctr(
+        "c0", "alpine:3.10", [f'Successfully pulled image "alpine@{OTHER_DIGEST}"']
+    )
+    res = one("ACI-029", cg, example_scans())
+    assert res.status is Status.NOT_ASSESSED
+    assert res.message == "Container group 'web': no scan data for image alpine:3.10."
+
+
 def test_aci_029_worst_findings_in_evidence() -> None:
     image = "ghcr.io/aquasecurity/trivy-test-images:debian-buster"
     res = one("ACI-029", group(image), example_scans())
