@@ -185,6 +185,11 @@ class ImageMatch:
     def by_tag(self) -> bool:
         return self.how == "tag"
 
+    @property
+    def scanned_at(self) -> str:
+        """When the matched reports were made, as they say (several: comma-separated)."""
+        return ", ".join(sorted({s.scanned_at for s in self.scans if s.scanned_at}))
+
     def sources(self) -> str:
         return "; ".join(dict.fromkeys(f"{s.tool}: {s.source}" for s in self.scans))
 
@@ -192,10 +197,7 @@ class ImageMatch:
         """How the match was made, in words a reader can weigh."""
         if self.how == "digest":
             return f"matched by digest {self.value} ({self.sources()})"
-        when = (
-            ", ".join(sorted({s.scanned_at for s in self.scans if s.scanned_at}))
-            or "an unknown time"
-        )
+        when = self.scanned_at or "an unknown time"
         return (
             f"matched by tag only: tag `{self.value}` was scanned at {when} ({self.sources()}); "
             "the running container may have pulled a different digest"

@@ -94,7 +94,8 @@ def _row(image: RunningImage, where: Where) -> list[str]:
     how = (
         f"digest {match.value}"
         if match.how == "digest"
-        else f"tag {match.value} only (may have moved)"
+        else f"tag {match.value} only, scanned {match.scanned_at or 'at an unknown time'} "
+        "(the tag may have moved since)"
     )
     counts = match.counts
     other = counts.get(VulnSeverity.NEGLIGIBLE, 0) + counts.get(VulnSeverity.UNKNOWN, 0)
