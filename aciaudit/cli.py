@@ -458,8 +458,8 @@ def _load_vulns(paths: list[Path] | None) -> list[ImageScan] | None:
     from aciaudit.vulns import load_vulns
 
     loaded = load_vulns(paths)
-    for error in loaded.errors:
-        _err(f"warning: {error}")
+    for warning in loaded.warnings():
+        _err(f"warning: {warning}")
     _err(loaded.summary())
     return loaded.scans
 

@@ -129,10 +129,6 @@ class ImageScan:
             if r.registry and (tag := r.effective_tag)
         }
 
-    @property
-    def repositories(self) -> set[tuple[str, str]]:
-        return {(r.registry, r.repository) for r in self.refs}
-
 
 def counts_text(counts: Counter[VulnSeverity] | dict[VulnSeverity, int]) -> str:
     parts = [f"{counts[s]} {s.value}" for s in VulnSeverity if counts.get(s)]

@@ -261,6 +261,21 @@ def test_bad_files_give_one_line_each_and_the_rest_loads(tmp_path: Path) -> None
     assert "7 file(s) skipped" in loaded.summary()
 
 
+def test_a_report_naming_no_image_loads_with_a_note(tmp_path: Path) -> None:
+    doc = json.loads((EXAMPLES / "trivy/debian-buster.json.golden").read_text())
+    doc["Metadata"] = {}
+    doc["ArtifactName"] = "images/debian.tar"
+    path = tmp_path / "archive.json"
+    path.write_text(json.dumps(doc))
+    loaded = load_vulns([path])
+    assert loaded.errors == [] and len(loaded.scans) == 1
+    assert loaded.notes == [
+        f"{path}: the trivy report names no image reference (scanned from an archive?): "
+        "it cannot be matched to a running container"
+    ]
+    assert loaded.warnings() == loaded.notes
+
+
 def test_an_explicit_non_json_file_is_an_error(tmp_path: Path) -> None:
     notes = tmp_path / "notes.txt"
     notes.write_text("hello")

@@ -21,6 +21,12 @@ class VulnLoad:
     # One line each: "<file>: <reason>". The other files still load.
     errors: list[str] = field(default_factory=list)
     files: list[str] = field(default_factory=list)  # files that gave data
+    # Loaded, but of no use for the join: a report that names no image reference.
+    notes: list[str] = field(default_factory=list)
+
+    def warnings(self) -> list[str]:
+        """What a user should read: skipped files, then loaded ones that cannot match."""
+        return self.errors + self.notes
 
     def summary(self) -> str:
         findings = sum(len(s.vulnerabilities) for s in self.scans)
@@ -140,3 +146,9 @@ def _load_file(file: Path, out: VulnLoad) -> None:
         return
     out.scans.extend(scans)
     out.files.append(str(file))
+    for scan in scans:
+        if not scan.registry_id and not any(r.registry for r in scan.refs):
+            out.notes.append(
+                f"{file}: the {scan.tool} report names no image reference (scanned from an "
+                "archive?): it cannot be matched to a running container"
+            )
