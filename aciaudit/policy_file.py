@@ -449,19 +449,31 @@ def resolve_policy(
     """`--policy FILE`, else `./aci-audit.toml`, else none. The demo keeps its approved
     lists unless the file sets its own."""
     found = find_policy(explicit, folder)
-    policy, info = Policy(), None
-    if found is not None:
-        loaded = load_policy(found)
-        policy, info = loaded.policy, loaded.info
+    base = None
     if demo:
         from aciaudit.sources.demo import DEMO_POLICY
 
+        base = DEMO_POLICY
+    policy, info = policy_with_base(found, base)
+    return PolicyChoice(policy, info, found or (folder or Path.cwd()) / DEFAULT_NAME)
+
+
+def policy_with_base(
+    path: Path | None, base: Policy | None = None
+) -> tuple[Policy, PolicyFileInfo | None]:
+    """The policy file at `path` when it exists (else an empty policy), with `base`'s
+    approved lists where the file sets none (the demo ships its own)."""
+    policy, info = Policy(), None
+    if path is not None and path.is_file():
+        loaded = load_policy(path)
+        policy, info = loaded.policy, loaded.info
+    if base is not None:
         policy = replace(
             policy,
-            approved_registries=policy.approved_registries or DEMO_POLICY.approved_registries,
-            approved_images=policy.approved_images or DEMO_POLICY.approved_images,
+            approved_registries=policy.approved_registries or base.approved_registries,
+            approved_images=policy.approved_images or base.approved_images,
         )
-    return PolicyChoice(policy, info, found or (folder or Path.cwd()) / DEFAULT_NAME)
+    return policy, info
 
 
 def policy_warnings(run: Run, today: date | None = None) -> list[str]:

@@ -11,6 +11,7 @@ from textual.app import App, SystemCommand
 from textual.screen import ModalScreen, Screen
 from textual.worker import Worker
 
+from aciaudit.policy_file import PolicyError
 from aciaudit.run import Run
 from aciaudit.snapshot_io import SnapshotError
 from aciaudit.sources.azure.options import LiveOptions
@@ -26,7 +27,7 @@ from tui.sources import Source
 from tui.text import safe
 
 # Failures whose message is already one actionable line for a user.
-_EXPECTED = (SnapshotError, OSError, ValueError)
+_EXPECTED = (SnapshotError, OSError, ValueError, PolicyError)
 
 
 class AuditApp(App[int]):
@@ -39,10 +40,15 @@ class AuditApp(App[int]):
     clock: Callable[[], float] = staticmethod(time.monotonic)
 
     def __init__(
-        self, source: Source | None = None, live_options: LiveOptions | None = None
+        self,
+        source: Source | None = None,
+        live_options: LiveOptions | None = None,
+        policy_path: Path | None = None,
     ) -> None:
         super().__init__()
         self.source = source
+        # The policy file runs read and `m` / `u` / `a` write; None: ./aci-audit.toml.
+        self.policy_path = policy_path
         # What the command line said about Azure; the connect screen starts from it.
         self.live_options = live_options
         self.audit_run: Run | None = None

@@ -37,6 +37,8 @@ HEADERS: dict[str, str] = {
 }
 STATUS_RANK = {s: i for i, s in enumerate(STATUS_ORDER)}
 STATUS_SHORT = {Status.NOT_ASSESSED: "NOT ASSESSED", Status.NOT_APPLICABLE: "N/A"}
+# A FAIL the policy accepts: text, not colour alone, says so (and `/suppressed` finds it).
+SUPPRESSED_STATUS = "FAIL (suppressed)"
 
 
 class Row(NamedTuple):
@@ -47,6 +49,7 @@ class Row(NamedTuple):
     rtype: str  # short resource type: registry, container group, subscription, estate
     subscription_id: str
     keys: tuple[str | int, ...]  # sort key per COLUMNS: ranks for severity and status
+    suppressed: bool = False  # a FAIL the policy file suppresses (still a FAIL)
 
     @property
     def severity(self) -> Severity:
@@ -148,6 +151,7 @@ def build_rows(run: Run) -> list[Row]:
     parsed: dict[str, tuple[str, str, str, str, str]] = {}
     rows: list[Row] = []
     append = rows.append
+    suppression = run.suppression
     for r in run.results:
         check = run.catalogue[r.check_id]
         place = parsed.get(r.resource_id)
@@ -170,6 +174,9 @@ def build_rows(run: Run) -> list[Row]:
             parsed[r.resource_id] = place
         resource, group, subscription, rtype, sub = place
         status = STATUS_SHORT.get(r.status, r.status.value)
+        suppressed = suppression(r) is not None
+        if suppressed:
+            status = SUPPRESSED_STATUS
         cells = (
             check.severity.value.upper(),
             r.check_id,
@@ -189,7 +196,7 @@ def build_rows(run: Run) -> list[Row]:
             subscription.lower(),
             STATUS_RANK[r.status],
         )
-        append(Row(r, check, cells, haystack, rtype, sub, keys))
+        append(Row(r, check, cells, haystack, rtype, sub, keys, suppressed))
     # The default order, once: FAIL first, most severe first, then check and resource.
     rows.sort(key=lambda row: (row.keys[6], row.keys[0], row.keys[1], row.keys[3]))
     return rows

@@ -52,6 +52,7 @@ GLOBAL: tuple[KeyAction, ...] = (
 OVERVIEW: tuple[KeyAction, ...] = (
     A("overview.findings", "f", "findings", "Findings", "Views", palette="findings: show all"),
     A("overview.resources", "r", "resources", "Resources", "Views", palette="resources: show tree"),
+    A("overview.attest", "a", "attest", "Attest", "Policy", palette="policy: attest a manual item"),
     A("overview.open", "enter", "open", "Open", "Navigation", show=False),
     A("overview.next", "tab", "app.focus_next", "Next table", "Navigation", show=False),
 )
@@ -121,10 +122,31 @@ FINDINGS: tuple[KeyAction, ...] = (
         "View",
         palette="findings: group by check / resource / none",
     ),
+    A("findings.suppress", "m", "suppress", "Suppress", "Policy", palette="finding: suppress"),
+    A(
+        "findings.unsuppress",
+        "u",
+        "unsuppress",
+        "Lift",
+        "Policy",
+        show=False,
+        palette="finding: lift suppression",
+    ),
 )
 
 DETAIL: tuple[KeyAction, ...] = (
     A("detail.copy", "c", "copy_az", "Copy az", "Finding", palette="finding: copy az command"),
+    A("detail.suppress", "m", "suppress", "Suppress", "Policy", palette="finding: suppress"),
+    A(
+        "detail.unsuppress",
+        "u",
+        "unsuppress",
+        "Lift",
+        "Policy",
+        show=False,
+        palette="finding: lift suppression",
+    ),
+    A("detail.attest", "a", "attest", "Attest", "Policy", palette="finding: attest manual item"),
     A("detail.next", "n", "next_finding", "Next", "Finding", show=False, palette="finding: next"),
     A(
         "detail.previous",

@@ -19,7 +19,15 @@ def open_app(args: argparse.Namespace, live: LiveOptions | None) -> int:
             file=sys.stderr,
         )
         return cli.EXIT_USAGE
+    from aciaudit.policy_file import PolicyError, resolve_policy
     from tui.app import AuditApp
+
+    try:
+        # Checked before the app opens: a broken file is fixed at its line, exit 2.
+        policy_path = resolve_policy(args.policy, demo=args.demo).path
+    except PolicyError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return cli.EXIT_USAGE
     from tui.sources import (
         Source,
         az_export_source,
@@ -38,7 +46,7 @@ def open_app(args: argparse.Namespace, live: LiveOptions | None) -> int:
     elif live is not None and (live.subscriptions or live.management_group):
         source = live_source(live)
     # Otherwise the connect screen; it starts from the live options given, if any.
-    return AuditApp(source, live).run() or 0
+    return AuditApp(source, live, policy_path).run() or 0
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -35,6 +35,7 @@ class Overview:
     gaps: list[Line]
     resources: int
     subscriptions: int
+    suppressed: int = 0  # FAILs the policy suppresses: not in the FAIL tables above
 
 
 def build_overview(run: Run, rows: list[Row], top: int = 10) -> Overview:
@@ -47,7 +48,7 @@ def build_overview(run: Run, rows: list[Row], top: int = 10) -> Overview:
         status = row.result.status
         for section in row.check.sections:
             by_section[section][status] += 1
-        if status is Status.FAIL:
+        if status is Status.FAIL and not row.suppressed:
             fail_checks[row.result.check_id] += 1
             rid = row.result.resource_id
             fail_resources[rid] += 1
@@ -119,4 +120,5 @@ def build_overview(run: Run, rows: list[Row], top: int = 10) -> Overview:
         gaps=gaps,
         resources=len(run.snapshot.resources),
         subscriptions=len(run.index.subscriptions),
+        suppressed=run.suppressed_count,
     )

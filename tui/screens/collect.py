@@ -72,7 +72,9 @@ class CollectScreen(AuditScreen):
                 self.app.call_from_thread(self._cancelled)
                 return
             self.state.phase("Evaluating checks", 1)
-            run = audit(snapshot, self.source.policy)
+            from tui.policy_actions import policy_for
+
+            run = audit(snapshot, *policy_for(self.audit_app, self.source))
             rows = build_rows(run)
             overview = build_overview(run, rows)  # here, not on the event loop
             self.state.advance("Evaluating checks")

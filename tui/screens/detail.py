@@ -14,6 +14,7 @@ from textual.widgets import Footer, Header, Static
 from checks.sections import SECTIONS
 from tui.findings_model import STATUS_SHORT, Row
 from tui.keys import bindings
+from tui.policy_text import policy_note
 from tui.screens.base import AuditScreen
 from tui.text import literal
 
@@ -46,6 +47,7 @@ class DetailScreen(AuditScreen):
         out.append(f"{result.check_id}  {check.title}\n", style="bold")
         out.append(f"{check.severity.value.upper()}  ·  ")
         out.append(STATUS_SHORT.get(result.status, result.status.value), style="bold")
+        out.append(policy_note(self.audit_app.audit_run, result))
         out.append("\n\n")
         out.append(literal(result.message, multiline=True))
         out.append("\n\nResource: ", style="bold")
@@ -82,6 +84,31 @@ class DetailScreen(AuditScreen):
             return
         self.app.copy_to_clipboard(command)
         self.notify("az command copied to the clipboard (OSC 52).", title="Copied")
+
+    # -- policy: suppress, lift, attest (written to the policy file) -----------------
+
+    def action_suppress(self) -> None:
+        from tui import policy_actions
+
+        policy_actions.suppress(self.audit_app, self.row)
+
+    def action_unsuppress(self) -> None:
+        from tui import policy_actions
+
+        policy_actions.unsuppress(self.audit_app, self.row)
+
+    def action_attest(self) -> None:
+        from tui import policy_actions
+
+        policy_actions.attest(self.audit_app, self.row.result.check_id)
+
+    def policy_changed(self) -> None:
+        """The policy file changed: show the same findings as they are now."""
+        from tui.policy_actions import same_row
+
+        rows = self.audit_app.rows
+        self.rows = [same_row(rows, r) or r for r in self.rows]
+        self._show()
 
     def action_next_finding(self) -> None:
         if self.index + 1 < len(self.rows):

@@ -231,3 +231,25 @@ class FindingsScreen(AuditScreen):
     def action_cycle_group(self) -> None:
         self.view.grouping = _next(_GROUP_CYCLE, self.view.grouping)
         self._show(self._current_row())
+
+    # -- policy: suppress and lift (written to the policy file) ----------------------
+
+    def action_suppress(self) -> None:
+        from tui import policy_actions
+
+        policy_actions.suppress(self.audit_app, self._current_row())
+
+    def action_unsuppress(self) -> None:
+        from tui import policy_actions
+
+        policy_actions.unsuppress(self.audit_app, self._current_row())
+
+    def policy_changed(self) -> None:
+        """The policy file changed: the same view over the rebuilt rows, cursor kept."""
+        from tui.policy_actions import same_row
+
+        old, keep = self.view, self._current_row()
+        self.view = FindingsView(
+            self.audit_app.rows, old.filter, old.sort, old.reverse, old.grouping
+        )
+        self._show(same_row(self.audit_app.rows, keep))

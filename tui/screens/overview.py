@@ -110,6 +110,8 @@ class OverviewScreen(AuditScreen):
             out.append(
                 f"{sev.value.upper()} {data.fails_by_severity[sev]}", style=self._sev_style(sev)
             )
+        if data.suppressed:
+            out.append(f"   ({data.suppressed} suppressed FAIL not counted)", style="dim")
         out.append(
             f"\n{data.subscriptions} subscription(s), {data.resources} resource(s) read from "
         )
@@ -188,6 +190,15 @@ class OverviewScreen(AuditScreen):
 
     def action_resources(self) -> None:
         self.audit_app.show_resources()
+
+    def action_attest(self) -> None:
+        from tui import policy_actions
+
+        policy_actions.attest(self.audit_app)
+
+    def policy_changed(self) -> None:
+        """The policy file changed: counts and tables again, from the app's overview."""
+        self.refresh(recompose=True)
 
     def action_open(self) -> None:
         focused = self.focused

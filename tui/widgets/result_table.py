@@ -20,7 +20,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from checks.model import Status
-from tui.findings_model import COLUMNS, HEADERS, Header, Row
+from tui.findings_model import COLUMNS, HEADERS, SUPPRESSED_STATUS, Header, Row
 from tui.keys import bindings
 
 # Width of each column; `title` takes what is left. (min, max) for the flexible ones.
@@ -122,6 +122,8 @@ class ResultTable(ScrollView, can_focus=True):
             return self._widths
         sample = [i for i in self.items[:2000] if isinstance(i, Row)]
         widths = dict(FIXED)
+        if any(isinstance(i, Row) and i.suppressed for i in self.items):
+            widths["status"] = len(SUPPRESSED_STATUS)  # "FAIL (suppressed)" in full
         dropped = {"group", "subscription"} if width < 100 else {"group"} if width < 112 else set()
         for col, (low, high) in FLEX.items():
             if col in dropped:

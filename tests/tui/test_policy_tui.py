@@ -1,0 +1,131 @@
+"""Suppress, lift and attest from the app: the policy file keeps the user's comments,
+and counts, rows and exports change at once."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from conftest import SIZE, wait_for, wait_loaded
+
+from aciaudit.policy_file import load_policy
+from aciaudit.reports import render
+from checks.model import Status
+from tui.app import AuditApp
+from tui.findings_model import SUPPRESSED_STATUS, Filter, Row
+from tui.policy_text import policy_note
+from tui.sources import demo_source
+from tui.widgets.result_table import ResultTable
+
+USER_TEXT = "# Owned by secops — keep this comment.\ndisabled = []  # nothing disabled\n"
+
+
+def current(app: AuditApp) -> Row:
+    item = app.screen.query_one(ResultTable).current
+    assert isinstance(item, Row)
+    return item
+
+
+async def open_findings(pilot, app: AuditApp, filter: Filter) -> None:
+    app.show_findings(filter)
+    await wait_for(pilot, lambda: type(app.screen).__name__ == "FindingsScreen")
+    await pilot.pause()
+
+
+async def test_suppress_and_lift_from_the_findings_table(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setenv("USER", "tester")
+    policy = tmp_path / "aci-audit.toml"
+    policy.write_text(USER_TEXT)
+    app = AuditApp(demo_source(), policy_path=policy)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_loaded(pilot)
+        run = app.audit_run
+        assert run is not None and run.suppressed_count == 0
+        fails_before = app.overview.by_status[Status.FAIL] if app.overview else 0
+        await open_findings(pilot, app, Filter(statuses=frozenset({Status.FAIL})))
+        row = current(app)
+
+        await pilot.press("m")
+        await wait_for(pilot, lambda: type(app.screen).__name__ == "SuppressDialog")
+        assert app.screen.query_one("#author").value == "tester"  # type: ignore[attr-defined]
+        await pilot.press("enter")  # no justification yet: refused
+        await pilot.pause()
+        assert type(app.screen).__name__ == "SuppressDialog"
+        await pilot.press(*"accepted until the migration")
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: type(app.screen).__name__ == "FindingsScreen")
+
+        text = policy.read_text()
+        assert text.startswith(USER_TEXT)  # the user's comments, byte for byte
+        (rule,) = load_policy(policy).policy.suppressions
+        assert (rule.check, rule.resource) == (row.result.check_id, row.result.resource_id)
+        assert rule.author == "tester" and rule.justification == "accepted until the migration"
+        # At once: the run, the rows, the table, the overview and an export.
+        assert run.suppressed_count == 1
+        now = current(app)
+        assert now.result == row.result and now.suppressed
+        assert now.cells[6] == SUPPRESSED_STATUS
+        assert app.overview is not None and app.overview.suppressed == 1
+        assert app.overview.by_status[Status.FAIL] == fails_before  # still a FAIL
+        assert "**SUPPRESSED**" in render(run, "markdown")
+        assert run.policy_file is not None and run.policy_file.path == str(policy)
+
+        await pilot.press("u")
+        await pilot.pause()
+        assert run.suppressed_count == 0
+        assert not current(app).suppressed
+        assert policy.read_text() == USER_TEXT
+
+
+async def test_not_assessed_cannot_be_suppressed(tmp_path: Path) -> None:
+    policy = tmp_path / "aci-audit.toml"
+    app = AuditApp(demo_source(), policy_path=policy)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_loaded(pilot)
+        await open_findings(pilot, app, Filter(statuses=frozenset({Status.NOT_ASSESSED})))
+        assert current(app).result.status is Status.NOT_ASSESSED
+        await pilot.press("m")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "FindingsScreen"
+        assert not policy.exists()
+
+
+async def test_suppress_from_the_detail_screen(tmp_path: Path) -> None:
+    policy = tmp_path / "aci-audit.toml"
+    app = AuditApp(demo_source(), policy_path=policy)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_loaded(pilot)
+        await open_findings(pilot, app, Filter(statuses=frozenset({Status.FAIL})))
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: type(app.screen).__name__ == "DetailScreen")
+        await pilot.press("m")
+        await wait_for(pilot, lambda: type(app.screen).__name__ == "SuppressDialog")
+        await pilot.press(*"risk accepted", "enter")
+        await wait_for(pilot, lambda: type(app.screen).__name__ == "DetailScreen")
+        assert app.audit_run is not None and app.audit_run.suppressed_count >= 1
+        assert app.screen.row.suppressed  # type: ignore[attr-defined]
+        note = policy_note(app.audit_run, app.screen.row.result)  # type: ignore[attr-defined]
+        assert "SUPPRESSED" in note.plain and "risk accepted" in note.plain
+
+
+async def test_attest_a_manual_item_from_the_overview(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setenv("USER", "auditor")
+    policy = tmp_path / "aci-audit.toml"
+    policy.write_text(USER_TEXT)
+    app = AuditApp(demo_source(), policy_path=policy)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_loaded(pilot)
+        await pilot.press("a")
+        await wait_for(pilot, lambda: type(app.screen).__name__ == "AttestDialog")
+        await pilot.press(*"pipeline gates on high CVEs", "enter")
+        await wait_for(pilot, lambda: type(app.screen).__name__ == "OverviewScreen")
+        run = app.audit_run
+        assert run is not None
+        (man1,) = [r for r in run.results if r.check_id == "MAN-001"]
+        assert man1.status is Status.PASS
+        assert "pipeline gates on high CVEs" in man1.message
+        assert policy.read_text().startswith(USER_TEXT)
+        attestation = load_policy(policy).policy.attestations["MAN-001"]
+        assert (attestation.status, attestation.by) == (Status.PASS, "auditor")
+        assert any(r.result.check_id == "MAN-001" and r.status is Status.PASS for r in app.rows)
+        # The overview was rebuilt from the new counts.
+        assert app.overview is not None and app.overview.by_status[Status.MANUAL] == 5

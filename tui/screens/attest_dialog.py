@@ -1,0 +1,110 @@
+"""`a` on a manual item (MAN-…): record a person's answer — pass, fail or not
+applicable — with a note, who and when; it goes to the policy file as an attestation."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Label, RadioButton, RadioSet, Select, Static
+
+from checks.model import Status
+from checks.policy import ATTESTABLE
+from tui.screens.suppress_dialog import default_author, today
+from tui.text import literal
+
+
+@dataclass(frozen=True)
+class AttestRequest:
+    check_id: str
+    status: Status
+    note: str
+    by: str
+    on: date
+
+
+class AttestDialog(ModalScreen[AttestRequest | None]):
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="attest.cancel")]
+
+    def __init__(self, items: list[tuple[str, str]], chosen: str, policy_path: str) -> None:
+        """`items`: (check id, question) of every manual item; `chosen` preselected."""
+        super().__init__()
+        self.items = items
+        self.chosen = chosen
+        self.policy_path = policy_path
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="dialog", classes="dialog attest"):
+            yield Static("Attest a manual item", classes="dialog-title")
+            yield Select(
+                [(f"{cid}  {question}", cid) for cid, question in self.items],
+                value=self.chosen,
+                allow_blank=False,
+                id="item",
+            )
+            yield Label("Answer")
+            with RadioSet(id="status"):
+                for i, status in enumerate(ATTESTABLE):
+                    label = status.value.replace("_", " ").lower()
+                    yield RadioButton(label, value=i == 0, id=status.value.lower())
+            yield Label("Note (required: the evidence for the answer)")
+            yield Input(placeholder="e.g. pipeline fails on high CVEs, see CI run 4812", id="note")
+            yield Label("Attested by")
+            yield Input(default_author(), id="by")
+            yield Label("Date (YYYY-MM-DD)")
+            yield Input(today().isoformat(), id="date")
+            yield Static("", id="attest-error", classes="dialog-error")
+            yield Static(literal(f"Saved to {self.policy_path}."), classes="dialog-hint")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("Attest", variant="primary", id="save")
+                yield Button("Cancel", id="cancel")
+
+    def on_mount(self) -> None:
+        self.query_one("#note", Input).focus()
+
+    def _value(self, key: str) -> str:
+        return self.query_one(f"#{key}", Input).value.strip()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        self._save()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "save":
+            self._save()
+        else:
+            self.dismiss(None)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+    def _save(self) -> None:
+        pressed = self.query_one("#status", RadioSet).pressed_button
+        status = next(
+            (s for s in ATTESTABLE if pressed is not None and pressed.id == s.value.lower()),
+            None,
+        )
+        note, by = self._value("note"), self._value("by")
+        if status is None:
+            self._error("Choose pass, fail or not applicable.")
+            return
+        if not note:
+            self._error("A note is required: what shows the answer is true?")
+            self.query_one("#note", Input).focus()
+            return
+        if not by:
+            self._error("Say who attests it.")
+            return
+        try:
+            on = date.fromisoformat(self._value("date"))
+        except ValueError:
+            self._error("Date must be like 2026-11-29.")
+            return
+        check_id = str(self.query_one("#item", Select).value)
+        self.dismiss(AttestRequest(check_id, status, note, by, on))
+
+    def _error(self, text: str) -> None:
+        self.query_one("#attest-error", Static).update(literal(text))
