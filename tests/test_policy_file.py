@@ -427,3 +427,11 @@ def test_markdown_report_lists_policy_parts(tmp_path: Path, capsys) -> None:
         in md
     )
     assert "| ACI-020 |" in md.split("### Severity overrides")[1]
+
+
+def test_readme_example_is_a_valid_policy() -> None:
+    readme = (Path(__file__).parent.parent / "README.md").read_text("utf-8")
+    section = readme.split("## Policy file (`aci-audit.toml`)", 1)[1]
+    example = section.split("```toml\n", 1)[1].split("```", 1)[0]
+    policy = parse_policy(example, "README.md")
+    assert policy.suppressions and policy.attestations and policy.severity and policy.disabled
