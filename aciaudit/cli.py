@@ -66,7 +66,7 @@ def build_parser() -> argparse.ArgumentParser:
         type=Path,
         help="open the app on az CLI output (a file or a folder of *.json; repeatable)",
     )
-    _add_policy_option(parser)
+    _add_policy_option(parser, top=True)
     _add_live_options(parser)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
@@ -240,11 +240,14 @@ def _add_live_options(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def _add_policy_option(parser: argparse.ArgumentParser) -> None:
+def _add_policy_option(parser: argparse.ArgumentParser, top: bool = False) -> None:
     parser.add_argument(
         "--policy",
         metavar="FILE",
         type=Path,
+        # Only the top level sets the default: a command's own None would overwrite
+        # `aci-audit --policy FILE scan`.
+        default=None if top else argparse.SUPPRESS,
         help="policy file: approved registries and images, severity overrides, disabled "
         "checks, suppressions, attestations (default: ./aci-audit.toml when present)",
     )

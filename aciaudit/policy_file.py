@@ -18,6 +18,7 @@ from typing import Any
 
 import tomlkit
 import tomlkit.exceptions
+from tomlkit.items import AoT
 from tomlkit.toml_document import TOMLDocument
 
 from aciaudit.atomic import write_text_atomic
@@ -90,7 +91,7 @@ def load_policy(path: Path, catalogue: Catalogue | None = None) -> LoadedPolicy:
         issue = PolicyIssue(None, "", f"cannot read ({exc.strerror or exc})")
         raise PolicyError(str(path), [issue]) from None
     try:
-        text = raw.decode("utf-8")
+        text = raw.decode("utf-8").removeprefix("\ufeff")  # Windows editors add a BOM
     except UnicodeDecodeError:
         raise PolicyError(str(path), [PolicyIssue(None, "", "not UTF-8 text")]) from None
     policy = parse_policy(text, str(path), catalogue)
@@ -104,9 +105,10 @@ def parse_policy(text: str, name: str = DEFAULT_NAME, catalogue: Catalogue | Non
 def _parse(text: str, name: str) -> TOMLDocument:
     try:
         return tomlkit.parse(text)
-    except tomlkit.exceptions.ParseError as exc:
+    except tomlkit.exceptions.TOMLKitError as exc:
         message = re.sub(r" at line \d+ col \d+$", "", str(exc))
-        raise PolicyError(name, [PolicyIssue(exc.line, "", f"not valid TOML: {message}")]) from None
+        line = getattr(exc, "line", None)
+        raise PolicyError(name, [PolicyIssue(line, "", f"not valid TOML: {message}")]) from None
 
 
 # -- validation --------------------------------------------------------------------
@@ -355,11 +357,17 @@ def _edit(path: Path, change: Callable[[TOMLDocument], None]) -> None:
     """Apply `change` to the document, refuse a result that does not validate, and
     replace the file atomically."""
     text = path.read_text("utf-8") if path.exists() else ""
-    doc = _parse(text, str(path))
-    change(doc)
+    bom = "\ufeff" if text.startswith("\ufeff") else ""
+    doc = _parse(text.removeprefix(bom), str(path))
+    try:
+        change(doc)
+    except (tomlkit.exceptions.TOMLKitError, TypeError, ValueError, AttributeError) as exc:
+        # A layout the edit does not know (e.g. suppressions as an inline array).
+        issue = PolicyIssue(None, "", f"cannot edit this file's layout ({exc}); edit it by hand")
+        raise PolicyError(str(path), [issue]) from None
     new_text = doc.as_string()
     parse_policy(new_text, str(path))  # never write a file the next load would reject
-    write_text_atomic(path, new_text)
+    write_text_atomic(path, bom + new_text)
 
 
 def add_suppression(
@@ -381,7 +389,13 @@ def add_suppression(
         table.add(tomlkit.nl())  # a blank line before whatever follows
         if "suppressions" not in doc:
             doc.add("suppressions", tomlkit.aot())
-        doc["suppressions"].append(table)
+        rules = doc["suppressions"]
+        if isinstance(rules, AoT):
+            rules.append(table)
+        else:  # written as an inline array: add an inline table in the same style
+            inline = tomlkit.inline_table()
+            inline.update({k: v for k, v in table.items() if v is not None})
+            rules.append(inline)
 
     _edit(path, change)
 

@@ -435,3 +435,36 @@ def test_readme_example_is_a_valid_policy() -> None:
     example = section.split("```toml\n", 1)[1].split("```", 1)[0]
     policy = parse_policy(example, "README.md")
     assert policy.suppressions and policy.attestations and policy.severity and policy.disabled
+
+
+def test_policy_before_the_command_counts_too(tmp_path: Path, capsys) -> None:
+    path = write(tmp_path, suppression("ACR-001") + suppression("ACI-006") + suppression("SUB-001"))
+    code = main(["--policy", str(path), "scan", "--snapshot", str(EXAMPLE), "--fail-on", "high"])
+    assert code == 0
+
+
+def test_duplicate_key_is_a_parse_error_with_its_line() -> None:
+    with pytest.raises(PolicyError, match=r"^p.toml:3: not valid TOML: Key \"disabled\""):
+        parse_policy('disabled = []\n# twice\ndisabled = ["ACI-022"]\n', "p.toml")
+
+
+def test_bom_is_accepted_and_kept(tmp_path: Path) -> None:
+    path = tmp_path / DEFAULT_NAME
+    path.write_bytes(b"\xef\xbb\xbf# saved by a Windows editor\n")
+    assert load_policy(path).policy == Policy()
+    add_suppression(path, "ACR-001", "*", "accepted", date(2099, 1, 1))
+    assert path.read_bytes().startswith(b"\xef\xbb\xbf# saved by a Windows editor\n")
+    assert len(load_policy(path).policy.suppressions) == 1
+
+
+def test_inline_suppressions_are_edited_in_their_own_style(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        'suppressions = [{check = "ACR-001", resource = "*", justification = "j", '
+        "expires = 2099-01-01}]\n",
+    )
+    add_suppression(path, "ACR-003", "*", "k", date(2099, 1, 2), "me")
+    assert path.read_text().count("\n") == 1  # still one line
+    assert [r.check for r in load_policy(path).policy.suppressions] == ["ACR-001", "ACR-003"]
+    assert remove_suppression(path, "ACR-001", "*")
+    assert [r.check for r in load_policy(path).policy.suppressions] == ["ACR-003"]
