@@ -129,3 +129,30 @@ async def test_attest_a_manual_item_from_the_overview(tmp_path: Path, monkeypatc
         assert any(r.result.check_id == "MAN-001" and r.status is Status.PASS for r in app.rows)
         # The overview was rebuilt from the new counts.
         assert app.overview is not None and app.overview.by_status[Status.MANUAL] == 5
+
+
+async def test_detail_offers_only_the_policy_keys_that_apply(tmp_path: Path) -> None:
+    app = AuditApp(demo_source(), policy_path=tmp_path / "aci-audit.toml")
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_loaded(pilot)
+        await open_findings(pilot, app, Filter(statuses=frozenset({Status.PASS})))
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: type(app.screen).__name__ == "DetailScreen")
+        screen = app.screen
+        assert not screen.check_action("suppress", ())
+        assert not screen.check_action("attest", ())
+        await pilot.press("m")
+        await pilot.pause()
+        assert app.screen is screen  # no dialog for a PASS
+
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: type(app.screen).__name__ == "FindingsScreen")
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: type(app.screen).__name__ == "OverviewScreen")
+        await open_findings(pilot, app, Filter(statuses=frozenset({Status.MANUAL})))
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: type(app.screen).__name__ == "DetailScreen")
+        await pilot.press("a")
+        await wait_for(pilot, lambda: type(app.screen).__name__ == "AttestDialog")
+        chosen = app.screen.query_one("#item").value  # type: ignore[attr-defined]
+        assert chosen == app.screen_stack[-2].row.result.check_id  # type: ignore[attr-defined]

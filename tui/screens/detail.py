@@ -11,6 +11,7 @@ from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import Footer, Header, Static
 
+from checks.model import Status
 from checks.sections import SECTIONS
 from tui.findings_model import STATUS_SHORT, Row
 from tui.keys import bindings
@@ -48,6 +49,7 @@ class DetailScreen(AuditScreen):
         out.append(f"{check.severity.value.upper()}  ·  ")
         out.append(STATUS_SHORT.get(result.status, result.status.value), style="bold")
         out.append(policy_note(self.audit_app.audit_run, result))
+        self.refresh_bindings()  # m / u / a depend on the finding shown
         out.append("\n\n")
         out.append(literal(result.message, multiline=True))
         out.append("\n\nResource: ", style="bold")
@@ -86,6 +88,17 @@ class DetailScreen(AuditScreen):
         self.notify("az command copied to the clipboard (OSC 52).", title="Copied")
 
     # -- policy: suppress, lift, attest (written to the policy file) -----------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # Only the policy keys that apply to this finding are shown.
+        row = self.row
+        if action == "suppress":
+            return row.result.status is Status.FAIL and not row.suppressed
+        if action == "unsuppress":
+            return row.suppressed
+        if action == "attest":
+            return row.check.is_manual
+        return True
 
     def action_suppress(self) -> None:
         from tui import policy_actions
