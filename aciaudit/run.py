@@ -102,6 +102,10 @@ class Run:
         """How many FAILs each suppression covers now."""
         return Counter(self.suppressions.values())
 
+    def suppressed_by_check(self) -> Counter[str]:
+        """Suppressed FAILs per check id."""
+        return Counter(check_id for check_id, _ in self.suppressions)
+
     def severity_overrides(self) -> list[tuple[Check, Severity]]:
         """(check as evaluated, its catalogue severity) for every overridden check."""
         base = self.base_catalogue or self.catalogue

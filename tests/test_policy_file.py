@@ -419,6 +419,7 @@ def test_markdown_report_lists_policy_parts(tmp_path: Path, capsys) -> None:
     sha = hashlib.sha256(path.read_bytes()).hexdigest()
     assert f"(sha256 `{sha}`)" in md.split("## Scope")[1].split("## Summary")[0]
     assert "**Suppressed FAILs: 1**" in md
+    assert "| **HIGH** | ACR-001 | Admin user is enabled | 1 (1 suppressed) |" in md
     assert "**SUPPRESSED** until 2099-12-31 by ana: legacy build agent" in md
     assert "suppression expired on 2020-01-01" in md
     assert "**expired** (its FAILs count again)" in md

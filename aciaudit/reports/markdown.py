@@ -291,7 +291,7 @@ class _Report:
                     f"**{c.severity.value.upper()}**",
                     md_cell(c.id),
                     md_cell(c.title),
-                    str(self.count(c.id, Status.FAIL)),
+                    str(self.count(c.id, Status.FAIL)) + policy_md.suppressed_suffix(run, c.id),
                 ]
                 for c in failing
             ]
@@ -315,12 +315,14 @@ class _Report:
         )
         keys = ("automated", Status.FAIL, Status.PASS, Status.NOT_ASSESSED, "manual")
         per: dict[str, dict[Any, int]] = {s: dict.fromkeys(keys, 0) for s in SECTIONS}
+        disabled = self.run.policy.disabled
         for chk in self.run.catalogue:
             for sec in chk.sections:
                 row = per.get(sec)
                 if row is None:
                     continue
-                row["automated"] += 0 if chk.is_manual else 1
+                # A check the policy disabled did not run: not counted as automated.
+                row["automated"] += 0 if chk.is_manual or chk.id in disabled else 1
                 for status in (Status.FAIL, Status.PASS, Status.NOT_ASSESSED):
                     row[status] += self.count(chk.id, status)
                 row["manual"] += 1 if self.count(chk.id, Status.MANUAL) else 0

@@ -73,9 +73,9 @@ def write_policy_section(run: Run, out: Out, table: Table) -> None:
         out.append("**Warnings:**")
         out.append("")
         out.extend(f"- {md_inline(w)}" for w in warnings)
+    out.append("")
     overrides = run.severity_overrides()
     if overrides:
-        out.append("")
         out.append("### Severity overrides")
         rows: list[Sequence[str]] = [
             [md_cell(c.id), md_cell(c.title), before.value, c.severity.value]
@@ -83,7 +83,6 @@ def write_policy_section(run: Run, out: Out, table: Table) -> None:
         ]
         table(out, ["Check", "Title", "Catalogue severity", "Policy severity"], rows)
     disabled = run.disabled_checks
-    out.append("")
     out.append("### Disabled checks")
     if disabled:
         out.append("")
@@ -122,6 +121,12 @@ def write_policy_section(run: Run, out: Out, table: Table) -> None:
         out.append("")
         out.append("None.")
         out.append("")
+
+
+def suppressed_suffix(run: Run, check_id: str) -> str:
+    """` (2 suppressed)` after a check's count of failing resources, or nothing."""
+    n = run.suppressed_by_check().get(check_id, 0)
+    return f" ({n} suppressed)" if n else ""
 
 
 def write_attestations(run: Run, out: Out, table: Table) -> None:
