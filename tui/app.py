@@ -15,6 +15,7 @@ from aciaudit.policy_file import PolicyError
 from aciaudit.run import Run
 from aciaudit.snapshot_io import SnapshotError
 from aciaudit.sources.azure.options import LiveOptions
+from aciaudit.sources.azure.prompts import show_device_prompts
 from tui.findings_model import Filter, Row
 from tui.keys import bindings, palette_entries
 from tui.overview_model import Overview
@@ -59,12 +60,21 @@ class AuditApp(App[int]):
         self._related: Related | None = None
 
     def on_mount(self) -> None:
+        # Device-code sign-in prints its instructions; stderr is hidden behind the screen.
+        show_device_prompts(self._device_prompt)
         if self.source is not None:
             self.open_source(self.source)
         else:
             from tui.screens.connect import ConnectScreen
 
             self.push_screen(ConnectScreen(self.live_options))
+
+    def on_unmount(self) -> None:
+        show_device_prompts(None)
+
+    def _device_prompt(self, message: str) -> None:
+        """Called from the sign-in thread; stays up until the code has expired."""
+        self.call_from_thread(self.notify, message, title="Azure sign-in", timeout=900)
 
     # -- sources --------------------------------------------------------------------
 

@@ -24,6 +24,7 @@ from azure.identity import (
     ManagedIdentityCredential,
 )
 
+from aciaudit.sources.azure import prompts
 from aciaudit.sources.azure.clouds import Cloud
 from aciaudit.sources.azure.options import LiveOptions
 
@@ -137,5 +138,9 @@ def _without_authority(kwargs: dict[str, Any]) -> dict[str, Any]:
 
 
 def _device_prompt(verification_uri: str, user_code: str, expires_on: Any) -> None:
-    sys.stderr.write(f"aci-audit: to sign in, open {verification_uri} and enter {user_code}\n")
+    message = f"to sign in, open {verification_uri} and enter the code {user_code}"
+    if prompts.route is not None:
+        prompts.route(message)
+        return
+    sys.stderr.write(f"aci-audit: {message}\n")
     sys.stderr.flush()
