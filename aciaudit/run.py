@@ -116,18 +116,26 @@ class Run:
         ]
 
     def apply_policy(
-        self, policy: Policy, policy_file: PolicyFileInfo | None = None, today: date | None = None
+        self,
+        policy: Policy,
+        policy_file: PolicyFileInfo | None = None,
+        today: date | None = None,
+        *,
+        attest: bool = True,
     ) -> None:
         """Apply suppressions and attestations to the results in place (the app does this
         after each edit of the policy file). Severity overrides and disabled checks need a
-        new evaluation (`audit`); here they only carry over."""
+        new evaluation (`audit`); here they only carry over. `attest=False`: the engine
+        already applied this policy's attestations."""
         self.policy = policy
         self.policy_file = policy_file
         self.policy_today = today or datetime.now(UTC).date()
-        for i, result in enumerate(self.results):
-            chk = self.catalogue.get(result.check_id)
-            if chk is not None and chk.is_manual:
-                self.results[i] = manual_result(chk, policy.attestations.get(chk.id))
+        manual = {c.id for c in self.catalogue if c.is_manual} if attest else set()
+        if manual:
+            for i, result in enumerate(self.results):
+                if result.check_id in manual:
+                    chk = self.catalogue[result.check_id]
+                    self.results[i] = manual_result(chk, policy.attestations.get(chk.id))
         match = match_suppressions(self.results, policy.suppressions, self.policy_today)
         self.suppressions = match.applied
         self.expired_suppressions = match.expired
@@ -146,11 +154,10 @@ class Run:
     def fail_counts_by_severity(self) -> Counter[Severity]:
         """FAILs by severity, suppressed ones left out (they are `suppressed_count`)."""
         sup = self.suppressions
-        return Counter(
-            self.severity(r)
-            for r in self.results
-            if r.status is Status.FAIL and (r.check_id, r.resource_id) not in sup
-        )
+        fails = (r for r in self.results if r.status is Status.FAIL)
+        if sup:
+            fails = (r for r in fails if (r.check_id, r.resource_id) not in sup)
+        return Counter(self.severity(r) for r in fails)
 
     @cached_property
     def suppressed_count(self) -> int:
@@ -207,7 +214,7 @@ def audit(
         run = Run(snapshot, index, evaluate(index, policy, catalogue, scan_index), catalogue)
         run.scans = scan_index
     run.base_catalogue = base
-    run.apply_policy(policy, policy_file, today)
+    run.apply_policy(policy, policy_file, today, attest=False)  # the engine attested
     return run
 
 
