@@ -176,10 +176,11 @@ class _Validator:
             key = self.known_check(("severity", check_id), check_id)
             if key is None:
                 continue
-            try:
-                out[key] = Severity(str(sev).lower()) if isinstance(sev, str) else Severity("")
-            except ValueError:
+            chosen = next((s for s in Severity if isinstance(sev, str) and sev.lower() == s), None)
+            if chosen is None:
                 self.error(("severity", check_id), f"expected one of {names}, got {sev!r}")
+            else:
+                out[key] = chosen
         return out
 
     def disabled(self, value: Any) -> list[str]:
