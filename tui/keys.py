@@ -147,6 +147,7 @@ DETAIL: tuple[KeyAction, ...] = (
         palette="finding: lift suppression",
     ),
     A("detail.attest", "a", "attest", "Attest", "Policy", palette="finding: attest manual item"),
+    A("detail.raw", "y", "raw_json", "Raw JSON", "Finding", palette="finding: show raw JSON"),
     A("detail.next", "n", "next_finding", "Next", "Finding", show=False, palette="finding: next"),
     A(
         "detail.previous",

@@ -9,7 +9,8 @@ from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Footer, Header, OptionList, Static
+from textual.widgets.option_list import Option
 
 from checks.model import Status
 from checks.sections import SECTIONS
@@ -17,17 +18,26 @@ from tui.findings_model import STATUS_SHORT, Row
 from tui.keys import bindings
 from tui.policy_text import policy_note
 from tui.screens.base import AuditScreen
-from tui.text import literal
+from tui.text import join, literal
+
+# Related resources listed by name; beyond this, a count.
+_MAX_LINKS = 20
+_MAX_SAME = 50
 
 
 class DetailScreen(AuditScreen):
     AREAS: ClassVar[tuple[str, ...]] = ("detail",)
     BINDINGS = bindings("detail")
+    DEFAULT_CSS = """
+    #detail-related { height: auto; margin-top: 1; }
+    #detail-same { height: auto; max-height: 14; margin-bottom: 1; }
+    """
 
     def __init__(self, rows: list[Row], index: int) -> None:
         super().__init__()
         self.rows = rows
         self.index = index
+        self._same: list[Row] = []
 
     @property
     def row(self) -> Row:
@@ -35,7 +45,12 @@ class DetailScreen(AuditScreen):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield VerticalScroll(Static(id="detail-body"), id="detail")
+        yield VerticalScroll(
+            Static(id="detail-body"),
+            Static(id="detail-related"),
+            OptionList(id="detail-same"),
+            id="detail",
+        )
         yield Footer()
 
     def on_mount(self) -> None:
@@ -78,6 +93,82 @@ class DetailScreen(AuditScreen):
 
         body = Group(out, Text("\nEvidence", style="bold underline"), evidence, fix)
         self.query_one("#detail-body", Static).update(body)
+        self._show_related()
+
+    # -- beside the finding: same resource, registry relations -----------------------
+
+    def _show_related(self) -> None:
+        result = self.row.result
+        related = self.audit_app.related()
+        self._same = [r for r in related.findings(result.resource_id) if r.result is not result]
+        out = Text()
+        links = related.links(result.resource_id)
+        if self.row.rtype == "container group":
+            out.append("Pulls from registries in this estate\n", style="bold underline")
+            if not links:
+                out.append("none: no image comes from a registry in the snapshot\n", style="dim")
+        elif self.row.rtype == "registry":
+            out.append("Container groups pulling from this registry\n", style="bold underline")
+            if not links:
+                out.append("none in the snapshot\n", style="dim")
+        for link in links[:_MAX_LINKS]:
+            out.append("  ")
+            out.append(literal(link.name, style="bold"))
+            out.append("  ")
+            out.append(literal(", ".join(link.images), style="dim"))
+            out.append("\n")
+        if len(links) > _MAX_LINKS:
+            out.append(f"  … and {len(links) - _MAX_LINKS} more\n", style="dim")
+        out.append(
+            f"\nOther findings on this resource ({len(self._same)})",
+            style="bold underline",
+        )
+        if self._same:
+            out.append("   enter opens one", style="dim")
+        self.query_one("#detail-related", Static).update(out)
+        same = self.query_one("#detail-same", OptionList)
+        same.clear_options()
+        same.add_options(
+            [
+                Option(
+                    join(
+                        f"{r.cells[6]:<12} {r.cells[0]:<8} {r.result.check_id:<9} ",
+                        literal(r.check.title),
+                    ),
+                    id=str(i),
+                )
+                for i, r in enumerate(self._same[:_MAX_SAME])
+            ]
+        )
+        if len(self._same) > _MAX_SAME:
+            same.add_option(
+                Option(
+                    f"… and {len(self._same) - _MAX_SAME} more (see the findings list)",
+                    disabled=True,
+                )
+            )
+        same.display = bool(self._same)
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        if event.option_list.id != "detail-same" or event.option.id is None:
+            return
+        event.stop()
+        self.app.push_screen(DetailScreen(self._same, int(event.option.id)))
+
+    def action_raw_json(self) -> None:
+        from tui.screens.raw_json import RawJsonDialog
+
+        result = self.row.result
+        run = self.audit_app.audit_run
+        resource = run.index.get(result.resource_id) if run is not None else None
+        if resource is None:
+            self.notify(
+                "No stored JSON for this scope (a subscription or the whole estate).",
+                severity="warning",
+            )
+            return
+        name = self.row.cells[3] or result.resource_id
+        self.app.push_screen(RawJsonDialog(name, resource, [ev.path for ev in result.evidence]))
 
     def action_copy_az(self) -> None:
         command = self.row.check.az_for(self.row.result.resource_id)
