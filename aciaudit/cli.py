@@ -67,6 +67,15 @@ def build_parser() -> argparse.ArgumentParser:
         help="open the app on az CLI output (a file or a folder of *.json; repeatable)",
     )
     _add_policy_option(parser, top=True)
+    parser.add_argument(
+        "--vulns",
+        action="append",
+        metavar="FILE_OR_DIR",
+        type=Path,
+        help="open the app with image vulnerability reports (Trivy, Grype, Defender for "
+        "Cloud JSON; a file or a folder, repeatable) joined with the running containers: "
+        "ACI-029 / ACR-016 and the running images screen (i)",
+    )
     _add_live_options(parser)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
@@ -138,6 +147,8 @@ def build_parser() -> argparse.ArgumentParser:
         action="append",
         metavar="FILE_OR_DIR",
         type=Path,
+        # The top level sets the default: `aci-audit --vulns DIR scan` keeps DIR.
+        default=argparse.SUPPRESS,
         help="image vulnerability reports to map to running containers: Trivy JSON, Grype "
         "JSON, Defender for Cloud findings (ARG rows or REST list); a file or a folder "
         "(repeatable). Unusable files are warned about and skipped",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterable
+from dataclasses import replace
 from pathlib import Path
 from typing import ClassVar
 
@@ -58,6 +59,9 @@ class AuditApp(App[int]):
         # Built on first use and kept for the run: the resources tree, the relations.
         self.resource_tree: ResourceTree | None = None
         self._related: Related | None = None
+        # --vulns: reports every opened source is joined with; what could not be used.
+        self.vuln_paths: tuple[Path, ...] = ()
+        self.vuln_notes: list[str] = []
 
     def on_mount(self) -> None:
         # Device-code sign-in prints its instructions; stderr is hidden behind the screen.
@@ -81,6 +85,8 @@ class AuditApp(App[int]):
     def open_source(self, source: Source) -> None:
         from tui.screens.collect import CollectScreen
 
+        if self.vuln_paths and not source.vulns:
+            source = replace(source, vulns=self.vuln_paths)
         self.source = source
         self.push_screen(CollectScreen(source))
 
@@ -115,6 +121,24 @@ class AuditApp(App[int]):
         from tui.screens.findings import FindingsScreen
 
         self.push_screen(FindingsScreen(self.rows, filter or Filter(), scope))
+
+    def show_images(self) -> None:
+        from tui.screens.images import ImagesScreen
+
+        self.push_screen(ImagesScreen())
+
+    def vulns_loaded(self, notes: list[str]) -> None:
+        """Report files that could not be used: kept for the images screen, and told."""
+        self.vuln_notes = notes
+        if notes:
+            more = f" (+{len(notes) - 1} more: see the images screen, i)" if len(notes) > 1 else ""
+            self.notify(
+                safe(notes[0]) + more,
+                title="Vulnerability reports skipped",
+                severity="warning",
+                markup=False,
+                timeout=10,
+            )
 
     def show_resources(self) -> None:
         from tui.screens.resources import ResourcesScreen

@@ -84,6 +84,8 @@ class Filter:
     check_id: str | None = None
     resource_id: str | None = None  # this resource and everything inside it
     subscription_id: str | None = None
+    # Any of these resources (lower-case ids): the groups that run one image.
+    resource_ids: frozenset[str] = frozenset()
 
     def with_(self, **changes: object) -> Filter:
         return replace(self, **changes)  # type: ignore[arg-type]
@@ -107,6 +109,8 @@ class Filter:
             out.append(f"sub {self.subscription_id[:8]}")
         if self.resource_id:
             out.append(arm_id.parse(self.resource_id).name or self.resource_id)
+        if self.resource_ids:
+            out.append(f"{len(self.resource_ids)} resource(s)")
         return out
 
     def matches(self, row: Row) -> bool:
@@ -127,6 +131,8 @@ class Filter:
             rid, want = r.resource_id.lower(), self.resource_id.lower()
             if rid != want and not rid.startswith(want + "/"):
                 return False
+        if self.resource_ids and r.resource_id.lower() not in self.resource_ids:
+            return False
         return not self.text or self.text.lower() in row.haystack
 
 

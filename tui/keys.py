@@ -52,6 +52,7 @@ GLOBAL: tuple[KeyAction, ...] = (
 OVERVIEW: tuple[KeyAction, ...] = (
     A("overview.findings", "f", "findings", "Findings", "Views", palette="findings: show all"),
     A("overview.resources", "r", "resources", "Resources", "Views", palette="resources: show tree"),
+    A("overview.images", "i", "images", "Images", "Views", palette="images: running images"),
     A("overview.attest", "a", "attest", "Attest", "Policy", palette="policy: attest a manual item"),
     A("overview.open", "enter", "open", "Open", "Navigation", show=False),
     A("overview.next", "tab", "app.focus_next", "Next table", "Navigation", show=False),
@@ -148,6 +149,14 @@ DETAIL: tuple[KeyAction, ...] = (
     ),
     A("detail.attest", "a", "attest", "Attest", "Policy", palette="finding: attest manual item"),
     A("detail.raw", "y", "raw_json", "Raw JSON", "Finding", palette="finding: show raw JSON"),
+    A(
+        "detail.cve_sort",
+        "o",
+        "cve_sort",
+        "CVE sort",
+        "Finding",
+        palette="finding: sort CVEs by severity / fix",
+    ),
     A("detail.next", "n", "next_finding", "Next", "Finding", show=False, palette="finding: next"),
     A(
         "detail.previous",
@@ -158,6 +167,11 @@ DETAIL: tuple[KeyAction, ...] = (
         show=False,
         palette="finding: previous",
     ),
+)
+
+IMAGES: tuple[KeyAction, ...] = (
+    A("images.filter", "slash", "filter", "Filter", "Filter", palette="images: filter text"),
+    A("images.open", "enter", "open", "Findings", "Navigation"),
 )
 
 RESOURCES: tuple[KeyAction, ...] = (
@@ -195,6 +209,7 @@ AREAS: dict[str, tuple[KeyAction, ...]] = {
     "findings": FINDINGS,
     "detail": DETAIL,
     "resources": RESOURCES,
+    "images": IMAGES,
     "connect": CONNECT,
     "collect": COLLECT,
 }

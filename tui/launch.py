@@ -46,7 +46,9 @@ def open_app(args: argparse.Namespace, live: LiveOptions | None) -> int:
     elif live is not None and (live.subscriptions or live.management_group):
         source = live_source(live)
     # Otherwise the connect screen; it starts from the live options given, if any.
-    return AuditApp(source, live, policy_path).run() or 0
+    app = AuditApp(source, live, policy_path)
+    app.vuln_paths = tuple(getattr(args, "vulns", None) or ())
+    return app.run() or 0
 
 
 def main(argv: Sequence[str] | None = None) -> int:

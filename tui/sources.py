@@ -27,6 +27,8 @@ class Source:
     label: str
     load: Loader
     policy: Policy | None = None
+    # --vulns files and folders: loaded with the snapshot and joined with its images.
+    vulns: tuple[Path, ...] = ()
 
 
 def demo_source() -> Source:

@@ -18,6 +18,7 @@ from textual.widgets import Footer, Header, Label, ProgressBar, Static
 from aciaudit.gcpause import freeze_long_lived, paused_gc
 from aciaudit.run import audit
 from aciaudit.sources.azure.arm import Cancelled
+from checks.vulns import ImageScan
 from tui.findings_model import build_rows
 from tui.keys import bindings
 from tui.overview_model import build_overview
@@ -71,15 +72,31 @@ class CollectScreen(AuditScreen):
             if self.cancel.is_set():
                 self.app.call_from_thread(self._cancelled)
                 return
+            scans, notes = self._load_vulns()
             self.state.phase("Evaluating checks", 1)
             from tui.policy_actions import policy_for
 
-            run = audit(snapshot, *policy_for(self.audit_app, self.source))
+            run = audit(snapshot, *policy_for(self.audit_app, self.source), scans=scans)
             rows = build_rows(run)
             overview = build_overview(run, rows)  # here, not on the event loop
             self.state.advance("Evaluating checks")
             freeze_long_lived()
+        self.app.call_from_thread(self.audit_app.vulns_loaded, notes)
         self.app.call_from_thread(self.audit_app.loaded, self.source, run, rows, overview)
+
+    def _load_vulns(self) -> tuple[list[ImageScan] | None, list[str]]:
+        """--vulns: a file that cannot be used is a note, never a failed load."""
+        if not self.source.vulns:
+            return None, []
+        from aciaudit.vulns import load_vulns
+
+        self.state.phase("Reading vulnerability reports", 1)
+        loaded = load_vulns(self.source.vulns)
+        for warning in loaded.warnings():
+            self.state.note(warning)
+        self.state.note(loaded.summary())
+        self.state.advance("Reading vulnerability reports")
+        return loaded.scans, loaded.warnings()
 
     def _poll(self) -> None:
         seen = self.state.read()

@@ -19,6 +19,7 @@ from tui.keys import bindings
 from tui.policy_text import policy_note
 from tui.screens.base import AuditScreen
 from tui.text import join, literal
+from tui.widgets.cve_table import CveTable
 
 # Related resources listed by name; beyond this, a count.
 _MAX_LINKS = 20
@@ -47,6 +48,7 @@ class DetailScreen(AuditScreen):
         yield Header()
         yield VerticalScroll(
             Static(id="detail-body"),
+            CveTable(id="detail-cves"),
             Static(id="detail-related"),
             OptionList(id="detail-same"),
             id="detail",
@@ -93,7 +95,21 @@ class DetailScreen(AuditScreen):
 
         body = Group(out, Text("\nEvidence", style="bold underline"), evidence, fix)
         self.query_one("#detail-body", Static).update(body)
+        self._show_cves()
         self._show_related()
+
+    def _show_cves(self) -> None:
+        """ACI-029 / ACR-016: every CVE of the matched reports, in a sortable table."""
+        from tui.images_model import cves_for
+
+        run, result = self.audit_app.audit_run, self.row.result
+        rows = cves_for(run, result.check_id, result.resource_id) if run is not None else []
+        self.query_one(CveTable).show(rows)
+
+    def action_cve_sort(self) -> None:
+        table = self.query_one(CveTable)
+        if table.rows:
+            self.notify(f"CVEs sorted by {table.toggle_sort()}.", timeout=2)
 
     # -- beside the finding: same resource, registry relations -----------------------
 
@@ -189,6 +205,9 @@ class DetailScreen(AuditScreen):
             return row.suppressed
         if action == "attest":
             return row.check.is_manual
+        if action == "cve_sort":
+            cves = self.query(CveTable)
+            return bool(cves) and bool(cves.first().rows)
         return True
 
     def action_suppress(self) -> None:

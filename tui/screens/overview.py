@@ -191,6 +191,9 @@ class OverviewScreen(AuditScreen):
     def action_resources(self) -> None:
         self.audit_app.show_resources()
 
+    def action_images(self) -> None:
+        self.audit_app.show_images()
+
     def action_attest(self) -> None:
         from tui import policy_actions
 

@@ -1,0 +1,254 @@
+"""Running images: every image in use, the container groups that run it, how a scan
+report was matched, open vulnerabilities by severity and the worst CVE. `/` filters
+over image, group names and CVE ids (`/CVE-2023-1234`: which containers are exposed?);
+`enter` opens the findings of the groups that run the image under the cursor."""
+
+from __future__ import annotations
+
+import time
+from typing import ClassVar
+
+from rich.text import Text
+from textual import events, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.widgets import DataTable, Footer, Header, Input, Static
+from textual.worker import Worker, WorkerState
+
+from checks.vulns import VulnSeverity
+from tui.findings_model import Filter
+from tui.images_model import COUNTED, NO_SCAN, ImageRow, ImagesModel, cached_images, images_for
+from tui.keys import bindings
+from tui.screens.base import AuditScreen
+from tui.text import literal
+
+# Rows put in the table at once; the title says "N of M" beyond it (`/` narrows).
+MAX_ROWS = 1000
+_COLOUR = {
+    VulnSeverity.CRITICAL: "error",
+    VulnSeverity.HIGH: "error",
+    VulnSeverity.MEDIUM: "warning",
+    VulnSeverity.LOW: "primary",
+}
+_COLUMNS: tuple[tuple[str, int | None], ...] = (
+    ("IMAGE", 46),
+    ("GROUPS", 26),
+    ("SCAN", 12),
+    *((s.value.upper(), None) for s in COUNTED),
+    ("OTHER", None),
+    ("WORST CVE", 28),
+)
+
+
+class ImagesFilterInput(Input):
+    BINDINGS: ClassVar = [
+        Binding("escape", "leave(True)", "Clear", id="images.filter.clear"),
+        Binding("enter,down", "leave(False)", "To table", id="images.filter.done"),
+    ]
+
+    def action_leave(self, clear: bool) -> None:
+        if clear:
+            self.value = ""
+        screen = self.screen
+        assert isinstance(screen, ImagesScreen)
+        screen.leave_filter()
+
+
+class ImagesScreen(AuditScreen):
+    CSS_PATH = "images.tcss"
+    AREAS: ClassVar[tuple[str, ...]] = ("images",)
+    BINDINGS = bindings("images")
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.model: ImagesModel | None = None
+        self.shown: list[ImageRow] = []
+        self.text = ""
+        self._type_ahead_until = 0.0
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static(Text("images   reading running images…", style="dim"), id="images-title")
+        yield ImagesFilterInput(
+            placeholder="filter: image, container group or CVE id", id="images-filter"
+        )
+        table: DataTable[Text] = DataTable(id="images-table", cursor_type="row", zebra_stripes=True)
+        yield table
+        yield Static("", id="images-hint")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.sub_title = "running images"
+        self.query_one("#images-filter", Input).display = False
+        table = self.query_one("#images-table", DataTable)
+        for label, width in _COLUMNS:
+            table.add_column(label, width=width)
+        table.focus()
+        run = self.audit_app.audit_run
+        assert run is not None
+        model = cached_images(run)
+        if model is not None:
+            self._loaded(model)
+        else:
+            self._build()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="images")
+    def _build(self) -> ImagesModel:
+        # Matching every container of a large estate: off the event loop, once per run.
+        run = self.audit_app.audit_run
+        assert run is not None
+        return images_for(run)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.worker.group == "images" and event.state is WorkerState.SUCCESS:
+            model = event.worker.result
+            assert isinstance(model, ImagesModel)
+            self._loaded(model)
+
+    def _loaded(self, model: ImagesModel) -> None:
+        self.model = model
+        self._show()
+
+    # -- view -----------------------------------------------------------------------
+
+    def _show(self) -> None:
+        model = self.model
+        if model is None:
+            return
+        self.shown = model.filtered(self.text)
+        table = self.query_one("#images-table", DataTable)
+        table.clear()
+        for i, row in enumerate(self.shown[:MAX_ROWS]):
+            table.add_row(*self._cells(row), key=str(i))
+        if not self.shown:
+            empty = "nothing matches: esc in the filter clears it" if self.text else "no images"
+            table.add_row(Text(empty, style="dim"), *(Text("") for _ in _COLUMNS[1:]))
+        self._title()
+        self._hint()
+
+    def _style(self, severity: VulnSeverity, count: int) -> str:
+        if not count:
+            return "dim"
+        colour = getattr(self.app.current_theme, _COLOUR.get(severity, ""), None)
+        weight = "bold" if severity.rank <= VulnSeverity.HIGH.rank else ""
+        return f"{colour or ''} {weight}".strip()
+
+    def _cells(self, row: ImageRow) -> list[Text]:
+        groups = literal(f"{len(row.group_ids)}: ", style="bold")
+        groups.append(literal(row.groups_text()))
+        groups.overflow, groups.no_wrap = "ellipsis", True
+        scan_style = "dim" if row.scan == NO_SCAN else ""
+        if row.scan == "by tag":
+            scan_style = getattr(self.app.current_theme, "warning", None) or ""
+        cells = [
+            literal(row.image, overflow="ellipsis"),
+            groups,
+            Text(row.scan, style=scan_style),
+        ]
+        for severity, count in zip(COUNTED, row.counts, strict=False):
+            cells.append(Text(str(count), style=self._style(severity, count)))
+        cells.append(Text(str(row.counts[-1]), style="dim" if not row.counts[-1] else ""))
+        worst = literal(row.worst_text, overflow="ellipsis")
+        if row.worst is not None:
+            worst.stylize(self._style(row.worst.severity, 1))
+        cells.append(worst)
+        return cells
+
+    def _title(self) -> None:
+        model = self.model
+        assert model is not None
+        out = Text(f"images[{len(self.shown)}]", style="bold")
+        if self.text:
+            out.append(" </")
+            out.append(literal(self.text))
+            out.append(">")
+        if len(self.shown) > MAX_ROWS:
+            out.append(f"   showing {MAX_ROWS} of {len(self.shown)}: / narrows", style="dim")
+        matched = sum(1 for r in model.rows if r.scan != NO_SCAN)
+        out.append(
+            f"   {len(model.rows)} running image(s) in {model.groups} container group(s); "
+            f"{matched} with scan data",
+            style="dim",
+        )
+        if not model.has_scans:
+            out.append(
+                "\nno vulnerability data: start the app with --vulns FILE_OR_DIR "
+                "(Trivy, Grype or Defender for Cloud output)",
+                style="dim italic",
+            )
+        for note in self.audit_app.vuln_notes:
+            out.append("\n")
+            out.append(literal(note, style="italic"))
+        self.query_one("#images-title", Static).update(out)
+        self.sub_title = f"running images[{len(self.shown)}]"
+
+    def _current(self) -> ImageRow | None:
+        table = self.query_one("#images-table", DataTable)
+        i = table.cursor_row
+        return self.shown[i] if 0 <= i < min(len(self.shown), MAX_ROWS) else None
+
+    def _hint(self) -> None:
+        row = self._current()
+        out = Text()
+        if self.text and self.shown:
+            groups = len({g for r in self.shown for g in r.group_ids})
+            out.append(f"{len(self.shown)} image(s) in {groups} container group(s) match ")
+            out.append(literal(self.text, style="bold"))
+            out.append("\n")
+        if row is not None:
+            out.append("runs in: ", style="dim")
+            out.append(literal(row.groups_text(limit=8)))
+            out.append("   enter: findings of these groups", style="dim")
+        self.query_one("#images-hint", Static).update(out)
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        self._hint()
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        self.action_open()
+
+    def action_open(self) -> None:
+        row = self._current()
+        if row is None:
+            return
+        ids = [g.lower() for g in row.group_ids]
+        if len(ids) == 1:
+            filter = Filter(resource_id=row.group_ids[0])
+        else:
+            filter = Filter(resource_ids=frozenset(ids))
+        self.audit_app.show_findings(filter, row.image)
+
+    # -- filter input ---------------------------------------------------------------
+
+    def action_filter(self) -> None:
+        box = self.query_one("#images-filter", Input)
+        box.display = True
+        self.set_focus(box)
+        # Keys typed in the same burst as `/` were already routed to the table.
+        self._type_ahead_until = time.monotonic() + 0.3
+
+    def on_key(self, event: events.Key) -> None:
+        if event.key == "slash":
+            self.action_filter()
+        elif time.monotonic() < self._type_ahead_until and event.is_printable:
+            self.query_one("#images-filter", Input).insert_text_at_cursor(event.character or "")
+        else:
+            return
+        event.stop()
+        event.prevent_default()
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if event.input.id == "images-filter" and event.value != self.text:
+            self.text = event.value
+            self._show()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        if event.input.id == "images-filter":
+            event.stop()
+            self.leave_filter()
+
+    def leave_filter(self) -> None:
+        box = self.query_one("#images-filter", Input)
+        box.display = bool(box.value)
+        self.query_one("#images-table", DataTable).focus()
