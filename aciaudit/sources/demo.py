@@ -12,6 +12,7 @@ from importlib import resources
 from aciaudit.snapshot_io import parse_snapshot
 from checks.policy import Policy
 from checks.snapshot import Snapshot
+from checks.vulns import ImageScan
 
 DEMO_NOTICE = "DEMO DATA: a fictional estate (Fabrikam Logistics), not a real Azure tenant."
 
@@ -31,6 +32,21 @@ DEMO_POLICY = Policy(
         "mcr.microsoft.com/windows/servercore/iis:*",
     ),
 )
+
+
+def demo_scans() -> list[ImageScan]:
+    """The demo's vulnerability reports (Trivy, Grype, Defender rows), written by
+    `scripts/build_demo_vulns.py`: they join with its images by tag, digest and short
+    name, so ACR-016 and ACI-029 have something to show."""
+    from aciaudit.vulns import load_vulns
+
+    folder = resources.files("aciaudit.data").joinpath("demo_vulns")
+    with resources.as_file(folder) as path:
+        loaded = load_vulns([path])
+    # Shipped files: an error here is a packaging bug, not a user's input problem.
+    if loaded.errors:
+        raise RuntimeError(f"demo vulnerability reports: {loaded.errors[0]}")
+    return list(loaded.scans)
 
 
 def load_demo() -> Snapshot:
