@@ -9,6 +9,10 @@ PRICINGS = "Microsoft.Security/pricings"
 ROLE_ASSIGNMENTS = "Microsoft.Authorization/roleAssignments"
 ROLE_DEFINITIONS = "Microsoft.Authorization/roleDefinitions"
 METRIC_ALERTS = "Microsoft.Insights/metricAlerts"
+# Defender for Cloud's image vulnerability findings (sub-assessments), read through
+# Resource Graph when the identity may. Optional data, so not an audited kind: without
+# it ACR-016 / ACI-029 say why they cannot judge (`checks.vulns.no_vuln_data`).
+DEFENDER_FINDINGS = "Microsoft.Security/assessments/subAssessments"
 
 AUDITED_KINDS: tuple[str, ...] = (
     REGISTRIES,

@@ -16,9 +16,27 @@ from typing import Any, NamedTuple
 
 from checks.catalogue.aci_parts import containers
 from checks.images import ImageRef, parse_image
+from checks.snapshot import CoverageEntry, CoverageStatus
 
 # Why ACR-016 / ACI-029 cannot judge when no report was given at all.
 NO_VULN_DATA = "no vulnerability data was provided (--vulns)"
+
+
+def no_vuln_data(defender: CoverageEntry | None) -> str:
+    """NO_VULN_DATA, and why the collector holds no Defender findings when it tried to
+    read them (`defender`: the Defender findings coverage over the resource)."""
+    gap = defender_gap(defender)
+    if not gap:
+        return NO_VULN_DATA
+    return f"no vulnerability data: none was provided (--vulns) and {gap}"
+
+
+def defender_gap(defender: CoverageEntry | None) -> str:
+    """Why Defender findings over a resource are missing; "" when they were read (or
+    never tried: a snapshot from files)."""
+    if defender is None or defender.status is CoverageStatus.COLLECTED:
+        return ""
+    return f"Defender for Cloud findings ({defender.kind}) were not read: {defender.describe()}"
 
 
 class VulnSeverity(StrEnum):

@@ -151,7 +151,8 @@ def reference(fake: FakeAzure, subscriptions: list[dict[str, Any]]) -> Snapshot:
             "coverage": [
                 {"scope": f"/subscriptions/{s['subscriptionId']}", "kind": k, "status": "collected"}
                 for s in subscriptions
-                for k in AUDITED_KINDS
+                # Defender findings too: the collector reads them (this estate has none).
+                for k in (*AUDITED_KINDS, kinds.DEFENDER_FINDINGS)
             ],
         },
         origin="reference",

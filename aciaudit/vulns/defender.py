@@ -14,7 +14,8 @@ from typing import Any
 
 from aciaudit.vulns.shapes import dict_, list_, short, str_, strs
 from checks.images import ImageRef, parse_image
-from checks.snapshot import Snapshot
+from checks.kinds import DEFENDER_FINDINGS
+from checks.snapshot import CoverageStatus, Snapshot
 from checks.vulns import ImageScan, Vulnerability, vuln_severity
 
 SUBASSESSMENT_TYPE = "microsoft.security/assessments/subassessments"
@@ -27,6 +28,7 @@ CONTAINER_TYPES = frozenset(
         "containerregistryvulnerability",
     }
 )
+_FINDINGS_KIND = DEFENDER_FINDINGS.lower()
 _SECURITY_PROVIDER = "/providers/microsoft.security/"
 _REGISTRY_SEGMENT = "/providers/microsoft.containerregistry/registries/"
 
@@ -171,8 +173,14 @@ def _vulnerability(
 
 
 def scans_in_snapshot(snapshot: Snapshot) -> list[ImageScan] | None:
-    """Defender rows a collector stored in the snapshot; None when it holds none."""
+    """Defender rows a collector stored in the snapshot; None when it holds none and
+    never read them ([] when it read them and Defender had none: images are unscanned,
+    which is not the same as no vulnerability data at all)."""
     rows = [r for r in snapshot.resources if str_(r.get("type")).lower() == SUBASSESSMENT_TYPE]
     if not rows:
-        return None
+        read = any(
+            c.kind.lower() == _FINDINGS_KIND and c.status is CoverageStatus.COLLECTED
+            for c in snapshot.coverage
+        )
+        return [] if read else None
     return scans_from_defender(rows, "snapshot")[0]

@@ -16,6 +16,7 @@ from checks.catalogue.aci_parts import (
 from checks.catalogue.common import Resource, name
 from checks.context import Context
 from checks.images import parse_image, registry_kind
+from checks.kinds import DEFENDER_FINDINGS
 from checks.model import (
     Evidence,
     Outcome,
@@ -27,7 +28,13 @@ from checks.model import (
     passed,
 )
 from checks.registry import check
-from checks.vulns import NO_VULN_DATA, Vulnerability, counts_text, pulled_digests
+from checks.vulns import (
+    Vulnerability,
+    counts_text,
+    defender_gap,
+    no_vuln_data,
+    pulled_digests,
+)
 
 GROUPS = Target.CONTAINER_GROUP
 _FULL_COMMIT = re.compile(r"^(?:[0-9a-fA-F]{40}|[0-9a-fA-F]{64})$")
@@ -287,7 +294,8 @@ def aci_029(group: Resource, ctx: Context) -> Outcome:
     n = name(group)
     scans = ctx.scans
     if scans is None:
-        return not_assessed(f"{GROUP_NOUN} '{n}': {NO_VULN_DATA}.")
+        defender = ctx.index.coverage(DEFENDER_FINDINGS, group["id"])
+        return not_assessed(f"{GROUP_NOUN} '{n}': {no_vuln_data(defender)}.")
     running = [
         (c, image)
         for c in ctx.memo(containers, group)
@@ -342,8 +350,11 @@ def aci_029(group: Resource, ctx: Context) -> Outcome:
         )
     if unscanned:
         noun = "image" if len(unscanned) == 1 else "images"
+        gap = defender_gap(ctx.index.coverage(DEFENDER_FINDINGS, group["id"]))
         return not_assessed(
-            f"{GROUP_NOUN} '{n}': no scan data for {noun} {', '.join(unscanned)}.", *evidence
+            f"{GROUP_NOUN} '{n}': no scan data for {noun} {', '.join(unscanned)}"
+            + (f"; {gap}." if gap else "."),
+            *evidence,
         )
     weaker = f" (matched by tag only: {', '.join(tag_only)})" if tag_only else ""
     return passed(

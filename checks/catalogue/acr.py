@@ -8,7 +8,7 @@ from checks.catalogue.common import LEARN, MISSING, Resource, absent, get, is_en
 from checks.catalogue.diagnostics import destination_of, enabled_log_names
 from checks.context import Context
 from checks.images import PUBLIC_REGISTRIES, parse_image
-from checks.kinds import CACHE_RULES, DIAGNOSTIC_SETTINGS, TOKENS
+from checks.kinds import CACHE_RULES, DEFENDER_FINDINGS, DIAGNOSTIC_SETTINGS, TOKENS
 from checks.model import (
     Evidence,
     Outcome,
@@ -21,12 +21,13 @@ from checks.model import (
 )
 from checks.registry import check
 from checks.vulns import (
-    NO_VULN_DATA,
     ImageScan,
     Vulnerability,
     VulnSeverity,
     counts_text,
+    defender_gap,
     merge_findings,
+    no_vuln_data,
 )
 
 REGISTRY = Target.REGISTRY
@@ -565,13 +566,16 @@ def acr_015(reg: Resource, ctx: Context) -> Outcome:
 def acr_016(reg: Resource, ctx: Context) -> Outcome:
     n = name(reg)
     if ctx.scans is None:
-        return not_assessed(f"Registry '{n}': {NO_VULN_DATA}.")
+        defender = ctx.index.coverage(DEFENDER_FINDINGS, reg["id"])
+        return not_assessed(f"Registry '{n}': {no_vuln_data(defender)}.")
     server = get(reg, "properties.loginServer")
     host = server.lower() if isinstance(server, str) else ""
     scans = ctx.scans.for_registry(host, reg["id"])
     if not scans:
+        gap = defender_gap(ctx.index.coverage(DEFENDER_FINDINGS, reg["id"]))
         return not_assessed(
-            f"Registry '{n}': no scan data for images in {host or 'this registry'}.",
+            f"Registry '{n}': no scan data for images in {host or 'this registry'}"
+            + (f"; {gap}." if gap else "."),
             Evidence("properties.loginServer", observed(server), "scan reports of its images"),
         )
     repos = _images_by_repository(host, scans)

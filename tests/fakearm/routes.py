@@ -144,6 +144,11 @@ class Router:
             return self._role_assignments(path, parsed, query)
         if kind == "microsoft.security/subassessments" and parsed.is_collection:
             return self._sub_assessments(path, parsed, query)
+        if kind == SUB_ASSESSMENTS and parsed.is_collection:
+            # SubAssessments_List of one assessment: no assessment object is stored, and
+            # a resource Defender never assessed lists nothing.
+            items = [copy.deepcopy(i.body) for i in self.estate.collection(path)]
+            return self.page(items, path, query)
         if (orphan := self._missing_parent(path, parsed)) is not None:
             return orphan
         if parsed.is_collection:

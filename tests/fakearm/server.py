@@ -104,7 +104,8 @@ class FakeAzure:
     Seed: `add_subscription`, `add_resource_group`, `add(body, route_id=None)`,
     `add_example(relpath)`. Break: `fail(pattern, status, code, ...)`, `clear_failures()`.
     Knobs (read per request): `page_size`, `graph_page_size`, `scrub_secrets`,
-    `aci_list_env`, `api_versions`, `arm_audiences`, `latency`. Observe: `requests`,
+    `aci_list_env`, `api_versions`, `arm_audiences`, `latency`, `graph_denied`
+    (`deny_graph_table`). Observe: `requests`,
     `calls(pattern)`, `violations`, `entra_requests`, `token_requests`, `issued_tokens`,
     `objects()`. Raw tests: `issue_token()`.
     """
@@ -127,6 +128,8 @@ class FakeAzure:
         self.scrub_secrets = True  # drop what ARM never returns (secureValue, keys, ...)
         self.aci_list_env = "omit"  # or "empty": env vars in container-group lists
         self.api_versions: dict[str, list[str]] = {}  # type -> the only versions served
+        # Resource Graph tables the identity may not query: table -> (status, code).
+        self.graph_denied: dict[str, tuple[int, str]] = {}
         self.arm_audiences: set[str] = set(PUBLIC_AUDIENCES)
         # Seconds every ARM request waits before it is answered (a WAN round trip to ARM
         # is 20-100 ms); the handler thread sleeps, so concurrent requests overlap.
@@ -353,11 +356,38 @@ class FakeAzure:
                 "MissingApiVersionParameter",
                 "The api-version query parameter (?api-version=) is required for all requests.",
             )
+        if is_graph and (refused := self._graph_refusal(body, api_version)) is not None:
+            return refused
         if is_graph:
             return graph.handle(
                 self._estate, _json_or_none(body), self.graph_page_size, self.scrub_secrets
             )
         return self._router.get(path, query, api_version)
+
+    def deny_graph_table(
+        self, table: str, status: int = 403, code: str = "AuthorizationFailed"
+    ) -> None:
+        """Resource Graph queries of `table` (e.g. `securityresources`) answer an error;
+        queries of other tables still work."""
+        self.graph_denied[table.lower()] = (status, code)
+
+    def _graph_refusal(self, body: bytes, api_version: str | None) -> Reply | None:
+        request = _json_or_none(body)
+        query = request.get("query") if isinstance(request, dict) else None
+        table = query.split("|", 1)[0].strip().lower() if isinstance(query, str) else ""
+        if table not in self.graph_denied:
+            return None
+        status, code = self.graph_denied[table]
+        message = default_message(
+            code,
+            "POST",
+            GRAPH_PATH,
+            client_id=self.client_id,
+            object_id=self.object_id,
+            api_version=api_version,
+            retry_after=None,
+        )
+        return arm_error(status, code, message)
 
     def _authenticate(self, header: str | None) -> Reply | None:
         assert self._entra is not None

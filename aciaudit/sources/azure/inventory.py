@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from azure.mgmt.resourcegraph.models import QueryRequest, QueryRequestOptions
 
-from aciaudit.sources.azure.arm import ArmSession, Cancelled, triage
+from aciaudit.sources.azure.arm import ArmFailure, ArmSession, Cancelled, triage
 from aciaudit.sources.azure.options import LiveOptions
 from aciaudit.sources.azure.progress import CollectProgress
 from checks import arm_id, kinds
@@ -35,6 +35,43 @@ GRAPH_QUERY = (
     "Resources | where type in~ ('microsoft.containerinstance/containergroups', "
     "'microsoft.containerregistry/registries')"
 )
+# Defender for Cloud image findings: one sub-assessment row per (image, vulnerability).
+# MDVM rows (assessment key c0b7cfc6-3172-465a-b378-53c7ff2cc0d5) and the legacy
+# Qualys-era ones (dbd0cb49-b563-45e7-9724-889e799fa648) differ in assessedResourceType,
+# so the filter is on that, never on the key alone.
+DEFENDER_TYPES = ("AzureContainerRegistryVulnerability", "ContainerRegistryVulnerability")
+# (column, path under `properties`): what aciaudit.vulns.defender reads, nothing more
+# (a full row also carries CPE, exploitability and remediation text).
+DEFENDER_FIELDS = (
+    ("findingId", "id"),
+    ("displayName", "displayName"),
+    ("status", "status"),
+    ("timeGenerated", "timeGenerated"),
+    ("resourceDetails", "resourceDetails"),
+    ("assessedResourceType", "additionalData.assessedResourceType"),
+    ("artifactDetails", "additionalData.artifactDetails"),
+    ("softwareDetails", "additionalData.softwareDetails"),
+    ("cveId", "additionalData.vulnerabilityDetails.cveId"),
+    ("severity", "additionalData.vulnerabilityDetails.severity"),
+    ("references", "additionalData.vulnerabilityDetails.references"),
+    ("repositoryName", "additionalData.repositoryName"),  # legacy rows
+    ("imageDigest", "additionalData.imageDigest"),
+    ("cve", "additionalData.cve"),
+)
+DEFENDER_QUERY = (
+    "securityresources"
+    " | where type =~ 'microsoft.security/assessments/subassessments'"
+    " | where properties.additionalData.assessedResourceType in~ ("
+    + ", ".join(f"'{t}'" for t in DEFENDER_TYPES)
+    + ") | project id, type, "
+    + ", ".join(f"{column} = properties.{path}" for column, path in DEFENDER_FIELDS)
+)
+DEFENDER_TYPES_LOWER = frozenset(t.lower() for t in DEFENDER_TYPES)
+DEFENDER_PHASE = "Defender vulnerability findings"
+# Without Resource Graph: ARM's list of one registry's MDVM sub-assessments. (The
+# Qualys-era assessment was retired in 2024; its rows are read through Resource Graph.)
+MDVM_ASSESSMENT = "c0b7cfc6-3172-465a-b378-53c7ff2cc0d5"
+DEFENDER_API = "2019-01-01-preview"
 # Built-in roles ACI-025 judges by GUID alone: no need to read their definitions.
 KNOWN_ROLE_GUIDS = frozenset(
     {
@@ -69,6 +106,8 @@ class Inventory:
         self.cancel: threading.Event = pool.cancel
         self.registries: list[Json] = []
         self.groups: list[Json] = []
+        # Why the inventory's Resource Graph query failed, when it did.
+        self.graph_failure: ArmFailure | None = None
 
     def run(self) -> None:
         self._list_top_level()
@@ -76,6 +115,7 @@ class Inventory:
         self._registry_children()
         self._diagnostic_settings()
         self._subscription_side_data()
+        self._defender_findings()
         self._roles()
 
     # -- helpers --------------------------------------------------------------------
@@ -110,7 +150,8 @@ class Inventory:
             except Cancelled:
                 raise
             except Exception as exc:
-                detail = triage(exc).detail
+                self.graph_failure = triage(exc)
+                detail = self.graph_failure.detail
                 self.progress.note(
                     f"Resource Graph unavailable ({detail}); listing per subscription"
                 )
@@ -122,20 +163,7 @@ class Inventory:
         rows: list[Json] = []
         for start in range(0, len(self.subs), GRAPH_BATCH):
             batch = [s.subscription_id for s in self.subs[start : start + GRAPH_BATCH]]
-            skip: str | None = None
-            while True:
-                self._check_cancel()
-                request = QueryRequest(
-                    subscriptions=batch,
-                    query=GRAPH_QUERY,
-                    options=QueryRequestOptions(skip_token=skip, result_format="objectArray"),
-                )
-                answer = self.arm.graph.resources(request)
-                data: list[Any] = answer.data if isinstance(answer.data, list) else []
-                rows.extend(r for r in data if isinstance(r, dict))
-                skip = answer.skip_token
-                if not skip:
-                    break
+            rows.extend(self._graph_rows(GRAPH_QUERY, batch))
             self.progress.advance("inventory", len(batch))
         for row in rows:
             self._sort_row(row)
@@ -318,6 +346,104 @@ class Inventory:
         except Exception as exc:
             self._problem(sub.scope, kinds.METRIC_ALERTS, exc)
 
+    # -- Defender for Cloud vulnerability findings ----------------------------------------
+
+    def _defender_findings(self) -> None:
+        """Sub-assessments of registry images (Security Reader or Reader on the
+        subscription): one Resource Graph query per 1,000 subscriptions, else one ARM list
+        per registry. Healthy and NotApplicable rows are kept: the parser tells open
+        findings from the rest."""
+        self.progress.phase(DEFENDER_PHASE, len(self.subs))
+        if not self.options.use_resource_graph or self.graph_failure is not None:
+            registries: dict[str, list[str]] = defaultdict(list)
+            for registry in self.registries:
+                registries[(arm_id.subscription_scope(registry["id"]) or "").lower()].append(
+                    registry["id"]
+                )
+            self.pool.each(
+                self.subs,
+                lambda sub: self._defender_per_registry(sub, registries[sub.scope.lower()]),
+                lambda: self.progress.advance(DEFENDER_PHASE),
+            )
+            return
+        for start in range(0, len(self.subs), GRAPH_BATCH):
+            batch = self.subs[start : start + GRAPH_BATCH]
+            try:
+                rows = self._graph_rows(DEFENDER_QUERY, [s.subscription_id for s in batch])
+            except Cancelled:
+                raise
+            except Exception as exc:
+                # Denied here (no Security Reader) says nothing of the rest: go on.
+                for sub in batch:
+                    self._problem(sub.scope, kinds.DEFENDER_FINDINGS, exc)
+            else:
+                for row in rows:
+                    finding = _finding(row)
+                    if finding is not None:
+                        self.out.add(finding)
+                for sub in batch:
+                    self._covered(sub.scope, kinds.DEFENDER_FINDINGS, "resource-graph")
+            self.progress.advance(DEFENDER_PHASE, len(batch))
+
+    def _defender_per_registry(self, sub: Subscription, registry_ids: list[str]) -> None:
+        """Without Resource Graph: the MDVM assessment's sub-assessments of each registry.
+        The subscription's entry is collected when every registry was, else the first
+        problem (what ACI-029 names for a group when no findings could be read)."""
+        problem: CoverageEntry | None = None
+        for rid in registry_ids:
+            self._check_cancel()
+            path = (
+                f"{rid}/providers/Microsoft.Security/assessments/{MDVM_ASSESSMENT}/subAssessments"
+            )
+            try:
+                for item in self.arm.list(path, DEFENDER_API, cancel=self.cancel):
+                    props = item.get("properties")
+                    props = props if isinstance(props, dict) else {}
+                    row = {c: _at(props, p) for c, p in DEFENDER_FIELDS}
+                    kind = str(row.get("assessedResourceType") or "").lower()
+                    if kind in DEFENDER_TYPES_LOWER and (
+                        finding := _finding({**row, "id": item.get("id")})
+                    ):
+                        self.out.add(finding)
+            except Cancelled:
+                raise
+            except Exception as exc:
+                failure = triage(exc)
+                if not failure.not_found:  # 404: never assessed, nothing to read
+                    entry = CoverageEntry(
+                        rid, kinds.DEFENDER_FINDINGS, failure.status, detail=failure.detail
+                    )
+                    self.out.coverage.append(entry)
+                    self.progress.problem(entry)
+                    problem = problem or entry
+                    continue
+            self._covered(rid, kinds.DEFENDER_FINDINGS, DEFENDER_API)
+        if problem is None:
+            self._covered(sub.scope, kinds.DEFENDER_FINDINGS, DEFENDER_API)
+        else:
+            detail = f"{problem.detail} (registry {arm_id.parse(problem.scope).name})"
+            self.out.coverage.append(
+                CoverageEntry(sub.scope, kinds.DEFENDER_FINDINGS, problem.status, detail=detail)
+            )
+
+    def _graph_rows(self, query: str, subscriptions: list[str]) -> list[Json]:
+        """Every row of one Resource Graph query, following `$skipToken`."""
+        rows: list[Json] = []
+        skip: str | None = None
+        while True:
+            self._check_cancel()
+            request = QueryRequest(
+                subscriptions=subscriptions,
+                query=query,
+                options=QueryRequestOptions(skip_token=skip, result_format="objectArray"),
+            )
+            answer = self.arm.graph.resources(request)
+            data: list[Any] = answer.data if isinstance(answer.data, list) else []
+            rows.extend(r for r in data if isinstance(r, dict))
+            skip = answer.skip_token
+            if not skip:
+                return rows
+
     # -- role assignments of container-group identities ----------------------------------
 
     def _roles(self) -> None:
@@ -373,6 +499,32 @@ class Inventory:
             raise
         except Exception as exc:
             self._problem(sub.scope, kinds.ROLE_DEFINITIONS, exc)
+
+
+def _at(obj: Json, path: str) -> Any:
+    value: Any = obj
+    for key in path.split("."):
+        value = value.get(key) if isinstance(value, dict) else None
+    return value
+
+
+def _finding(row: Json) -> Json | None:
+    """A projected sub-assessment row back in ARM's shape (`properties.additionalData`…),
+    the shape aciaudit.vulns.defender reads from a snapshot."""
+    rid = row.get("id")
+    if not isinstance(rid, str) or not rid:
+        return None
+    props: Json = {}
+    for column, path in DEFENDER_FIELDS:
+        value = row.get(column)
+        if value is None:
+            continue
+        *parents, leaf = path.split(".")
+        node = props
+        for key in parents:
+            node = node.setdefault(key, {})
+        node[leaf] = value
+    return {"id": rid, "type": kinds.DEFENDER_FINDINGS, "properties": props}
 
 
 def _logs_to_workspace(group: Json) -> bool:
