@@ -98,15 +98,19 @@ class AuditApp(App[int]):
         self.sub_title = safe(source.label)
         self.switch_screen(OverviewScreen())
 
-    def back_to_connect(self) -> None:
+    def back_to_connect(self, error: tuple[str, str] | None = None) -> None:
+        """Back to the connect screen; `error` (title, message) is shown over it once
+        it is mounted."""
         from tui.screens.connect import ConnectScreen
 
         for i, screen in enumerate(self.screen_stack):
             if isinstance(screen, ConnectScreen):
                 while len(self.screen_stack) > i + 1:
                     self.pop_screen()
+                if error is not None:
+                    self.push_screen(ErrorDialog(*error))
                 return
-        self.switch_screen(ConnectScreen(self.live_options))
+        self.switch_screen(ConnectScreen(self.live_options, error))
 
     def related(self) -> Related:
         """Same-resource findings and registry relations, computed once per run."""
@@ -214,5 +218,7 @@ class AuditApp(App[int]):
             message = f"{type(error).__name__}: {error}"
         title = "Could not read the source" if worker.group == "load" else "Something failed"
         if isinstance(self.screen, CollectScreen):
-            self.back_to_connect()  # a failed collection leaves nothing to look at
-        self.push_screen(ErrorDialog(title, message))
+            # A failed collection leaves nothing to look at.
+            self.back_to_connect((title, message))
+        else:
+            self.push_screen(ErrorDialog(title, message))

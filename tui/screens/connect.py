@@ -112,8 +112,14 @@ class ConnectScreen(AuditScreen):
     # Below 100 columns every box and field stacks in one scrolling column.
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
 
-    def __init__(self, options: LiveOptions | None = None) -> None:
+    def __init__(
+        self, options: LiveOptions | None = None, error: tuple[str, str] | None = None
+    ) -> None:
         super().__init__()
+        # The failure that brought the user back here (title, message): shown over this
+        # screen once it has mounted. Pushed before, the dialog hid a screen still
+        # mounting, and an exit at that moment raised NoMatches from its Header.
+        self._error = error
         # What the command line said (custom cloud endpoints, CA bundle, timeouts…).
         self.options = options or LiveOptions()
         self.signed_in: SignedIn | None = None
@@ -203,6 +209,12 @@ class ConnectScreen(AuditScreen):
 
     def on_mount(self) -> None:
         self.app.begin_capture_print(self, stdout=False, stderr=True)
+        if self._error is not None:
+            from tui.screens.error_dialog import ErrorDialog
+
+            title, message = self._error
+            self._error = None
+            self.call_after_refresh(self.app.push_screen, ErrorDialog(title, message))
 
     def on_unmount(self) -> None:
         self.app.end_capture_print(self)
