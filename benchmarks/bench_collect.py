@@ -45,6 +45,7 @@ INSIGHTS = r"/providers/Microsoft\.Insights/diagnosticSettings$"
 # (label, method, path pattern): the first match names a request's kind.
 KINDS: tuple[tuple[str, str, str], ...] = (
     ("resource graph query", "POST", re.escape(GRAPH_PATH) + "$"),
+    ("resource graph: defender", "POST", re.escape(GRAPH_PATH) + "$"),  # see kind_of
     ("subscriptions list", "GET", r"^/subscriptions$"),
     ("container group GET", "GET", r"/containerGroups/[^/]+$"),
     ("container groups list", "GET", r"/containerGroups$"),
@@ -58,6 +59,7 @@ KINDS: tuple[tuple[str, str, str], ...] = (
     ("metric alerts", "GET", r"/providers/Microsoft\.Insights/metricAlerts$"),
     ("role assignments", "GET", r"/providers/Microsoft\.Authorization/roleAssignments$"),
     ("role definitions", "GET", r"/providers/Microsoft\.Authorization/roleDefinitions/[^/]+$"),
+    ("defender findings list", "GET", r"/Microsoft\.Security/assessments/[^/]+/subAssessments$"),
 )
 _KIND_RX = [(label, method, re.compile(p, re.IGNORECASE)) for label, method, p in KINDS]
 
@@ -125,6 +127,9 @@ class Measured:
 
 
 def kind_of(request: Request) -> str:
+    body = request.body_json if isinstance(request.body_json, dict) else {}
+    if str(body.get("query", "")).lower().startswith("securityresources"):
+        return "resource graph: defender"  # the findings query, apart from the inventory's
     for label, method, rx in _KIND_RX:
         if request.method == method and rx.search(request.path):
             return label
