@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from conftest import SIZE, wait_for, wait_loaded
-from fixtures import clone, container_group, make_snapshot
+from fixtures import clone, container_group, make_snapshot, registry
 from rich.text import Text
 from textual.widgets import DataTable, Static
 
@@ -124,6 +124,18 @@ def test_cve_rows_cover_every_finding_and_sort_two_ways() -> None:
     auth = next(g["id"] for g in estate().resources if g["name"] == "auth")
     assert len(cves_for(run, "ACI-029", auth)) == 6  # every package, not the top few
     assert cves_for(run, "ACI-001", auth) == []
+
+
+def test_acr_016_rows_are_every_finding_of_the_registry_images() -> None:
+    ghcr = registry(name="ghcr")
+    ghcr["properties"]["loginServer"] = "ghcr.io"
+    scans = load_vulns([EXAMPLES]).scans
+    run = audit(make_snapshot([ghcr]), scans=scans)
+    rows = cves_for(run, "ACR-016", ghcr["id"])
+    images = {r.image for r in rows}
+    assert images == {s.name for s in scans if any(ref.registry == "ghcr.io" for ref in s.refs)}
+    assert len(images) == 3
+    assert rows == sort_rows(rows, "severity") and rows[0].vuln.severity.value == "critical"
 
 
 def test_top_level_vulns_option_is_repeatable_and_reaches_scan() -> None:

@@ -23,7 +23,7 @@ from tui.screens.base import AuditScreen
 from tui.text import literal
 
 # Rows put in the table at once; the title says "N of M" beyond it (`/` narrows).
-MAX_ROWS = 1000
+MAX_ROWS = 500
 _COLOUR = {
     VulnSeverity.CRITICAL: "error",
     VulnSeverity.HIGH: "error",
