@@ -11,7 +11,7 @@ from typing import Any
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical, VerticalScroll
+from textual.containers import ScrollableContainer, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
@@ -102,14 +102,15 @@ class RawJsonDialog(ModalScreen[None]):
                 classes="dialog-title",
             )
             yield Static(self._legend(), id="raw-json-legend")
-            with VerticalScroll(id="raw-json-scroll"):
+            with ScrollableContainer(id="raw-json-scroll"):
                 yield Static(body, id="raw-json-body")
-            yield Static("esc closes · ↑ ↓ pgup pgdn scroll", classes="dialog-hint")
+            yield Static("esc closes · ↑ ↓ ← → pgup pgdn scroll", classes="dialog-hint")
 
     def _legend(self) -> Text:
         out = Text(end="")
         if self.marked:
-            out.append(f"{_MARK.strip()} marks the evidence ({len(self.marked)} lines)")
+            count = len(self.marked)
+            out.append(f"{_MARK.strip()} marks the evidence ({count} line{'s' * (count != 1)})")
         else:
             out.append("no evidence path is in this resource's JSON")
         if self.missing:
@@ -118,7 +119,7 @@ class RawJsonDialog(ModalScreen[None]):
         return out
 
     def on_mount(self) -> None:
-        scroll = self.query_one("#raw-json-scroll", VerticalScroll)
+        scroll = self.query_one("#raw-json-scroll", ScrollableContainer)
         scroll.focus()
         if self.marked:
             first = min(self.marked)
