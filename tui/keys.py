@@ -175,8 +175,9 @@ IMAGES: tuple[KeyAction, ...] = (
 )
 
 RESOURCES: tuple[KeyAction, ...] = (
-    A("resources.open", "enter", "open", "Findings", "Navigation"),
-    A("resources.expand", "space", "toggle_node", "Expand", "Navigation", show=False),
+    # Priority: ahead of the tree's own enter (select) and space, so the footer shows them.
+    A("resources.open", "enter", "open", "Findings", "Navigation", priority=True),
+    A("resources.expand", "space", "toggle_node", "Expand", "Navigation", priority=True),
 )
 
 CONNECT: tuple[KeyAction, ...] = (

@@ -172,3 +172,33 @@ def test_tree_of_ten_thousand_groups_is_quick() -> None:
     assert tree.totals[CONTAINER_GROUP] == 10_000
     assert tree.root.counts.fails == sum(1 for r in run.results if r.status is Status.FAIL)
     assert elapsed < 5, elapsed  # ~0.9 s on a 2-core machine; built in a worker
+
+
+async def test_a_large_group_is_listed_a_page_at_a_time(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from fixtures import container_group
+
+    import tui.screens.resources as screen_module
+
+    monkeypatch.setattr(screen_module, "PAGE", 2)
+    resources = [container_group(name=f"g{i}") for i in range(5)]
+    raw = {"format": "aci-auditor.snapshot", "version": 1, "resources": resources}
+    app = AuditApp(source_of(json.loads(json.dumps(raw))))
+    async with app.run_test(size=SIZE) as pilot:
+        tree = await open_resources(pilot, app)
+        await pilot.press("down", "down", "space")  # the only resource group
+        await pilot.pause()
+        rg = tree.cursor_node
+        assert rg is not None
+        assert [c.data.name if c.data else None for c in rg.children] == ["g0", "g1", None]
+        assert "3 more" in str(rg.children[-1].label)
+        await pilot.press("down", "down", "down", "enter")  # on the `… more` line
+        await pilot.pause()
+        assert [c.data.name if c.data else None for c in rg.children] == [
+            "g0", "g1", "g2", "g3", None
+        ]  # fmt: skip
+        assert screen_is(app, "ResourcesScreen")  # enter paged, it opened nothing
+        tree.move_cursor(rg.children[-1])
+        await pilot.press("space")
+        await pilot.pause()
+        assert [c.data.name for c in rg.children if c.data] == ["g0", "g1", "g2", "g3", "g4"]
+        assert len(rg.children) == 5

@@ -27,6 +27,8 @@ from tui.resources_model import (
 from tui.screens.base import AuditScreen
 from tui.text import literal
 
+# Children added per expansion; the rest come a page at a time.
+PAGE = 500
 _COLOUR = {Severity.CRITICAL: "error", Severity.HIGH: "error", Severity.MEDIUM: "warning"}
 
 
@@ -42,6 +44,8 @@ class ResourcesScreen(AuditScreen):
     def __init__(self) -> None:
         super().__init__()
         self.model: ResourceTree | None = None
+        # `… more` lines: tree node id → (the parent tree node, the next child to add).
+        self._more: dict[int, tuple[TreeNode[Node], int]] = {}
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -118,16 +122,32 @@ class ResourcesScreen(AuditScreen):
         label.append(counts.summary(), style=style)
         return label
 
-    def _populate(self, tree_node: TreeNode[Node]) -> None:
+    def _populate(self, tree_node: TreeNode[Node], start: int = 0) -> None:
+        """Add the node's children, a page at a time: past PAGE, a last line offers
+        the next page (enter or space), so 10,000 groups never freeze the screen."""
         node = tree_node.data
-        if node is None or tree_node.children or not node.children:
+        if node is None or (tree_node.children and not start) or not node.children:
             return
-        for child in node.children:
-            tree_node.add(
-                self._label(child),
-                data=child,
-                allow_expand=bool(child.children),
+        for child in node.children[start : start + PAGE]:
+            tree_node.add(self._label(child), data=child, allow_expand=bool(child.children))
+        rest = len(node.children) - start - PAGE
+        if rest > 0:
+            more = tree_node.add_leaf(
+                Text(
+                    f"… {rest} more — enter or space shows the next {min(rest, PAGE)}", style="dim"
+                )
             )
+            self._more[more.id] = (tree_node, start + PAGE)
+
+    def _more_page(self, cursor: TreeNode[Node]) -> bool:
+        """The cursor is on a `… more` line: replace it with the next page."""
+        page = self._more.pop(cursor.id, None)
+        if page is None:
+            return False
+        parent, start = page
+        cursor.remove()
+        self._populate(parent, start)
+        return True
 
     def on_tree_node_expanded(self, event: Tree.NodeExpanded[Node]) -> None:
         self._populate(event.node)
@@ -150,6 +170,8 @@ class ResourcesScreen(AuditScreen):
 
     def on_tree_node_selected(self, event: Tree.NodeSelected[Node]) -> None:
         event.stop()
+        if self._more_page(event.node):
+            return
         if event.node.data is not None:
             self._open(event.node.data)
 
@@ -160,11 +182,14 @@ class ResourcesScreen(AuditScreen):
 
     def action_open(self) -> None:
         cursor = self.query_one(ResourceTreeWidget).cursor_node
-        if cursor is not None and cursor.data is not None:
+        if cursor is None or self._more_page(cursor):
+            return
+        if cursor.data is not None:
             self._open(cursor.data)
 
     def action_toggle_node(self) -> None:
         cursor = self.query_one(ResourceTreeWidget).cursor_node
-        if cursor is not None:
-            self._populate(cursor)
-            cursor.toggle()
+        if cursor is None or self._more_page(cursor):
+            return
+        self._populate(cursor)
+        cursor.toggle()
