@@ -202,3 +202,22 @@ async def test_a_large_group_is_listed_a_page_at_a_time(monkeypatch) -> None:  #
         await pilot.pause()
         assert [c.data.name for c in rg.children if c.data] == ["g0", "g1", "g2", "g3", "g4"]
         assert len(rg.children) == 5
+
+
+def test_r_and_y_are_in_the_key_registry_with_palette_names() -> None:
+    from tui.keys import help_groups, palette_entries
+
+    overview = {a.palette: a.keys for a in palette_entries("overview")}
+    assert overview["resources: show tree"] == "r"
+    detail = {a.palette: a.keys for a in palette_entries("detail")}
+    assert detail["finding: show raw JSON"] == "y"
+    assert any(a.action == "open" for a in help_groups("resources")["Navigation"])
+
+
+async def test_the_palette_opens_the_resources_tree() -> None:
+    app = AuditApp(demo_source())
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_loaded(pilot)
+        commands = {c.title: c for c in app.get_system_commands(app.screen)}
+        commands["resources: show tree"].callback()
+        await wait_for(pilot, lambda: screen_is(app, "ResourcesScreen"))
