@@ -30,14 +30,18 @@ _COLOUR = {
     VulnSeverity.MEDIUM: "warning",
     VulnSeverity.LOW: "primary",
 }
-_COLUMNS: tuple[tuple[str, int | None], ...] = (
-    ("IMAGE", 46),
-    ("GROUPS", 26),
+# Fixed widths; the image takes what is left (at least _MIN_IMAGE), full in the hint line.
+_COLUMNS: tuple[tuple[str, int], ...] = (
+    ("GROUPS", 16),
     ("SCAN", 12),
-    *((s.value.upper(), None) for s in COUNTED),
-    ("OTHER", None),
-    ("WORST CVE", 28),
+    ("CRIT", 4),
+    ("HIGH", 4),
+    ("MED", 4),
+    ("LOW", 4),
+    ("OTHER", 5),
+    ("WORST CVE", 25),
 )
+_MIN_IMAGE = 24
 
 
 class ImagesFilterInput(Input):
@@ -81,8 +85,6 @@ class ImagesScreen(AuditScreen):
         self.sub_title = "running images"
         self.query_one("#images-filter", Input).display = False
         table = self.query_one("#images-table", DataTable)
-        for label, width in _COLUMNS:
-            table.add_column(label, width=width)
         table.focus()
         run = self.audit_app.audit_run
         assert run is not None
@@ -115,14 +117,21 @@ class ImagesScreen(AuditScreen):
         model = self.model
         if model is None:
             return
+        same = self.shown is model.filtered(self.text)
         self.shown = model.filtered(self.text)
         table = self.query_one("#images-table", DataTable)
-        table.clear()
+        cursor = table.cursor_row if same else 0  # a resize keeps the row
+        table.clear(columns=True)
+        fixed = sum(w for _, w in _COLUMNS) + 2 * table.cell_padding * (len(_COLUMNS) + 1)
+        table.add_column("IMAGE", width=max(_MIN_IMAGE, self.size.width - fixed - 2))
+        for label, width in _COLUMNS:
+            table.add_column(label, width=width)
         for i, row in enumerate(self.shown[:MAX_ROWS]):
             table.add_row(*self._cells(row), key=str(i))
+        table.move_cursor(row=min(cursor, max(0, len(self.shown) - 1)), animate=False)
         if not self.shown:
             empty = "nothing matches: esc in the filter clears it" if self.text else "no images"
-            table.add_row(Text(empty, style="dim"), *(Text("") for _ in _COLUMNS[1:]))
+            table.add_row(Text(empty, style="dim"), *(Text("") for _ in _COLUMNS))
         self._title()
         self._hint()
 
@@ -196,10 +205,14 @@ class ImagesScreen(AuditScreen):
             out.append(literal(self.text, style="bold"))
             out.append("\n")
         if row is not None:
-            out.append("runs in: ", style="dim")
+            out.append(literal(row.image, style="bold"))
+            out.append("\nruns in: ", style="dim")
             out.append(literal(row.groups_text(limit=8)))
             out.append("   enter: findings of these groups", style="dim")
         self.query_one("#images-hint", Static).update(out)
+
+    def on_resize(self) -> None:
+        self.call_after_refresh(self._show)
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         self._hint()

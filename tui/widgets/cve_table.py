@@ -52,12 +52,12 @@ class CveTable(Vertical):
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
         for label, width in (
-            ("CVE", 20),
-            ("SEVERITY", 10),
-            ("PACKAGE", 24),
-            ("INSTALLED", 18),
-            ("FIXED", 18),
-            ("IMAGE", 40),
+            ("CVE", 18),
+            ("SEVERITY", 8),
+            ("PACKAGE", 20),
+            ("INSTALLED", 16),
+            ("FIXED", 16),
+            ("IMAGE", 26),
         ):
             table.add_column(label, width=width)
         self._render_rows()
