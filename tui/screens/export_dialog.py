@@ -1,4 +1,5 @@
-"""`e`: write the report (whole run or current filter) to a file, atomically."""
+"""`e`: write the report (whole run or current filter) in one format to a file, or in
+several into a folder; every file atomically. Path problems show in the dialog."""
 
 from __future__ import annotations
 
@@ -9,16 +10,24 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Label, RadioButton, RadioSet, Static
+from textual.widgets import Button, Checkbox, Input, Label, RadioButton, RadioSet, Static
+from textual.worker import Worker, WorkerState
 
+from aciaudit.reports import FORMATS
 from aciaudit.run import Run
 from checks.model import Result
-from tui.export import EXTENSIONS, export
+from tui.export import EXTENSIONS, LABELS, default_path, export, export_folder
 from tui.text import literal, safe
+
+FOLDER = "folder"  # the format choice that writes several formats into a folder
 
 
 class ExportDialog(ModalScreen[Path | None]):
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="export.cancel")]
+    DEFAULT_CSS = """
+    ExportDialog #folder-formats { height: auto; }
+    ExportDialog #folder-formats Checkbox { width: auto; margin-right: 1; }
+    """
 
     def __init__(
         self, run: Run, filtered: list[Result] | None = None, filter_title: str = ""
@@ -27,14 +36,19 @@ class ExportDialog(ModalScreen[Path | None]):
         self.run = run
         self.filtered = filtered
         self.filter_title = filter_title
+        self._auto_path = default_path("markdown", Path.cwd())
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog", classes="dialog export"):
             yield Static("Export report", classes="dialog-title")
             yield Label("Format")
             with RadioSet(id="format"):
-                yield RadioButton("Markdown", value=True, id="markdown")
-                yield RadioButton("JSON", id="json")
+                for i, fmt in enumerate(FORMATS):
+                    yield RadioButton(LABELS[fmt], value=i == 0, id=fmt)
+                yield RadioButton("Several formats into a folder", id=FOLDER)
+            with Horizontal(id="folder-formats"):
+                for fmt in FORMATS:
+                    yield Checkbox(LABELS[fmt], value=True, id=f"with-{fmt}")
             yield Label("Scope")
             with RadioSet(id="scope"):
                 yield RadioButton(
@@ -47,24 +61,45 @@ class ExportDialog(ModalScreen[Path | None]):
                         ),
                         id="view",
                     )
-            yield Label("File")
-            yield Input(str(Path.cwd() / "aci-audit-report.md"), id="path")
+            yield Label("File", id="path-label")
+            yield Input(str(self._auto_path), id="path")
             yield Static("", id="export-error", classes="dialog-error")
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Write", variant="primary", id="write")
                 yield Button("Cancel", id="cancel")
 
+    def on_mount(self) -> None:
+        self.query_one("#folder-formats").display = False
+
     def _format(self) -> str:
         pressed = self.query_one("#format", RadioSet).pressed_button
-        return pressed.id if pressed is not None and pressed.id else "markdown"
+        return pressed.id if pressed is not None and pressed.id else FORMATS[0]
+
+    def _folder_formats(self) -> list[str]:
+        return [fmt for fmt in FORMATS if self.query_one(f"#with-{fmt}", Checkbox).value]
 
     def on_radio_set_changed(self, event: RadioSet.Changed) -> None:
         if event.radio_set.id != "format":
             return
-        path_input = self.query_one("#path", Input)
-        path = Path(path_input.value)
-        if path.suffix in EXTENSIONS.values():
-            path_input.value = str(path.with_suffix(EXTENSIONS[self._format()]))
+        fmt = self._format()
+        folder = fmt == FOLDER
+        self.query_one("#folder-formats").display = folder
+        self.query_one("#path-label", Label).update("Folder" if folder else "File")
+        # The default name follows the format; a name the user typed keeps its stem.
+        box = self.query_one("#path", Input)
+        typed = box.value.strip()
+        path = Path(typed).expanduser()
+        if not typed or typed == str(self._auto_path):
+            new = self._auto_path = default_path(None if folder else fmt, self._auto_path.parent)
+        elif folder:
+            new = path.with_suffix("") if path.suffix in EXTENSIONS.values() else path
+        elif path.name and (path.suffix in EXTENSIONS.values() or not path.suffix):
+            new = path.with_suffix(EXTENSIONS[fmt])
+        else:
+            new = path
+        if str(new) != typed:
+            box.value = str(new)
+        self._error("")
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         self._write()
@@ -80,26 +115,53 @@ class ExportDialog(ModalScreen[Path | None]):
 
     def _write(self) -> None:
         raw = self.query_one("#path", Input).value.strip()
+        fmt = self._format()
         if not raw:
-            self._error("Give a file name.")
+            self._error("Give a folder name." if fmt == FOLDER else "Give a file name.")
+            return
+        formats = self._folder_formats() if fmt == FOLDER else [fmt]
+        if not formats:
+            self._error("Tick at least one format to write into the folder.")
             return
         scope = self.query_one("#scope", RadioSet).pressed_button
         results = self.filtered if scope is not None and scope.id == "view" else None
         self._error("writing…")
-        self._do_write(Path(raw).expanduser(), self._format(), results)
+        self._do_write(Path(raw).expanduser(), fmt == FOLDER, formats, results)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="export")
-    def _do_write(self, path: Path, fmt: str, results: list[Result] | None) -> None:
+    def _do_write(
+        self, path: Path, folder: bool, formats: list[str], results: list[Result] | None
+    ) -> None:
         try:
-            count = export(self.run, fmt, path, results)
+            if folder:
+                written = export_folder(self.run, formats, path, results)
+            else:
+                export(self.run, formats[0], path, results)
+                written = [path]
         except OSError as exc:
             reason = exc.strerror or str(exc)
-            self.app.call_from_thread(self._error, f"Cannot write {path}: {reason}")
+            where = exc.filename or path
+            self.app.call_from_thread(self._error, f"Cannot write {where}: {reason}")
             return
-        self.app.call_from_thread(self._done, path, count)
+        except ValueError as exc:  # ExportPathError: the path cannot take this export
+            self.app.call_from_thread(self._error, str(exc))
+            return
+        count = len(self.run.results if results is None else results)
+        self.app.call_from_thread(self._done, path, written, count)
 
-    def _done(self, path: Path, count: int) -> None:
-        self.app.notify(safe(f"Wrote {path} ({count} results)."), title="Exported", markup=False)
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        # Anything else that fails while writing is said here, never as a traceback.
+        if event.state is WorkerState.ERROR and event.worker.group == "export":
+            error = event.worker.error
+            self._error(f"Export failed: {type(error).__name__}: {error}")
+
+    def _done(self, path: Path, written: list[Path], count: int) -> None:
+        if len(written) == 1 and written[0] == path:
+            text = f"Wrote {path} ({count} results)."
+        else:
+            names = ", ".join(p.name for p in written)
+            text = f"Wrote {names} into {path} ({count} results each)."
+        self.app.notify(safe(text), title="Exported", markup=False, timeout=8)
         self.dismiss(path)
 
     def _error(self, text: str) -> None:
