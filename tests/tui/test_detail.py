@@ -58,7 +58,7 @@ async def test_y_shows_the_raw_json_with_the_evidence_marked_and_esc_closes() ->
         await wait_loaded(pilot)
         await open_detail(pilot, app, first(app, "ACR-001"))
         await pilot.press("y")
-        await wait_for(pilot, lambda: screen_is(app, "RawJsonDialog"))
+        await wait_for(pilot, lambda: screen_is(app, "RawJsonScreen"))
         await pilot.pause()
         dialog = app.screen
         marked = dialog.marked  # type: ignore[attr-defined]
@@ -85,7 +85,7 @@ async def test_y_marks_every_container_for_a_wildcard_path() -> None:
         )
         await open_detail(pilot, app, row)
         await pilot.press("y")
-        await wait_for(pilot, lambda: screen_is(app, "RawJsonDialog"))
+        await wait_for(pilot, lambda: screen_is(app, "RawJsonScreen"))
         assert app.screen.marked  # type: ignore[attr-defined]
 
 
@@ -165,7 +165,7 @@ async def test_raw_json_and_related_render_hostile_names_literally() -> None:
         related = str(app.screen.query_one("#detail-related", Static).render())
         assert "[bold]reg[/]" in related
         await pilot.press("y")
-        await wait_for(pilot, lambda: screen_is(app, "RawJsonDialog"))
+        await wait_for(pilot, lambda: screen_is(app, "RawJsonScreen"))
         await pilot.pause()
         body = str(app.screen.query_one("#raw-json-body", Static).render())
         assert '"name": "a[/]b"' in body

@@ -221,3 +221,19 @@ async def test_the_palette_opens_the_resources_tree() -> None:
         commands = {c.title: c for c in app.get_system_commands(app.screen)}
         commands["resources: show tree"].callback()
         await wait_for(pilot, lambda: screen_is(app, "ResourcesScreen"))
+
+
+async def test_a_large_estate_builds_the_tree_in_a_worker(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import tui.screens.resources as screen_module
+
+    monkeypatch.setattr(screen_module, "INLINE", 0)
+    app = AuditApp(demo_source())
+    async with app.run_test(size=SIZE) as pilot:
+        tree = await open_resources(pilot, app)
+        assert len(tree.root.children) == 3
+        assert "FAIL" in str(tree.root.label)
+        # Built once per run: a second visit reuses it.
+        built = app.resource_tree
+        await pilot.press("escape", "r")
+        await wait_for(pilot, lambda: screen_is(app, "ResourcesScreen"))
+        assert app.resource_tree is built

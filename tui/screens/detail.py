@@ -172,7 +172,7 @@ class DetailScreen(AuditScreen):
         self.app.push_screen(DetailScreen(self._same, int(event.option.id)))
 
     def action_raw_json(self) -> None:
-        from tui.screens.raw_json import RawJsonDialog
+        from tui.screens.raw_json import RawJsonScreen
 
         result = self.row.result
         run = self.audit_app.audit_run
@@ -184,7 +184,7 @@ class DetailScreen(AuditScreen):
             )
             return
         name = self.row.cells[3] or result.resource_id
-        self.app.push_screen(RawJsonDialog(name, resource, [ev.path for ev in result.evidence]))
+        self.app.push_screen(RawJsonScreen(name, resource, [ev.path for ev in result.evidence]))
 
     def action_copy_az(self) -> None:
         command = self.row.check.az_for(self.row.result.resource_id)

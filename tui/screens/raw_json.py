@@ -75,7 +75,7 @@ def marked_lines(lines: list[tuple[str, str]], paths: list[str]) -> tuple[set[in
     return marked, missing
 
 
-class RawJsonDialog(ModalScreen[None]):
+class RawJsonScreen(ModalScreen[None]):
     CSS_PATH = Path(__file__).with_name("raw_json.tcss")
     BINDINGS = [Binding("escape,y,q", "dismiss", "Close", id="raw.close")]
 

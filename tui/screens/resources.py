@@ -27,6 +27,8 @@ from tui.resources_model import (
 from tui.screens.base import AuditScreen
 from tui.text import literal
 
+# Up to this many results the tree is built at once (~30 ms); beyond, in a worker.
+INLINE = 20_000
 # Children added per expansion; the rest come a page at a time.
 PAGE = 500
 _COLOUR = {Severity.CRITICAL: "error", Severity.HIGH: "error", Severity.MEDIUM: "warning"}
@@ -62,8 +64,11 @@ class ResourcesScreen(AuditScreen):
     def on_mount(self) -> None:
         self.sub_title = "resources"
         self.query_one(ResourceTreeWidget).focus()
-        if self.audit_app.resource_tree is not None:
-            self._show(self.audit_app.resource_tree)
+        app = self.audit_app
+        if app.resource_tree is None and app.audit_run and len(app.audit_run.results) <= INLINE:
+            app.resource_tree = build_tree(app.audit_run)  # a few ms: no worker, no flicker
+        if app.resource_tree is not None:
+            self._show(app.resource_tree)
         else:
             self._build()
 
