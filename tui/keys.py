@@ -79,6 +79,15 @@ FINDINGS: tuple[KeyAction, ...] = (
         palette="findings: cycle minimum severity",
     ),
     A("findings.status", "t", "cycle_status", "Status", "Filter", palette="findings: cycle status"),
+    # Shown only when a baseline is loaded (`--baseline`): FindingsScreen.check_action.
+    A(
+        "findings.new",
+        "N",
+        "toggle_new",
+        "New",
+        "Filter",
+        palette="findings: new since baseline",
+    ),
     A(
         "findings.section",
         "x",
@@ -171,7 +180,8 @@ DETAIL: tuple[KeyAction, ...] = (
 
 IMAGES: tuple[KeyAction, ...] = (
     A("images.filter", "slash", "filter", "Filter", "Filter", palette="images: filter text"),
-    A("images.open", "enter", "open", "Findings", "Navigation"),
+    # Priority: ahead of the table's own enter, so the footer shows it.
+    A("images.open", "enter", "open", "Findings", "Navigation", priority=True),
 )
 
 RESOURCES: tuple[KeyAction, ...] = (

@@ -162,6 +162,8 @@ async def test_images_screen_filter_by_cve_and_enter_opens_findings() -> None:
         assert alpine[2] == "by tag"
         assert alpine[3:8] == ["0", "0", "4", "0", "0"]
         assert any(r[0] == KEYCLOAK and r[2] == "by digest" for r in rows)
+        footer = app.screen.active_bindings["enter"].binding
+        assert (footer.id, footer.description) == ("images.open", "Findings")
         title = str(app.screen.query_one("#images-title", Static).render())
         assert "4 running image(s) in 5 container group(s); 3 with scan data" in title
 
@@ -182,6 +184,17 @@ async def test_images_screen_filter_by_cve_and_enter_opens_findings() -> None:
 
         await pilot.press("escape")
         await wait_for(pilot, lambda: screen_is(app, "ImagesScreen"))
+
+
+def test_keys_are_in_the_registry_with_palette_names() -> None:
+    from tui.keys import help_groups, palette_entries
+
+    names = {a.palette: a.key_label for a in palette_entries("overview")}
+    assert names["images: running images"] == "i"
+    detail = {a.id: a for a in palette_entries("detail")}
+    assert detail["detail.cve_sort"].key_label == "o"
+    images = [a.id for group in help_groups("images").values() for a in group]
+    assert "images.filter" in images and "images.open" in images
 
 
 async def test_enter_on_an_image_run_by_two_groups_opens_both() -> None:

@@ -222,6 +222,9 @@ class ImagesScreen(AuditScreen):
         self.action_open()
 
     def action_open(self) -> None:
+        if isinstance(self.focused, Input):  # enter in the filter box: back to the table
+            self.leave_filter()
+            return
         row = self._current()
         if row is None:
             return
