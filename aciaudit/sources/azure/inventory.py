@@ -61,7 +61,7 @@ DEFENDER_FIELDS = (
 DEFENDER_QUERY = (
     "securityresources"
     " | where type =~ 'microsoft.security/assessments/subassessments'"
-    " | where properties.additionalData.assessedResourceType in~ ("
+    " | where tostring(properties.additionalData.assessedResourceType) in~ ("
     + ", ".join(f"'{t}'" for t in DEFENDER_TYPES)
     + ") | project id, type, "
     + ", ".join(f"{column} = properties.{path}" for column, path in DEFENDER_FIELDS)
