@@ -41,7 +41,9 @@ _COLUMNS: tuple[tuple[str, int], ...] = (
     ("OTHER", 5),
     ("WORST CVE", 25),
 )
-_MIN_IMAGE = 24
+_MIN_IMAGE = 20
+# Below this width OTHER and WORST CVE are left out (the hint line names the worst CVE).
+_NARROW = 110
 
 
 class ImagesFilterInput(Input):
@@ -122,16 +124,17 @@ class ImagesScreen(AuditScreen):
         table = self.query_one("#images-table", DataTable)
         cursor = table.cursor_row if same else 0  # a resize keeps the row
         table.clear(columns=True)
-        fixed = sum(w for _, w in _COLUMNS) + 2 * table.cell_padding * (len(_COLUMNS) + 1)
+        columns = _COLUMNS[:-2] if self.size.width < _NARROW else _COLUMNS
+        fixed = sum(w for _, w in columns) + 2 * table.cell_padding * (len(columns) + 1)
         table.add_column("IMAGE", width=max(_MIN_IMAGE, self.size.width - fixed - 2))
-        for label, width in _COLUMNS:
+        for label, width in columns:
             table.add_column(label, width=width)
         for i, row in enumerate(self.shown[:MAX_ROWS]):
-            table.add_row(*self._cells(row), key=str(i))
+            table.add_row(*self._cells(row)[: len(columns) + 1], key=str(i))
         table.move_cursor(row=min(cursor, max(0, len(self.shown) - 1)), animate=False)
         if not self.shown:
             empty = "nothing matches: esc in the filter clears it" if self.text else "no images"
-            table.add_row(Text(empty, style="dim"), *(Text("") for _ in _COLUMNS))
+            table.add_row(Text(empty, style="dim"), *(Text("") for _ in columns))
         self._title()
         self._hint()
 
@@ -206,6 +209,9 @@ class ImagesScreen(AuditScreen):
             out.append("\n")
         if row is not None:
             out.append(literal(row.image, style="bold"))
+            if row.worst is not None:
+                out.append("   worst: ", style="dim")
+                out.append(literal(row.worst_text, style=self._style(row.worst.severity, 1)))
             out.append("\nruns in: ", style="dim")
             out.append(literal(row.groups_text(limit=8)))
             out.append("   enter: findings of these groups", style="dim")
