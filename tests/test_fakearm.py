@@ -674,3 +674,25 @@ def test_every_client_pipeline_reaches_the_fake_for_raw_reads(
 def test_examples_are_found_beside_the_repository() -> None:
     assert (examples_dir() / "README.md").is_file()
     assert load_example("Microsoft.Resources/2022-12-01/GetSubscriptions.json")["value"]
+
+
+def test_a_graph_table_can_be_denied_and_one_assessment_listed(
+    fake: FakeAzure, cred: ClientSecretCredential
+) -> None:
+    acr = fake.add(registry("acr1"))
+    key = "c0b7cfc6-3172-465a-b378-53c7ff2cc0d5"
+    collection = f"{acr['id']}/providers/Microsoft.Security/assessments/{key}/subAssessments"
+    fake.add({"id": f"{collection}/f1", "type": "Microsoft.Security/assessments/subAssessments",
+              "properties": {"additionalData": {"assessedResourceType": "X"}}})  # fmt: skip
+    client = ResourceGraphClient(cred, **client_kwargs(fake))
+    fake.deny_graph_table("SecurityResources")
+    with pytest.raises(HttpResponseError) as info:
+        client.resources(QueryRequest(query="securityresources | project id"))
+    assert info.value.status_code == 403 and error_of(info.value).code == "AuthorizationFailed"
+    assert len(client.resources(QueryRequest(query="Resources | project id")).data) == 1
+    # SubAssessments_List of one assessment needs no stored assessment object.
+    listed = raw_get(client, collection, "2019-01-01-preview").json()
+    assert [item["id"] for item in listed["value"]] == [f"{collection}/f1"]
+    other = collection.replace(key, "other")
+    assert raw_get(client, other, "2019-01-01-preview").json() == {"value": []}
+    assert fake.violations == []
