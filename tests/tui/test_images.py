@@ -276,3 +276,14 @@ async def test_hostile_image_name_renders_literally() -> None:
         title = str(app.screen.query_one("#images-title", Static).render())
         assert "</[bold]>" in title
         assert HOSTILE in app.screen.query_one("#images-table", DataTable).render_line(1).text
+
+
+async def test_narrow_terminal_leaves_out_other_and_worst_cve() -> None:
+    app = AuditApp(scanned_source(EXAMPLES))
+    async with app.run_test(size=(80, 24)) as pilot:
+        table = await open_images(pilot, app)
+        labels = [str(c.label) for c in table.columns.values()]
+        assert labels == ["IMAGE", "GROUPS", "SCAN", "CRIT", "HIGH", "MED", "LOW"]
+        assert table.virtual_size.width <= table.size.width
+        hint = str(app.screen.query_one("#images-hint", Static).render())
+        assert "worst: CVE-1999-0002 (critical)" in hint
