@@ -79,6 +79,13 @@ async def resources(pilot: Pilot) -> None:
     await pilot.press("r")
     await until(pilot, on(pilot, "ResourcesScreen"))
     await pilot.pause(0.2)
+    # Open Fabrikam Production and its first resource group: registries, groups, containers.
+    await pilot.press("down", "down", "space")
+    await pilot.pause(0.2)
+    await pilot.press("down", "space")
+    await pilot.pause(0.2)
+    await pilot.press("down", "space")
+    await pilot.pause(0.2)
 
 
 async def help_screen(pilot: Pilot) -> None:
