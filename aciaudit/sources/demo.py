@@ -7,7 +7,9 @@ the script, not the JSON, and run it again.
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from importlib import resources
+from pathlib import PurePath
 
 from aciaudit.snapshot_io import parse_snapshot
 from checks.policy import Policy
@@ -46,7 +48,8 @@ def demo_scans() -> list[ImageScan]:
     # Shipped files: an error here is a packaging bug, not a user's input problem.
     if loaded.errors:
         raise RuntimeError(f"demo vulnerability reports: {loaded.errors[0]}")
-    return list(loaded.scans)
+    # Named by file, not by where the package happens to be installed.
+    return [replace(s, source=f"demo/{PurePath(s.source).name}") for s in loaded.scans]
 
 
 def load_demo() -> Snapshot:
