@@ -174,3 +174,17 @@ async def test_raw_json_and_related_render_hostile_names_literally() -> None:
         assert "\x85" not in body
         text = app.export_screenshot()
         assert "\x1b" not in text
+
+
+async def test_copy_key_is_offered_only_where_there_is_an_az_command() -> None:
+    app = AuditApp(demo_source())
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_loaded(pilot)
+        with_az = first(app, "ACI-016")
+        without = first(app, "ACI-029")
+        assert with_az.check.az is not None and without.check.az is None
+        await open_detail(pilot, app, with_az)
+        assert app.screen.check_action("copy_az", ()) is True
+        app.pop_screen()
+        await open_detail(pilot, app, without)
+        assert app.screen.check_action("copy_az", ()) is False

@@ -75,7 +75,12 @@ class DetailScreen(AuditScreen):
         out.append(check.rationale + "\n")
         for section in check.sections:
             out.append(f"  {section} — {SECTIONS.get(section, '')}\n")
-        evidence = Table("path", "observed", "expected", "note", expand=True, show_lines=False)
+        # The path is what the user looks for in the JSON: it folds rather than being cut.
+        evidence = Table(expand=True, show_lines=True)
+        evidence.add_column("path", ratio=3, overflow="fold")
+        evidence.add_column("observed", ratio=3, overflow="fold")
+        evidence.add_column("expected", ratio=2)
+        evidence.add_column("note", ratio=3)
         for ev in result.evidence:
             observed = ev.observed if isinstance(ev.observed, str) else json.dumps(ev.observed)
             evidence.add_row(
@@ -205,6 +210,8 @@ class DetailScreen(AuditScreen):
             return row.suppressed
         if action == "attest":
             return row.check.is_manual
+        if action == "copy_az":
+            return row.check.az is not None
         if action == "cve_sort":
             cves = self.query(CveTable)
             return bool(cves) and bool(cves.first().rows)
