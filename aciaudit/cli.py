@@ -76,6 +76,13 @@ def build_parser() -> argparse.ArgumentParser:
         "Cloud JSON; a file or a folder, repeatable) joined with the running containers: "
         "ACI-029 / ACR-016 and the running images screen (i)",
     )
+    parser.add_argument(
+        "--baseline",
+        metavar="FILE",
+        type=Path,
+        help="open the app compared with an earlier JSON report (or snapshot): findings "
+        "marked new / unchanged / incomparable, N shows only the new FAILs",
+    )
     _add_live_options(parser)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
@@ -130,6 +137,8 @@ def build_parser() -> argparse.ArgumentParser:
         "--baseline",
         metavar="FILE",
         type=Path,
+        # The top level sets the default: `aci-audit --baseline OLD scan` keeps OLD.
+        default=argparse.SUPPRESS,
         help="an earlier JSON report (or snapshot) to compare with: reports gain a section "
         "of new, resolved and incomparable failures",
     )

@@ -62,6 +62,9 @@ class AuditApp(App[int]):
         # --vulns: reports every opened source is joined with; what could not be used.
         self.vuln_paths: tuple[Path, ...] = ()
         self.vuln_notes: list[str] = []
+        # --baseline: an earlier report or snapshot every opened source is compared with
+        # (the run's `delta`: new / resolved / incomparable on the findings and overview).
+        self.baseline_path: Path | None = None
 
     def on_mount(self) -> None:
         # Device-code sign-in prints its instructions; stderr is hidden behind the screen.
@@ -196,6 +199,9 @@ class AuditApp(App[int]):
         areas = screen.AREAS if isinstance(screen, AuditScreen) else ()
         for entry in palette_entries(*areas):
             action = entry.action
+            target = screen if hasattr(screen, f"action_{action}") else self
+            if target.check_action(action, ()) is False:
+                continue  # hidden here (as from the footer): `N` without a baseline
             yield SystemCommand(
                 entry.palette or entry.description,
                 f"{entry.description} ({entry.key_label})",

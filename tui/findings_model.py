@@ -11,6 +11,7 @@ from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import NamedTuple
 
+from aciaudit.diff import Change
 from aciaudit.run import Run
 from checks import arm_id
 from checks.model import STATUS_ORDER, Result, Severity, Status
@@ -50,6 +51,9 @@ class Row(NamedTuple):
     subscription_id: str
     keys: tuple[str | int, ...]  # sort key per COLUMNS: ranks for severity and status
     suppressed: bool = False  # a FAIL the policy file suppresses (still a FAIL)
+    # Since the baseline (`--baseline`): new, unchanged, incomparable or resolved; None
+    # without a baseline or when this (check, resource) FAILed on neither side.
+    change: Change | None = None
 
     @property
     def severity(self) -> Severity:
@@ -86,6 +90,8 @@ class Filter:
     subscription_id: str | None = None
     # Any of these resources (lower-case ids): the groups that run one image.
     resource_ids: frozenset[str] = frozenset()
+    # Only rows that changed so since the baseline (`N`: new FAILs).
+    change: Change | None = None
 
     def with_(self, **changes: object) -> Filter:
         return replace(self, **changes)  # type: ignore[arg-type]
@@ -93,6 +99,8 @@ class Filter:
     def labels(self) -> list[str]:
         """Short words for the title: `FAIL`, `high+`, `S3`, …"""
         out = [*(STATUS_SHORT.get(s, s.value) for s in STATUS_ORDER if s in self.statuses)]
+        if self.change is not None:
+            out.append(self.change.value)
         if self.min_severity is not None:
             out.append(
                 self.min_severity.value
@@ -116,6 +124,8 @@ class Filter:
     def matches(self, row: Row) -> bool:
         r = row.result
         if self.statuses and r.status not in self.statuses:
+            return False
+        if self.change is not None and row.change is not self.change:
             return False
         if self.min_severity is not None and row.check.severity.rank > self.min_severity.rank:
             return False
@@ -158,6 +168,9 @@ def build_rows(run: Run) -> list[Row]:
     rows: list[Row] = []
     append = rows.append
     suppression = run.suppression
+    # `--baseline`: how each failing (check, resource) changed; one dict look-up a row.
+    delta = run.delta
+    change_of = delta.change_of if delta is not None else None
     for r in run.results:
         check = run.catalogue[r.check_id]
         place = parsed.get(r.resource_id)
@@ -202,7 +215,8 @@ def build_rows(run: Run) -> list[Row]:
             subscription.lower(),
             STATUS_RANK[r.status],
         )
-        append(Row(r, check, cells, haystack, rtype, sub, keys, suppressed))
+        change = change_of(r.check_id, r.resource_id) if change_of is not None else None
+        append(Row(r, check, cells, haystack, rtype, sub, keys, suppressed, change))
     # The default order, once: FAIL first, most severe first, then check and resource.
     rows.sort(key=lambda row: (row.keys[6], row.keys[0], row.keys[1], row.keys[3]))
     return rows

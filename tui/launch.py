@@ -28,6 +28,11 @@ def open_app(args: argparse.Namespace, live: LiveOptions | None) -> int:
     except PolicyError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return cli.EXIT_USAGE
+    baseline = getattr(args, "baseline", None)
+    if baseline is not None and not baseline.is_file():
+        # As `scan --baseline`: a missing file is said before the app opens.
+        print(f"error: {baseline}: no such file", file=sys.stderr)
+        return cli.EXIT_USAGE
     from tui.sources import (
         Source,
         az_export_source,
@@ -48,6 +53,7 @@ def open_app(args: argparse.Namespace, live: LiveOptions | None) -> int:
     # Otherwise the connect screen; it starts from the live options given, if any.
     app = AuditApp(source, live, policy_path)
     app.vuln_paths = tuple(getattr(args, "vulns", None) or ())
+    app.baseline_path = baseline
     return app.run() or 0
 
 

@@ -16,7 +16,8 @@ from textual.containers import Vertical, VerticalScroll
 from textual.widgets import Footer, Header, Label, ProgressBar, Static
 
 from aciaudit.gcpause import freeze_long_lived, paused_gc
-from aciaudit.run import audit
+from aciaudit.run import Run, audit
+from aciaudit.snapshot_io import SnapshotError
 from aciaudit.sources.azure.arm import Cancelled
 from checks.vulns import ImageScan
 from tui.findings_model import build_rows
@@ -25,7 +26,7 @@ from tui.overview_model import build_overview
 from tui.progress_state import ProgressState
 from tui.screens.base import AuditScreen
 from tui.sources import Source
-from tui.text import literal
+from tui.text import literal, safe
 
 
 class CollectScreen(AuditScreen):
@@ -77,12 +78,42 @@ class CollectScreen(AuditScreen):
             from tui.policy_actions import policy_for
 
             run = audit(snapshot, *policy_for(self.audit_app, self.source), scans=scans)
+            baseline_note = self._compare_with_baseline(run)
             rows = build_rows(run)
             overview = build_overview(run, rows)  # here, not on the event loop
             self.state.advance("Evaluating checks")
             freeze_long_lived()
         self.app.call_from_thread(self.audit_app.vulns_loaded, notes)
+        if baseline_note:
+            self.app.call_from_thread(
+                self.app.notify,
+                baseline_note,
+                title="Baseline not used",
+                severity="warning",
+                markup=False,
+                timeout=10,
+            )
         self.app.call_from_thread(self.audit_app.loaded, self.source, run, rows, overview)
+
+    def _compare_with_baseline(self, run: Run) -> str:
+        """--baseline: the run's changes since it, as `run.delta`. A baseline that cannot
+        be read is said (the returned line), never a failed load."""
+        path = self.audit_app.baseline_path
+        if path is None:
+            return ""
+        from aciaudit.baseline import load_side
+        from aciaudit.diff import diff_sides, side_from_run
+
+        self.state.phase("Comparing with the baseline", 1)
+        try:
+            # A snapshot baseline is audited under the same policy as this run.
+            old = load_side(path, "baseline", run.policy)
+        except SnapshotError as exc:
+            self.state.note(safe(exc))
+            return safe(exc)
+        run.delta = diff_sides(old, side_from_run(run, "this run"))
+        self.state.advance("Comparing with the baseline")
+        return ""
 
     def _load_vulns(self) -> tuple[list[ImageScan] | None, list[str]]:
         """--vulns: a file that cannot be used is a note, never a failed load."""

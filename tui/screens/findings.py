@@ -11,6 +11,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Footer, Header, Input, Static
 
+from aciaudit.diff import Change
 from checks.model import STATUS_ORDER, Severity, Status
 from checks.sections import SECTIONS
 from tui.findings_model import (
@@ -87,6 +88,7 @@ class FindingsScreen(AuditScreen):
 
     def on_mount(self) -> None:
         self.query_one("#filter", Input).display = False
+        self.query_one(ResultTable).show_change = self._has_baseline()
         self._show()
         self.query_one(ResultTable).focus()
 
@@ -205,6 +207,19 @@ class FindingsScreen(AuditScreen):
 
     def action_cycle_status(self) -> None:
         self._change(statuses=_next(_STATUS_CYCLE, self.view.filter.statuses))
+
+    def action_toggle_new(self) -> None:
+        """`N`: only the FAILs that are new since the baseline, or everything again."""
+        new = None if self.view.filter.change is Change.NEW else Change.NEW
+        self._change(change=new)
+
+    def _has_baseline(self) -> bool:
+        run = self.audit_app.audit_run
+        return run is not None and run.delta is not None
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # Without a baseline there is nothing to be new since: the key is hidden.
+        return not (action == "toggle_new" and not self._has_baseline())
 
     def action_cycle_section(self) -> None:
         self._change(section=_next((None, *SECTIONS), self.view.filter.section))

@@ -11,6 +11,7 @@ from textual.app import ComposeResult
 from textual.containers import Grid, Vertical
 from textual.widgets import DataTable, Footer, Header, Label, Static
 
+from aciaudit.diff import Change, Diff
 from checks.model import Severity, Status
 from tui.findings_model import STATUS_SHORT, Filter
 from tui.keys import bindings
@@ -35,6 +36,21 @@ class _TableSpec:
     severity_col: int | None
     empty: str
     flex: int  # the column that takes the width left over
+
+
+def baseline_line(delta: Diff) -> Text:
+    """`since baseline: 3 new, 1 resolved, 2 incomparable` (incomparable is never
+    counted as resolved), then what stayed and which file it was."""
+    counts = delta.counts()
+    out = Text("since baseline: ", style="bold")
+    out.append(
+        f"{counts[Change.NEW]} new, {counts[Change.RESOLVED]} resolved, "
+        f"{counts[Change.INCOMPARABLE]} incomparable"
+    )
+    out.append(f" · {counts[Change.UNCHANGED]} unchanged — ", style="dim")
+    out.append(literal(delta.old_label, "dim"))
+    out.append("; N in findings: new only", style="dim")
+    return out
 
 
 class OverviewScreen(AuditScreen):
@@ -116,6 +132,10 @@ class OverviewScreen(AuditScreen):
             f"\n{data.subscriptions} subscription(s), {data.resources} resource(s) read from "
         )
         out.append(literal(self.audit_app.source.label if self.audit_app.source else "?"))
+        run = self.audit_app.audit_run
+        if run is not None and run.delta is not None:
+            out.append("\n")
+            out.append(baseline_line(run.delta))
         return out
 
     def _sev_style(self, severity: Severity) -> str:

@@ -19,6 +19,7 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from aciaudit.diff import Change
 from checks.model import Status
 from tui.findings_model import COLUMNS, HEADERS, SUPPRESSED_STATUS, Header, Row
 from tui.keys import bindings
@@ -40,6 +41,14 @@ _STATUS_CLASS = {
     Status.MANUAL: "result-table--manual",
     Status.NOT_APPLICABLE: "result-table--na",
 }
+# With a baseline: a last column says how each failing row changed since it.
+CHANGE_WIDTH = len(Change.INCOMPARABLE.value)
+_CHANGE_CLASS = {
+    Change.NEW: "result-table--new",
+    Change.UNCHANGED: "result-table--unchanged",
+    Change.INCOMPARABLE: "result-table--incomparable",
+    Change.RESOLVED: "result-table--resolved",
+}
 
 
 class ResultTable(ScrollView, can_focus=True):
@@ -49,6 +58,7 @@ class ResultTable(ScrollView, can_focus=True):
         "result-table--group",
         *_SEV_CLASS.values(),
         *_STATUS_CLASS.values(),
+        *_CHANGE_CLASS.values(),
     }
     DEFAULT_CSS = """
     ResultTable { background: $surface; overflow-x: hidden; }
@@ -66,6 +76,10 @@ class ResultTable(ScrollView, can_focus=True):
     ResultTable > .result-table--not-assessed { color: $warning; text-style: italic; }
     ResultTable > .result-table--manual { color: $text-secondary; }
     ResultTable > .result-table--na { color: $text-muted; }
+    ResultTable > .result-table--new { color: $error; text-style: bold; }
+    ResultTable > .result-table--unchanged { color: $text-muted; }
+    ResultTable > .result-table--incomparable { color: $warning; text-style: italic; }
+    ResultTable > .result-table--resolved { color: $success; }
     """
     BINDINGS = bindings("table")
 
@@ -88,6 +102,8 @@ class ResultTable(ScrollView, can_focus=True):
         self.items: list[Row | Header] = []
         self.empty_text = "nothing matches: ctrl+l clears the filters"
         self._widths: dict[str, int] = {}
+        # A baseline is loaded: the BASELINE column (new / unchanged / incomparable).
+        self.show_change = False
 
     # -- data -----------------------------------------------------------------------
 
@@ -124,6 +140,8 @@ class ResultTable(ScrollView, can_focus=True):
         widths = dict(FIXED)
         if any(isinstance(i, Row) and i.suppressed for i in self.items):
             widths["status"] = len(SUPPRESSED_STATUS)  # "FAIL (suppressed)" in full
+        if self.show_change:
+            widths["baseline"] = CHANGE_WIDTH
         dropped = {"group", "subscription"} if width < 100 else {"group"} if width < 112 else set()
         for col, (low, high) in FLEX.items():
             if col in dropped:
@@ -160,6 +178,8 @@ class ResultTable(ScrollView, can_focus=True):
                 for c in COLUMNS
                 if c in widths
             ]
+            if "baseline" in widths:
+                cells.append(Segment(set_cell_size("BASELINE", widths["baseline"]), style))
             return Strip(cells).adjust_cell_length(width, style)
         index = int(self.scroll_offset.y) + y - 1
         if not self.items:
@@ -191,6 +211,14 @@ class ResultTable(ScrollView, can_focus=True):
             if index == self.cursor:
                 style = style + self._style("result-table--cursor")
             segments.append(Segment(set_cell_size(cell, widths[col]), style))
+        if "baseline" in widths:
+            change = item.change
+            style = row_style if change is None else row_style + self._style(_CHANGE_CLASS[change])
+            if index == self.cursor:
+                style = style + self._style("result-table--cursor")
+            text = "" if change is None else change.value
+            segments.append(Segment(" ", row_style))
+            segments.append(Segment(set_cell_size(text, widths["baseline"]), style))
         return Strip(segments).adjust_cell_length(width, row_style)
 
     # -- cursor ---------------------------------------------------------------------
