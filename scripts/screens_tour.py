@@ -88,6 +88,13 @@ async def resources(pilot: Pilot) -> None:
     await pilot.pause(0.2)
 
 
+async def images(pilot: Pilot) -> None:
+    await loaded(pilot)
+    await pilot.press("i")
+    await until(pilot, on(pilot, "ImagesScreen"))
+    await pilot.pause(0.3)
+
+
 async def help_screen(pilot: Pilot) -> None:
     await findings(pilot)
     await pilot.press("question_mark")
@@ -193,6 +200,7 @@ SCENARIOS: tuple[Scenario, ...] = (
     Scenario("detail", WIDE, _demo, detail),
     Scenario("raw-json", WIDE, _demo, raw_json),
     Scenario("resources", WIDE, _demo, resources),
+    Scenario("images", WIDE, _demo, images),
     Scenario("help", WIDE, _demo, help_screen),
     Scenario("export", WIDE, _demo, export_dialog),
     Scenario(

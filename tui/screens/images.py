@@ -39,7 +39,7 @@ _COLUMNS: tuple[tuple[str, int], ...] = (
     ("MED", 4),
     ("LOW", 4),
     ("OTHER", 5),
-    ("WORST CVE", 25),
+    ("WORST CVE", 19),  # the id, coloured by its severity (which the counts also give)
 )
 _MIN_IMAGE = 20
 # Below this width OTHER and WORST CVE are left out (the hint line names the worst CVE).
@@ -160,7 +160,7 @@ class ImagesScreen(AuditScreen):
         for severity, count in zip(COUNTED, row.counts, strict=False):
             cells.append(Text(str(count), style=self._style(severity, count)))
         cells.append(Text(str(row.counts[-1]), style="dim" if not row.counts[-1] else ""))
-        worst = literal(row.worst_text, overflow="ellipsis")
+        worst = literal(row.worst.canonical_id if row.worst else "", overflow="ellipsis")
         if row.worst is not None:
             worst.stylize(self._style(row.worst.severity, 1))
         cells.append(worst)
