@@ -143,7 +143,7 @@ class Filter:
                 return False
         if self.resource_ids and r.resource_id.lower() not in self.resource_ids:
             return False
-        return not self.text or self.text.lower() in row.haystack
+        return not self.text or all(w in row.haystack for w in self.text.lower().split())
 
 
 def _rtype(resource_id: str) -> str:
@@ -270,12 +270,19 @@ class FindingsView:
             self._structured_key = key
             self._last_text, self._last = "", self._structured
         text = self.filter.text.lower()
-        if not text:
+        if not text.strip():
             chosen = self._structured
         else:
             narrowing = self._last_text and text.startswith(self._last_text)
             pool = self._last if narrowing else self._structured
-            chosen = [r for r in pool if text in r.haystack]
+            # Every word must match, anywhere in the row: `/ACI-029 storefront`.
+            # Typing on narrows: each earlier word is a prefix of one now typed.
+            words = text.split()
+            if len(words) == 1:
+                word = words[0]
+                chosen = [r for r in pool if word in r.haystack]
+            else:
+                chosen = [r for r in pool if all(w in r.haystack for w in words)]
         self._last_text, self._last = text, chosen
         self.matched = len(chosen)
         self.items = self._grouped(chosen) if self.grouping is not Grouping.NONE else chosen  # type: ignore[assignment]
