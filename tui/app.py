@@ -18,7 +18,7 @@ from aciaudit.snapshot_io import SnapshotError
 from aciaudit.sources.azure.options import LiveOptions
 from aciaudit.sources.azure.prompts import show_device_prompts
 from tui.findings_model import Filter, Row
-from tui.keys import bindings, palette_entries
+from tui.keys import KeyAction, bindings, palette_entries
 from tui.overview_model import Overview
 from tui.related_model import Related, build_related
 from tui.resources_model import ResourceTree
@@ -172,7 +172,16 @@ class AuditApp(App[int]):
         if isinstance(screen, HelpScreen):
             return
         areas = screen.AREAS if isinstance(screen, AuditScreen) else ()
-        self.push_screen(HelpScreen(areas, type(screen).__name__.removesuffix("Screen")))
+
+        def shown(key: KeyAction) -> bool:
+            # The keys the footer would offer here: none that does nothing on this screen.
+            action = key.action.removeprefix("app.")
+            return screen.check_action(action, ()) is not False and (
+                self.check_action(action, ()) is not False
+            )
+
+        name = type(screen).__name__.removesuffix("Screen")
+        self.push_screen(HelpScreen(areas, name, shown))
 
     def action_toggle_dark(self) -> None:
         self.theme = "textual-light" if self.current_theme.dark else "textual-dark"

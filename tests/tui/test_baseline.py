@@ -248,6 +248,29 @@ async def test_without_a_baseline_nothing_changes() -> None:
         assert all(r.change is None for r in app.rows)
 
 
+def _help_text(app: AuditApp) -> str:
+    from rich.console import Console
+
+    console = Console(width=100, record=True, file=io.StringIO())
+    for static in app.screen.query(Static):
+        console.print(static.content)
+    return console.export_text()
+
+
+async def test_help_lists_the_baseline_key_only_with_a_baseline(tmp_path: Path) -> None:
+    for baseline, listed in ((None, False), (_report(load_demo(), tmp_path / "b.json"), True)):
+        app = _app(baseline)
+        async with app.run_test(size=SIZE) as pilot:
+            await wait_loaded(pilot)
+            await _findings(pilot)
+            await pilot.press("question_mark")
+            await wait_for(pilot, lambda a=app: type(a.screen).__name__ == "HelpScreen")
+            await pilot.pause()
+            text = _help_text(app)
+            assert "Filter" in text  # the help is there
+            assert ("New" in text) is listed, text
+
+
 async def test_with_a_baseline_the_palette_offers_it(tmp_path: Path) -> None:
     app = _app(_report(load_demo(), tmp_path / "same.json"))
     async with app.run_test(size=SIZE) as pilot:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from rich.table import Table
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -9,16 +11,22 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from tui.keys import help_groups
+from tui.keys import KeyAction, help_groups
 
 
 class HelpScreen(ModalScreen[None]):
     BINDINGS = [Binding("escape,question_mark,f1,q", "dismiss", "Close", id="help.close")]
 
-    def __init__(self, areas: tuple[str, ...], title: str) -> None:
+    def __init__(
+        self,
+        areas: tuple[str, ...],
+        title: str,
+        shown: Callable[[KeyAction], bool] = lambda action: True,
+    ) -> None:
         super().__init__()
         self._areas = areas
         self._title = title
+        self._shown = shown
 
     def compose(self) -> ComposeResult:
         table = Table.grid(padding=(0, 2))
@@ -28,7 +36,7 @@ class HelpScreen(ModalScreen[None]):
             table.add_row(f"[u]{group}[/u]", "")
             seen: set[str] = set()
             for a in actions:
-                if a.key_label in seen:
+                if a.key_label in seen or not self._shown(a):
                     continue
                 seen.add(a.key_label)
                 table.add_row(a.key_label, a.description)
