@@ -35,7 +35,9 @@ A = KeyAction
 
 GLOBAL: tuple[KeyAction, ...] = (
     A("app.help", "question_mark,f1", "help", "Help", "General", palette="app: show keys"),
-    A("app.back", "escape", "back", "Back", "Navigation"),
+    # Not in the footer (esc backs out everywhere, as in every TUI; `?` lists it): the
+    # findings footer needs the room at 120 columns.
+    A("app.back", "escape", "back", "Back", "Navigation", show=False),
     A("app.quit", "q", "quit_top", "Quit", "General", palette="app: quit"),
     A(
         "app.theme",
@@ -112,6 +114,7 @@ FINDINGS: tuple[KeyAction, ...] = (
         "clear_filters",
         "Clear",
         "Filter",
+        show=False,  # the empty table says "ctrl+l clears the filters"
         palette="findings: clear filters",
     ),
     A("findings.sort", "o", "cycle_sort", "Sort", "View", palette="findings: cycle sort column"),
