@@ -35,11 +35,15 @@ class SnapshotError(Exception):
     """A snapshot that cannot be read; the message is one line, fit for the user."""
 
 
-def load_snapshot(path: Path) -> Snapshot:
-    """Read a snapshot file in any accepted shape and redact it."""
+def read_json_file(path: Path, what: str, expected: str) -> tuple[Any, bytes]:
+    """The parsed JSON of a file and its bytes; a one-line SnapshotError otherwise.
+
+    `what` names the file kind for a folder given by mistake ("a snapshot file");
+    `expected` says what an empty file should have held.
+    """
     try:
         if path.is_dir():
-            raise SnapshotError(f"{path}: is a directory, not a snapshot file")
+            raise SnapshotError(f"{path}: is a directory, not {what}")
         raw = path.read_bytes()
     except FileNotFoundError:
         raise SnapshotError(f"{path}: no such file") from None
@@ -48,10 +52,10 @@ def load_snapshot(path: Path) -> Snapshot:
     except OSError as exc:
         raise SnapshotError(f"{path}: cannot be read ({exc.strerror or exc})") from None
     if not raw.strip():
-        raise SnapshotError(f"{path}: the file is empty; {_SHAPES_HINT}")
+        raise SnapshotError(f"{path}: the file is empty; {expected}")
     try:
         with paused_gc():
-            data = json.loads(raw)
+            return json.loads(raw), raw
     except UnicodeDecodeError:
         raise SnapshotError(f"{path}: not JSON (the file is not UTF-8 text)") from None
     except json.JSONDecodeError as exc:
@@ -60,10 +64,18 @@ def load_snapshot(path: Path) -> Snapshot:
         ) from None
     except RecursionError:
         raise SnapshotError(f"{path}: not JSON this tool can read (nested too deeply)") from None
-    # The text lets redaction skip its deep walk when no secret-named key occurs; only
-    # UTF-8 text can be searched as bytes (PowerShell 5 writes UTF-16, which json reads).
-    utf8 = json.detect_encoding(raw) in ("utf-8", "utf-8-sig")
-    return parse_snapshot(data, origin=str(path), source_text=raw if utf8 else None)
+
+
+def load_snapshot(path: Path) -> Snapshot:
+    """Read a snapshot file in any accepted shape and redact it."""
+    data, raw = read_json_file(path, "a snapshot file", _SHAPES_HINT)
+    return parse_snapshot(data, origin=str(path), source_text=utf8_text(raw))
+
+
+def utf8_text(raw: bytes) -> bytes | None:
+    """The bytes when they are UTF-8: redaction then skips its deep walk when no
+    secret-named key occurs (PowerShell 5 writes UTF-16, which json reads, bytes not)."""
+    return raw if json.detect_encoding(raw) in ("utf-8", "utf-8-sig") else None
 
 
 def parse_snapshot(

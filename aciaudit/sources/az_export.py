@@ -16,7 +16,6 @@ Secrets go through `aciaudit.redact` before the objects leave this module.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,7 +23,7 @@ from typing import Any
 
 from aciaudit.gcpause import paused_gc
 from aciaudit.redact import redact_in_place, redact_resources
-from aciaudit.snapshot_io import SnapshotError
+from aciaudit.snapshot_io import SnapshotError, read_json_file
 from checks import arm_id
 from checks.kinds import AUDITED_KINDS, CONTAINER_GROUPS, REGISTRIES
 from checks.snapshot import (
@@ -79,7 +78,11 @@ def load_az_export(paths: Sequence[Path]) -> AzExport:
     by_id: dict[str, JsonDict] = {}
     with paused_gc():
         for path in files:
-            for obj in _objects(path, _read_json(path), warnings):
+            for obj in _objects(
+                path,
+                read_json_file(path, "an az output file", f"expected {_EXPECTED}")[0],
+                warnings,
+            ):
                 key = obj["id"].lower()
                 kept = by_id.get(key)
                 # `az container list` then `show` of the same group: keep the fuller read.
@@ -134,29 +137,6 @@ def _expand(paths: Sequence[Path]) -> list[Path]:
         else:
             files.append(path)
     return files
-
-
-def _read_json(path: Path) -> Any:
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise SnapshotError(f"{path}: no such file") from None
-    except PermissionError:
-        raise SnapshotError(f"{path}: permission denied") from None
-    except OSError as exc:
-        raise SnapshotError(f"{path}: cannot be read ({exc.strerror or exc})") from None
-    if not raw.strip():
-        raise SnapshotError(f"{path}: the file is empty; expected {_EXPECTED}")
-    try:
-        return json.loads(raw)
-    except UnicodeDecodeError:
-        raise SnapshotError(f"{path}: not JSON (the file is not UTF-8 text)") from None
-    except json.JSONDecodeError as exc:
-        raise SnapshotError(
-            f"{path}: not JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})"
-        ) from None
-    except RecursionError:
-        raise SnapshotError(f"{path}: not JSON this tool can read (nested too deeply)") from None
 
 
 def _objects(path: Path, data: Any, warnings: list[str]) -> Iterable[JsonDict]:
