@@ -9,11 +9,11 @@ from datetime import date
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, RadioButton, RadioSet, Select, Static
 
 from checks.model import Status
 from checks.policy import ATTESTABLE
+from tui.screens.form_dialog import FormDialog
 from tui.screens.suppress_dialog import default_author, today
 from tui.text import literal
 
@@ -27,7 +27,9 @@ class AttestRequest:
     on: date
 
 
-class AttestDialog(ModalScreen[AttestRequest | None]):
+class AttestDialog(FormDialog[AttestRequest]):
+    FIRST_INPUT = "note"
+    ERROR_LINE = "attest-error"
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="attest.cancel")]
 
     def __init__(self, items: list[tuple[str, str]], chosen: str, policy_path: str) -> None:
@@ -63,24 +65,6 @@ class AttestDialog(ModalScreen[AttestRequest | None]):
                 yield Button("Attest", variant="primary", id="save")
                 yield Button("Cancel", id="cancel")
 
-    def on_mount(self) -> None:
-        self.query_one("#note", Input).focus()
-
-    def _value(self, key: str) -> str:
-        return self.query_one(f"#{key}", Input).value.strip()
-
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        self._save()
-
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        if event.button.id == "save":
-            self._save()
-        else:
-            self.dismiss(None)
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
-
     def _save(self) -> None:
         pressed = self.query_one("#status", RadioSet).pressed_button
         status = next(
@@ -105,6 +89,3 @@ class AttestDialog(ModalScreen[AttestRequest | None]):
             return
         check_id = str(self.query_one("#item", Select).value)
         self.dismiss(AttestRequest(check_id, status, note, by, on))
-
-    def _error(self, text: str) -> None:
-        self.query_one("#attest-error", Static).update(literal(text))

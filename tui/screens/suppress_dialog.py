@@ -11,9 +11,9 @@ from datetime import UTC, date, datetime, timedelta
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
 
+from tui.screens.form_dialog import FormDialog
 from tui.text import literal
 
 # A suppression is a decision to revisit: the default expiry is a quarter away.
@@ -44,7 +44,9 @@ def default_author() -> str:
         return ""
 
 
-class SuppressDialog(ModalScreen[SuppressRequest | None]):
+class SuppressDialog(FormDialog[SuppressRequest]):
+    FIRST_INPUT = "justification"
+    ERROR_LINE = "suppress-error"
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="suppress.cancel")]
 
     def __init__(self, check_id: str, resource_id: str, title: str, policy_path: str) -> None:
@@ -80,24 +82,6 @@ class SuppressDialog(ModalScreen[SuppressRequest | None]):
                 yield Button("Suppress", variant="primary", id="save")
                 yield Button("Cancel", id="cancel")
 
-    def on_mount(self) -> None:
-        self.query_one("#justification", Input).focus()
-
-    def _value(self, key: str) -> str:
-        return self.query_one(f"#{key}", Input).value.strip()
-
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        self._save()
-
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        if event.button.id == "save":
-            self._save()
-        else:
-            self.dismiss(None)
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
-
     def _save(self) -> None:
         check, resource = self._value("check"), self._value("resource")
         justification = self._value("justification")
@@ -120,6 +104,3 @@ class SuppressDialog(ModalScreen[SuppressRequest | None]):
         self.dismiss(
             SuppressRequest(check, resource, justification, expires, self._value("author"))
         )
-
-    def _error(self, text: str) -> None:
-        self.query_one("#suppress-error", Static).update(literal(text))
