@@ -33,6 +33,7 @@ class Index:
         for bucket in self._by_type.values():
             bucket.sort(key=lambda r: r["id"].lower())
         self._coverage: dict[str, dict[str, CoverageEntry]] = defaultdict(dict)
+        self._coverage_memo: dict[tuple[str, str], CoverageEntry | None] = {}
         for entry in snapshot.coverage:
             self._coverage[entry.kind.lower()][entry.scope.lower().rstrip("/")] = entry
         self.subscriptions = self._subscriptions()
@@ -68,14 +69,21 @@ class Index:
 
     def coverage(self, kind: str, resource_id: str) -> CoverageEntry | None:
         """The most specific coverage entry for `kind` at the resource or above it."""
+        # Every check asks this for every resource it judges: remember the walk.
+        key = (kind, resource_id)
+        try:
+            return self._coverage_memo[key]
+        except KeyError:
+            pass
+        found: CoverageEntry | None = None
         entries = self._coverage.get(kind.lower())
-        if not entries:
-            return None
-        for scope in arm_id.ancestors(resource_id):
-            entry = entries.get(scope)
-            if entry is not None:
-                return entry
-        return None
+        if entries:
+            for scope in arm_id.ancestors(resource_id):
+                found = entries.get(scope)
+                if found is not None:
+                    break
+        self._coverage_memo[key] = found
+        return found
 
     def is_collected(self, kind: str, resource_id: str) -> bool:
         entry = self.coverage(kind, resource_id)
