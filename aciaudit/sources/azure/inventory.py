@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 from collections import defaultdict
+from concurrent.futures import ThreadPoolExecutor, wait
 from typing import TYPE_CHECKING, Any
 
 from azure.mgmt.resourcegraph.models import QueryRequest, QueryRequestOptions
@@ -111,12 +112,29 @@ class Inventory:
 
     def run(self) -> None:
         self._list_top_level()
-        self._read_groups()
-        self._registry_children()
-        self._diagnostic_settings()
-        self._subscription_side_data()
-        self._defender_findings()
-        self._roles()
+        # Everything after the listing needs only the listing: the phases run side by
+        # side on the one bounded pool, so none waits for another's slowest request.
+        phases = (
+            self._read_groups,
+            self._registry_children,
+            self._diagnostic_settings,
+            self._subscription_side_data,
+            self._defender_findings,
+            self._roles,
+        )
+        with ThreadPoolExecutor(len(phases), thread_name_prefix="phase") as runner:
+            futures = [runner.submit(phase) for phase in phases]
+            try:
+                # Short waits: Ctrl-C is delivered between them, not after the last read.
+                while wait(futures, timeout=0.2).not_done:
+                    pass
+            except BaseException:  # Ctrl-C reaches this thread: stop the phases too
+                self.cancel.set()
+                raise
+        errors = [f.exception() for f in futures if f.exception() is not None]
+        # The cause, not the Cancelled it set off in the other phases.
+        for exc in sorted(errors, key=lambda e: isinstance(e, Cancelled)):
+            raise exc
 
     # -- helpers --------------------------------------------------------------------
 
