@@ -23,6 +23,7 @@ from checks.snapshot import Snapshot
 from tui.app import AuditApp
 from tui.images_model import NO_SCAN, build_images, cves_for
 from tui.sources import Source
+from tui.text import short_reference
 from tui.widgets.cve_table import CveTable, sort_rows
 
 EXAMPLES = Path(__file__).resolve().parents[3] / "shared" / "scan-examples"
@@ -161,7 +162,9 @@ async def test_images_screen_filter_by_cve_and_enter_opens_findings() -> None:
         assert alpine[1] == "2: web, worker"
         assert alpine[2] == "by tag"
         assert alpine[3:8] == ["0", "0", "4", "0", "0"]
-        assert any(r[0] == KEYCLOAK and r[2] == "by digest" for r in rows)
+        # A digest is cut to 12 hex digits in the table (the hint line has it whole).
+        shown = short_reference(KEYCLOAK, table.ordered_columns[0].width)
+        assert any(r[0] == shown and r[2] == "by digest" for r in rows)
         footer = app.screen.active_bindings["enter"].binding
         assert (footer.id, footer.description) == ("images.open", "Findings")
         title = str(app.screen.query_one("#images-title", Static).render())
@@ -170,7 +173,8 @@ async def test_images_screen_filter_by_cve_and_enter_opens_findings() -> None:
         await pilot.press("slash", *"CVE-2020-12413")
         await pilot.pause()
         rows = table_rows(table)
-        assert [r[0] for r in rows] == [KEYCLOAK]
+        width = table.ordered_columns[0].width
+        assert [r[0] for r in rows] == [short_reference(KEYCLOAK, width)]
         hint = str(app.screen.query_one("#images-hint", Static).render())
         assert "1 image(s) in 1 container group(s) match CVE-2020-12413" in hint
 

@@ -20,7 +20,7 @@ from tui.findings_model import Filter
 from tui.images_model import COUNTED, NO_SCAN, ImageRow, ImagesModel, cached_images, images_for
 from tui.keys import bindings
 from tui.screens.base import AuditScreen
-from tui.text import literal
+from tui.text import literal, safe, short_reference
 
 # Rows put in the table at once; the title says "N of M" beyond it (`/` narrows).
 MAX_ROWS = 500
@@ -67,6 +67,7 @@ class ImagesScreen(AuditScreen):
 
     def __init__(self) -> None:
         super().__init__()
+        self._image_width = _MIN_IMAGE
         self.model: ImagesModel | None = None
         self.shown: list[ImageRow] = []
         self.text = ""
@@ -126,7 +127,8 @@ class ImagesScreen(AuditScreen):
         table.clear(columns=True)
         columns = _COLUMNS[:-2] if self.size.width < _NARROW else _COLUMNS
         fixed = sum(w for _, w in columns) + 2 * table.cell_padding * (len(columns) + 1)
-        table.add_column("IMAGE", width=max(_MIN_IMAGE, self.size.width - fixed - 2))
+        self._image_width = max(_MIN_IMAGE, self.size.width - fixed - 2)
+        table.add_column("IMAGE", width=self._image_width)
         for label, width in columns:
             table.add_column(label, width=width)
         for i, row in enumerate(self.shown[:MAX_ROWS]):
@@ -153,7 +155,8 @@ class ImagesScreen(AuditScreen):
         if row.scan == "by tag":
             scan_style = getattr(self.app.current_theme, "warning", None) or ""
         cells = [
-            literal(row.image, overflow="ellipsis"),
+            # Registry hosts repeat; the repository and tag tell images apart.
+            literal(short_reference(safe(row.image), self._image_width), overflow="ellipsis"),
             groups,
             Text(row.scan, style=scan_style),
         ]

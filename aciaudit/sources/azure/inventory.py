@@ -131,7 +131,7 @@ class Inventory:
             except BaseException:  # Ctrl-C reaches this thread: stop the phases too
                 self.cancel.set()
                 raise
-        errors = [f.exception() for f in futures if f.exception() is not None]
+        errors = [exc for f in futures if (exc := f.exception()) is not None]
         # The cause, not the Cancelled it set off in the other phases.
         for exc in sorted(errors, key=lambda e: isinstance(e, Cancelled)):
             raise exc
