@@ -8,7 +8,6 @@ from typing import Any, ClassVar
 from rich.text import Text
 from textual import events
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.widgets import Footer, Header, Input, Static
 
 from aciaudit.diff import Change
@@ -29,6 +28,7 @@ from tui.findings_model import (
 from tui.keys import bindings
 from tui.screens.base import AuditScreen
 from tui.text import literal
+from tui.widgets.filter_input import FilterInput
 from tui.widgets.result_table import ResultTable
 
 _SEVERITY_CYCLE: tuple[Severity | None, ...] = (
@@ -51,20 +51,6 @@ def _next(cycle: tuple[Any, ...], current: object) -> Any:
         return cycle[(cycle.index(current) + 1) % len(cycle)]
     except ValueError:
         return cycle[0]
-
-
-class FilterInput(Input):
-    BINDINGS: ClassVar = [
-        Binding("escape", "leave(True)", "Clear", id="filter.clear"),
-        Binding("enter,down", "leave(False)", "To table", id="filter.done"),
-    ]
-
-    def action_leave(self, clear: bool) -> None:
-        if clear:
-            self.value = ""
-        screen = self.screen
-        assert isinstance(screen, FindingsScreen)
-        screen.leave_filter()
 
 
 class FindingsScreen(AuditScreen):

@@ -11,7 +11,6 @@ from typing import ClassVar
 from rich.text import Text
 from textual import events, work
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.widgets import DataTable, Footer, Header, Input, Static
 from textual.worker import Worker, WorkerState
 
@@ -21,6 +20,7 @@ from tui.images_model import COUNTED, NO_SCAN, ImageRow, ImagesModel, cached_ima
 from tui.keys import bindings
 from tui.screens.base import AuditScreen
 from tui.text import literal, safe, short_reference
+from tui.widgets.filter_input import FilterInput
 
 # Rows put in the table at once; the title says "N of M" beyond it (`/` narrows).
 MAX_ROWS = 500
@@ -46,20 +46,6 @@ _MIN_IMAGE = 20
 _NARROW = 110
 
 
-class ImagesFilterInput(Input):
-    BINDINGS: ClassVar = [
-        Binding("escape", "leave(True)", "Clear", id="images.filter.clear"),
-        Binding("enter,down", "leave(False)", "To table", id="images.filter.done"),
-    ]
-
-    def action_leave(self, clear: bool) -> None:
-        if clear:
-            self.value = ""
-        screen = self.screen
-        assert isinstance(screen, ImagesScreen)
-        screen.leave_filter()
-
-
 class ImagesScreen(AuditScreen):
     CSS_PATH = "images.tcss"
     AREAS: ClassVar[tuple[str, ...]] = ("images",)
@@ -76,7 +62,7 @@ class ImagesScreen(AuditScreen):
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static(Text("images   reading running images…", style="dim"), id="images-title")
-        yield ImagesFilterInput(
+        yield FilterInput(
             placeholder="filter: image, container group or CVE id", id="images-filter"
         )
         table: DataTable[Text] = DataTable(id="images-table", cursor_type="row", zebra_stripes=True)
