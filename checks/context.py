@@ -12,7 +12,7 @@ from checks import arm_id
 from checks.images import MICROSOFT_REGISTRY
 from checks.index import Index
 from checks.kinds import ROLE_ASSIGNMENTS, ROLE_DEFINITIONS
-from checks.model import Target
+from checks.model import Outcome, Target
 from checks.policy import Policy
 from checks.vulns import ImageScan, ScanIndex, as_index
 
@@ -32,6 +32,8 @@ class Context:
         # None: no vulnerability data was given at all (not the same as no reports).
         self.scans = as_index(scans)
         self._memo: dict[tuple[Callable[..., Any], int], Any] = {}
+        # Resource id → why it cannot be judged by any check (None: it can). The engine's.
+        self.unread: dict[str, Outcome | None] = {}
 
     def memo(self, fn: Callable[[Resource], T], resource: Resource) -> T:
         """`fn(resource)` computed once per run: resources outlive the evaluation, so

@@ -77,20 +77,13 @@ def _guarded(chk: Check, resource: dict, rid: str, ctx: Context) -> Outcome:
                 Status.NOT_ASSESSED, f"'{_label(resource, rid)}' not assessed: {reason}."
             )
     if chk.target in _ARM_TARGETS:
-        # The object itself may have been only partly read (listed, then its GET failed).
-        entry = ctx.index.coverage(chk.target, rid)
-        if entry is not None and entry.status is not CoverageStatus.COLLECTED:
-            return Outcome(
-                Status.NOT_ASSESSED,
-                f"'{_label(resource, rid)}' not assessed: it could not be read in full: "
-                f"{entry.describe()}.",
-            )
-    if chk.target in _ARM_TARGETS and not isinstance(resource.get("properties"), dict):
-        # A list row or projection without properties: nothing was read to judge.
-        return Outcome(
-            Status.NOT_ASSESSED,
-            f"'{_label(resource, rid)}' not assessed: the snapshot holds no properties for it.",
-        )
+        # The same for every check of this resource: found once per run.
+        try:
+            unread = ctx.unread[rid]
+        except KeyError:
+            unread = ctx.unread[rid] = _unread(chk.target, resource, rid, ctx)
+        if unread is not None:
+            return unread
     assert chk.evaluate is not None
     try:
         return chk.evaluate(resource, ctx)
@@ -101,6 +94,25 @@ def _guarded(chk: Check, resource: dict, rid: str, ctx: Context) -> Outcome:
             f"'{_label(resource, rid)}' not assessed: unexpected resource shape "
             f"({type(exc).__name__}).",
         )
+
+
+def _unread(target: Target, resource: dict, rid: str, ctx: Context) -> Outcome | None:
+    """Why a registry or group cannot be judged at all: it was only partly read
+    (listed, then its GET failed), or the snapshot holds no properties for it."""
+    entry = ctx.index.coverage(target, rid)
+    if entry is not None and entry.status is not CoverageStatus.COLLECTED:
+        return Outcome(
+            Status.NOT_ASSESSED,
+            f"'{_label(resource, rid)}' not assessed: it could not be read in full: "
+            f"{entry.describe()}.",
+        )
+    if not isinstance(resource.get("properties"), dict):
+        # A list row or projection without properties: nothing was read to judge.
+        return Outcome(
+            Status.NOT_ASSESSED,
+            f"'{_label(resource, rid)}' not assessed: the snapshot holds no properties for it.",
+        )
+    return None
 
 
 def _label(resource: dict, rid: str) -> str:
