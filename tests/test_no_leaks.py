@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from aciaudit.cli import main
+from aciaudit.reports import FORMATS
 from aciaudit.snapshot_io import SnapshotError, load_snapshot, save_snapshot
 
 TAG = "QZXCANARY"
@@ -119,7 +120,7 @@ def snapshot_file(tmp_path: Path) -> Path:
     return path
 
 
-@pytest.mark.parametrize("fmt", ["markdown", "json"])
+@pytest.mark.parametrize("fmt", FORMATS)  # every report format there is
 def test_reports_and_streams_hold_no_canary(
     snapshot_file: Path, tmp_path: Path, capsys, fmt: str
 ) -> None:
