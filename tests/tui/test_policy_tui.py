@@ -156,3 +156,19 @@ async def test_detail_offers_only_the_policy_keys_that_apply(tmp_path: Path) -> 
         await wait_for(pilot, lambda: type(app.screen).__name__ == "AttestDialog")
         chosen = app.screen.query_one("#item").value  # type: ignore[attr-defined]
         assert chosen == app.screen_stack[-2].row.result.check_id  # type: ignore[attr-defined]
+
+
+async def test_the_suppress_dialog_fits_with_its_buttons(tmp_path: Path) -> None:
+    import html
+
+    app = AuditApp(demo_source(), policy_path=tmp_path / "aci-audit.toml")
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_loaded(pilot)
+        await open_findings(pilot, app, Filter(statuses=frozenset({Status.FAIL})))
+        await pilot.press("m")
+        await wait_for(pilot, lambda: type(app.screen).__name__ == "SuppressDialog")
+        await pilot.pause()
+        shown = html.unescape(app.export_screenshot()).replace("\xa0", " ")
+        # Every field and both buttons on screen at 120x36, none clipped away.
+        for text in ("Justification (required)", "Author", "Cancel"):
+            assert text in shown, text

@@ -8,7 +8,7 @@ from datetime import date
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Button, Input, Label, RadioButton, RadioSet, Select, Static
 
 from checks.model import Status
@@ -40,7 +40,7 @@ class AttestDialog(FormDialog[AttestRequest]):
         self.policy_path = policy_path
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="dialog", classes="dialog attest"):
+        with VerticalScroll(id="dialog", classes="dialog attest"):
             yield Static("Attest a manual item", classes="dialog-title")
             yield Select(
                 [(f"{cid}  {question}", cid) for cid, question in self.items],

@@ -8,7 +8,7 @@ from pathlib import Path
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Label, RadioButton, RadioSet, Static
 from textual.worker import Worker, WorkerState
@@ -39,7 +39,7 @@ class ExportDialog(ModalScreen[Path | None]):
         self._auto_path = default_path("markdown", Path.cwd())
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="dialog", classes="dialog export"):
+        with VerticalScroll(id="dialog", classes="dialog export"):
             yield Static("Export report", classes="dialog-title")
             yield Label("Format")
             with RadioSet(id="format"):

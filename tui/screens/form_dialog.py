@@ -19,6 +19,9 @@ class FormDialog(ModalScreen[T | None], Generic[T]):
     ERROR_LINE: ClassVar[str] = ""
 
     def on_mount(self) -> None:
+        # One line per field: the whole form fits an 80x24 terminal, buttons included.
+        for box in self.query(Input):
+            box.compact = True
         if self.FIRST_INPUT:
             self.query_one(f"#{self.FIRST_INPUT}", Input).focus()
 

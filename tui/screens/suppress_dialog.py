@@ -10,7 +10,7 @@ from datetime import UTC, date, datetime, timedelta
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Button, Input, Label, Static
 
 from tui.screens.form_dialog import FormDialog
@@ -57,7 +57,7 @@ class SuppressDialog(FormDialog[SuppressRequest]):
         self.policy_path = policy_path
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="dialog", classes="dialog suppress"):
+        with VerticalScroll(id="dialog", classes="dialog suppress"):
             yield Static("Suppress this finding (accept the risk)", classes="dialog-title")
             yield Static(literal(f"{self.check_id}  {self.check_title}"))
             yield Label("Check (id or glob)")
