@@ -38,6 +38,10 @@ class Overview:
     suppressed: int = 0  # FAILs the policy suppresses: not in the FAIL tables above
 
 
+# The overview's narrow table gives the room to names, not to the type's full noun.
+_SHORT_TYPE = {"container group": "group"}
+
+
 def build_overview(run: Run, rows: list[Row], top: int = 10) -> Overview:
     by_section: dict[str, Counter[Status]] = defaultdict(Counter)
     fail_checks: Counter[str] = Counter()
@@ -80,7 +84,12 @@ def build_overview(run: Run, rows: list[Row], top: int = 10) -> Overview:
     severities = list(Severity)
     top_resources = [
         Line(
-            (names[rid][0], names[rid][1], severities[worst[rid]].value.upper(), str(count)),
+            (
+                names[rid][0],
+                _SHORT_TYPE.get(names[rid][1], names[rid][1]),
+                severities[worst[rid]].value.upper(),
+                str(count),
+            ),
             Filter(resource_id=rid),
             names[rid][0],
         )
