@@ -7,6 +7,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from aciaudit.atomic import atomic_text
+from aciaudit.diff import key
 from aciaudit.reports import FILE_NAMES, FORMATS, write_report
 from aciaudit.run import Run
 from checks.model import Result
@@ -29,8 +30,16 @@ def default_path(fmt: str | None, folder: Path) -> Path:
 
 def _subset(run: Run, results: list[Result] | None) -> Run:
     # The run's snapshot, coverage and catalogue stay whole, so what was not assessed
-    # is still said of a filtered report.
-    return run if results is None else replace(run, results=results)
+    # is still said of a filtered report; the baseline section keeps only the changes
+    # of the results in view.
+    if results is None:
+        return run
+    delta = run.delta
+    if delta is not None:
+        shown = {key(r.check_id, r.resource_id) for r in results}
+        entries = [e for e in delta.entries if key(e.check_id, e.resource_id) in shown]
+        delta = replace(delta, entries=entries)
+    return replace(run, results=results, delta=delta)
 
 
 def check_file(path: Path) -> None:

@@ -168,3 +168,23 @@ async def test_bad_paths_are_said_in_the_dialog(tmp_path: Path) -> None:
         assert sorted(p.name for p in tmp_path.iterdir()) == ["taken"]
         await pilot.press("escape")
         await wait_for(pilot, lambda: type(app.screen).__name__ == "OverviewScreen")
+
+
+def test_an_export_of_the_view_keeps_only_the_view_s_baseline_changes() -> None:
+    from aciaudit.diff import diff_runs, key
+    from aciaudit.run import audit
+    from aciaudit.sources.demo import DEMO_POLICY, load_demo
+    from checks.model import Status
+    from tui.export import _subset
+
+    old = load_demo()
+    old.resources = [r for r in old.resources if r.get("name") != "storefront-web"]
+    run = audit(load_demo(), DEMO_POLICY)
+    run.delta = diff_runs(audit(old, DEMO_POLICY), run)
+    assert run.delta.new  # storefront-web's FAILs are new
+    view = [r for r in run.results if r.status is Status.FAIL and "storefront" not in r.resource_id]
+    subset = _subset(run, view)
+    assert subset.delta is not None and not subset.delta.new  # none of them is in view
+    shown = {key(r.check_id, r.resource_id) for r in view}
+    assert {key(e.check_id, e.resource_id) for e in subset.delta.entries} <= shown
+    assert len(run.delta.new) > 0  # the whole run's section is untouched
