@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import time
 from typing import Any, ClassVar
 
 from rich.text import Text
-from textual import events
 from textual.app import ComposeResult
 from textual.widgets import Footer, Header, Input, Static
 
@@ -28,7 +26,7 @@ from tui.findings_model import (
 from tui.keys import bindings
 from tui.screens.base import AuditScreen
 from tui.text import literal
-from tui.widgets.filter_input import FilterInput
+from tui.widgets.filter_input import FilterHost, FilterInput
 from tui.widgets.result_table import ResultTable
 
 _SEVERITY_CYCLE: tuple[Severity | None, ...] = (
@@ -53,7 +51,7 @@ def _next(cycle: tuple[Any, ...], current: object) -> Any:
         return cycle[0]
 
 
-class FindingsScreen(AuditScreen):
+class FindingsScreen(AuditScreen, FilterHost):
     CSS_PATH = "findings.tcss"
     AREAS: ClassVar[tuple[str, ...]] = ("findings", "table")
     BINDINGS = bindings("findings")
@@ -62,7 +60,6 @@ class FindingsScreen(AuditScreen):
         super().__init__()
         self.view = FindingsView(rows, filter)
         self.scope = scope
-        self._type_ahead_until = 0.0
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -147,44 +144,12 @@ class FindingsScreen(AuditScreen):
 
     # -- filter input ---------------------------------------------------------------
 
-    def action_filter(self) -> None:
-        box = self.query_one("#filter", Input)
-        box.display = True
-        self.set_focus(box)
-        # Keys typed in the same burst as `/` were already routed to the table.
-        self._type_ahead_until = time.monotonic() + 0.3
-
-    def on_key(self, event: events.Key) -> None:
-        # Keys reach the screen from the table, before any binding runs. A fast typist's
-        # `/pay` arrives as one burst, all routed to the table: so `/` opens the box
-        # here, at once, and the printable keys right behind it are typed into it.
-        if event.key == "slash":
-            self.action_filter()
-            event.stop()
-            event.prevent_default()
-        elif time.monotonic() < self._type_ahead_until:
-            if event.is_printable:
-                self.query_one("#filter", Input).insert_text_at_cursor(event.character or "")
-            elif event.key == "enter":
-                self._type_ahead_until = 0.0
-                self.leave_filter()
-            else:
-                return
-            event.stop()
-            event.prevent_default()
-
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        if event.input.id == "filter":
-            self.leave_filter()
-
     def on_input_changed(self, event: Input.Changed) -> None:
         if event.input.id == "filter" and event.value != self.view.filter.text:
             self._change(text=event.value)
 
-    def leave_filter(self) -> None:
-        box = self.query_one("#filter", Input)
-        box.display = bool(box.value)
-        self.query_one(ResultTable).focus()
+    def filtered_table(self) -> ResultTable:
+        return self.query_one(ResultTable)
 
     # -- quick filters --------------------------------------------------------------
 

@@ -5,11 +5,10 @@ over image, group names and CVE ids (`/CVE-2023-1234`: which containers are expo
 
 from __future__ import annotations
 
-import time
 from typing import ClassVar
 
 from rich.text import Text
-from textual import events, work
+from textual import work
 from textual.app import ComposeResult
 from textual.widgets import DataTable, Footer, Header, Input, Static
 from textual.worker import Worker, WorkerState
@@ -20,7 +19,7 @@ from tui.images_model import COUNTED, NO_SCAN, ImageRow, ImagesModel, cached_ima
 from tui.keys import bindings
 from tui.screens.base import AuditScreen
 from tui.text import literal, safe, short_reference
-from tui.widgets.filter_input import FilterInput
+from tui.widgets.filter_input import FilterHost, FilterInput
 
 # Rows put in the table at once; the title says "N of M" beyond it (`/` narrows).
 MAX_ROWS = 500
@@ -46,7 +45,8 @@ _MIN_IMAGE = 20
 _NARROW = 110
 
 
-class ImagesScreen(AuditScreen):
+class ImagesScreen(AuditScreen, FilterHost):
+    FILTER_ID = "images-filter"
     CSS_PATH = "images.tcss"
     AREAS: ClassVar[tuple[str, ...]] = ("images",)
     BINDINGS = bindings("images")
@@ -57,7 +57,6 @@ class ImagesScreen(AuditScreen):
         self.model: ImagesModel | None = None
         self.shown: list[ImageRow] = []
         self.text = ""
-        self._type_ahead_until = 0.0
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -232,34 +231,10 @@ class ImagesScreen(AuditScreen):
 
     # -- filter input ---------------------------------------------------------------
 
-    def action_filter(self) -> None:
-        box = self.query_one("#images-filter", Input)
-        box.display = True
-        self.set_focus(box)
-        # Keys typed in the same burst as `/` were already routed to the table.
-        self._type_ahead_until = time.monotonic() + 0.3
-
-    def on_key(self, event: events.Key) -> None:
-        if event.key == "slash":
-            self.action_filter()
-        elif time.monotonic() < self._type_ahead_until and event.is_printable:
-            self.query_one("#images-filter", Input).insert_text_at_cursor(event.character or "")
-        else:
-            return
-        event.stop()
-        event.prevent_default()
-
     def on_input_changed(self, event: Input.Changed) -> None:
         if event.input.id == "images-filter" and event.value != self.text:
             self.text = event.value
             self._show()
 
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        if event.input.id == "images-filter":
-            event.stop()
-            self.leave_filter()
-
-    def leave_filter(self) -> None:
-        box = self.query_one("#images-filter", Input)
-        box.display = bool(box.value)
-        self.query_one("#images-table", DataTable).focus()
+    def filtered_table(self) -> DataTable[Text]:
+        return self.query_one("#images-table", DataTable)

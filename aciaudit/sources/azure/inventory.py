@@ -298,17 +298,19 @@ class Inventory:
     def _diagnostic_settings(self) -> None:
         # ACI-015 reads a group's diagnostic settings only when the group itself sends no
         # logs to Log Analytics; skipping the others saves one request per group.
-        groups = [g["id"] for g in self.groups if not _logs_to_workspace(g)]
+        groups: list[str] = []
         for group in self.groups:
-            if _logs_to_workspace(group):
-                self.out.coverage.append(
-                    CoverageEntry(
-                        group["id"],
-                        kinds.DIAGNOSTIC_SETTINGS,
-                        CoverageStatus.NOT_COLLECTED,
-                        detail="not needed: the group sends its logs to Log Analytics",
-                    )
+            if not _logs_to_workspace(group):
+                groups.append(group["id"])
+                continue
+            self.out.coverage.append(
+                CoverageEntry(
+                    group["id"],
+                    kinds.DIAGNOSTIC_SETTINGS,
+                    CoverageStatus.NOT_COLLECTED,
+                    detail="not needed: the group sends its logs to Log Analytics",
                 )
+            )
         targets = [r["id"] for r in self.registries] + groups + [s.scope for s in self.subs]
         self.progress.phase("diagnostic settings", len(targets))
         self.pool.each(
