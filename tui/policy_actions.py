@@ -163,6 +163,15 @@ def reapply(app: AuditApp) -> None:
             hook()
 
 
+def same_rows(rows: list[Row], old: list[Row]) -> list[Row]:
+    """Each of `old` as it is in a rebuilt list (the same check and resource); kept as
+    it was when the rebuilt list lacks it. One pass over each list."""
+    by_key: dict[tuple[str, str], Row] = {}
+    for row in rows:
+        by_key.setdefault((row.result.check_id, row.result.resource_id), row)
+    return [by_key.get((r.result.check_id, r.result.resource_id), r) for r in old]
+
+
 def same_row(rows: list[Row], old: Row | None) -> Row | None:
     """The row about the same (check, resource) in a rebuilt list."""
     if old is None:

@@ -18,7 +18,7 @@ from textual.widgets import Footer, Header, Label, ProgressBar, Static
 from aciaudit.gcpause import freeze_long_lived, paused_gc
 from aciaudit.run import Run, audit
 from aciaudit.snapshot_io import SnapshotError
-from aciaudit.sources.azure.arm import Cancelled
+from aciaudit.sources.azure.progress import Cancelled
 from aciaudit.sources.demo import demo_scans
 from checks.vulns import ImageScan
 from tui.findings_model import build_rows

@@ -234,10 +234,9 @@ class DetailScreen(AuditScreen):
 
     def policy_changed(self) -> None:
         """The policy file changed: show the same findings as they are now."""
-        from tui.policy_actions import same_row
+        from tui.policy_actions import same_rows
 
-        rows = self.audit_app.rows
-        self.rows = [same_row(rows, r) or r for r in self.rows]
+        self.rows = same_rows(self.audit_app.rows, self.rows)
         self._show()
 
     def action_next_finding(self) -> None:

@@ -101,14 +101,13 @@ class ImagesScreen(AuditScreen, FilterHost):
 
     # -- view -----------------------------------------------------------------------
 
-    def _show(self) -> None:
+    def _show(self, keep_cursor: bool = False) -> None:
         model = self.model
         if model is None:
             return
-        same = self.shown is model.filtered(self.text)
         self.shown = model.filtered(self.text)
         table = self.query_one("#images-table", DataTable)
-        cursor = table.cursor_row if same else 0  # a resize keeps the row
+        cursor = table.cursor_row if keep_cursor else 0  # a resize keeps the row
         table.clear(columns=True)
         columns = _COLUMNS[:-2] if self.size.width < _NARROW else _COLUMNS
         fixed = sum(w for _, w in columns) + 2 * table.cell_padding * (len(columns) + 1)
@@ -206,7 +205,7 @@ class ImagesScreen(AuditScreen, FilterHost):
         self.query_one("#images-hint", Static).update(out)
 
     def on_resize(self) -> None:
-        self.call_after_refresh(self._show)
+        self.call_after_refresh(self._show, True)
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         self._hint()

@@ -63,11 +63,6 @@ class FilterHost(Screen[None]):
         event.stop()
         event.prevent_default()
 
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        if event.input.id == self.FILTER_ID:
-            event.stop()
-            self.leave_filter()
-
     def leave_filter(self) -> None:
         box = self.query_one(f"#{self.FILTER_ID}", Input)
         box.display = bool(box.value)

@@ -31,13 +31,12 @@ from azure.mgmt.security import SecurityCenter
 
 from aciaudit.sources.azure.clouds import Cloud
 from aciaudit.sources.azure.options import LiveOptions
+from aciaudit.sources.azure.progress import Cancelled
 from checks.snapshot import CoverageStatus
 
 Json = dict[str, Any]
 
-
-class Cancelled(Exception):
-    """The user asked to stop; raised between requests and pages."""
+__all__ = ["ArmFailure", "ArmSession", "Cancelled", "triage"]
 
 
 class ArmFailure(Exception):

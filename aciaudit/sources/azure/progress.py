@@ -7,6 +7,11 @@ from typing import Protocol
 from checks.snapshot import CoverageEntry
 
 
+class Cancelled(Exception):
+    """The user asked to stop; raised between requests and pages. Here, not beside the
+    SDK code, so the app can catch it without importing azure-core."""
+
+
 class CollectProgress(Protocol):
     def phase(self, name: str, total: int) -> None:
         """A phase starts with `total` units of work (0 when unknown)."""
