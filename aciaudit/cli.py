@@ -22,7 +22,7 @@ from aciaudit.run import Run, audit
 from aciaudit.snapshot_io import SnapshotError, load_snapshot, save_snapshot
 from aciaudit.sources.azure.clouds import CLOUDS
 from aciaudit.sources.azure.options import AUTH_MODES, LiveOptions
-from aciaudit.sources.demo import DEMO_NOTICE, demo_scans, load_demo
+from aciaudit.sources.demo import DEMO_NOTICE, load_demo
 from checks.catalogue import load_catalogue
 from checks.model import Severity, Status
 from checks.sections import SECTIONS
@@ -399,8 +399,6 @@ def _scan(args: argparse.Namespace) -> int:
     # One pause for the whole pipeline: each resume would first collect everything
     # allocated while paused (0.3 s on a 10,000-group estate).
     scans = _load_vulns(args.vulns)
-    if args.demo:  # the demo ships reports for some of its images
-        scans = demo_scans() + (scans or [])
     live = not args.demo and args.snapshot is None and not args.az_export
     snapshot = _collect_live(args) if live else None
     with Phases(enabled=sys.stderr.isatty()) as phases, paused_gc():

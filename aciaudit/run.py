@@ -219,7 +219,13 @@ def audit(
 
 
 def _scan_index(snapshot: Snapshot, scans: Iterable[ImageScan] | None) -> ScanIndex | None:
+    """The reports given, plus those the snapshot brings: Defender rows it holds, and
+    the demo's own reports (wherever the demo is audited: scan, app, baseline)."""
     stored = scans_in_snapshot(snapshot)
+    if snapshot.is_demo:
+        from aciaudit.sources.demo import demo_scans
+
+        stored = [*(stored or ()), *demo_scans()]
     if scans is None and stored is None:
         return None
     return ScanIndex([*(scans or ()), *(stored or ())])

@@ -213,3 +213,17 @@ def test_suppressed_new_failure_is_reported_but_does_not_fail_ci(tmp_path: Path,
     new_entries = json.loads(capsys.readouterr().out)["delta"]["new"]
     acr = [e for e in new_entries if e["check_id"] == "ACR-001"]
     assert len(acr) == 2 and all(e["suppressed"] for e in acr)
+
+
+def test_a_saved_demo_snapshot_as_baseline_compares_whole(tmp_path: Path, capsys) -> None:
+    # The demo brings its vulnerability reports wherever it is audited, baseline included:
+    # its ACI-029 / ACR-016 results are comparable, not incomparable.
+    from aciaudit.sources.demo import load_demo
+
+    save_snapshot(load_demo(), tmp_path / "demo.json")
+    out = tmp_path / "r.json"
+    assert main(["scan", "--demo", "--baseline", str(tmp_path / "demo.json"), "--format",
+                 "json", "-o", str(out)]) == 0  # fmt: skip
+    assert "0 new FAIL · 0 resolved · 0 incomparable" in capsys.readouterr().err
+    results = json.loads(out.read_text())["results"]
+    assert any(r["check_id"] == "ACI-029" and r["status"] == "FAIL" for r in results)

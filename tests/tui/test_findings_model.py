@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from aciaudit.run import audit
-from aciaudit.sources.demo import DEMO_POLICY, demo_scans, load_demo
+from aciaudit.sources.demo import DEMO_POLICY, load_demo
 from tui.findings_model import Filter, FindingsView, build_rows
 
-ROWS = build_rows(audit(load_demo(), DEMO_POLICY, scans=demo_scans()))
+ROWS = build_rows(audit(load_demo(), DEMO_POLICY))
 
 
 def shown(text: str, view: FindingsView | None = None) -> list[str]:

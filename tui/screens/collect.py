@@ -19,7 +19,6 @@ from aciaudit.gcpause import freeze_long_lived, paused_gc
 from aciaudit.run import Run, audit
 from aciaudit.snapshot_io import SnapshotError
 from aciaudit.sources.azure.progress import Cancelled
-from aciaudit.sources.demo import demo_scans
 from checks.vulns import ImageScan
 from tui.findings_model import build_rows
 from tui.keys import bindings
@@ -117,11 +116,9 @@ class CollectScreen(AuditScreen):
         return ""
 
     def _load_vulns(self) -> tuple[list[ImageScan] | None, list[str]]:
-        """--vulns: a file that cannot be used is a note, never a failed load. The demo
-        brings its own reports, so its images screen has something to show."""
-        demo = demo_scans() if self.source.kind == "demo" else []
+        """--vulns: a file that cannot be used is a note, never a failed load."""
         if not self.source.vulns:
-            return demo or None, []
+            return None, []
         from aciaudit.vulns import load_vulns
 
         self.state.phase("Reading vulnerability reports", 1)
@@ -130,7 +127,7 @@ class CollectScreen(AuditScreen):
             self.state.note(warning)
         self.state.note(loaded.summary())
         self.state.advance("Reading vulnerability reports")
-        return demo + loaded.scans, loaded.warnings()
+        return loaded.scans, loaded.warnings()
 
     def _poll(self) -> None:
         seen = self.state.read()
