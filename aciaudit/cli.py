@@ -16,7 +16,7 @@ from aciaudit.diff import Diff, diff_sides, side_from_run
 from aciaudit.escape import terminal
 from aciaudit.gcpause import paused_gc
 from aciaudit.outputs import OutputPathError, parse_formats, plan_outputs, write_outputs
-from aciaudit.policy_file import PolicyError, policy_warnings, resolve_policy
+from aciaudit.policy_file import PolicyError, resolve_policy
 from aciaudit.progress import CollectBars, Phases
 from aciaudit.run import Run, audit
 from aciaudit.snapshot_io import SnapshotError, load_snapshot, save_snapshot
@@ -421,7 +421,7 @@ def _scan(args: argparse.Namespace) -> int:
                 raise UsageError(f"{where}: cannot write ({exc.strerror or exc})") from None
     if snapshot.is_demo:
         _err(DEMO_NOTICE)
-    for warning in policy_warnings(run):
+    for warning in run.policy_warnings:
         _err(f"warning: {warning}")
     for path in written:
         _err(f"wrote {path}")

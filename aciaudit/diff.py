@@ -101,7 +101,7 @@ class Diff:
     entries: list[DiffEntry]
     old_generated_at: str = ""
     new_generated_at: str = ""
-    _by_key: dict[Key, DiffEntry] = field(default_factory=dict, repr=False)
+    _by_key: dict[Key, DiffEntry] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         self._by_key = {key(e.check_id, e.resource_id): e for e in self.entries}
@@ -116,10 +116,6 @@ class Diff:
     @property
     def resolved(self) -> list[DiffEntry]:
         return self.of(Change.RESOLVED)
-
-    @property
-    def unchanged(self) -> list[DiffEntry]:
-        return self.of(Change.UNCHANGED)
 
     @property
     def incomparable(self) -> list[DiffEntry]:
@@ -138,9 +134,6 @@ class Diff:
         """
         entry = self._by_key.get(key(check_id, resource_id))
         return entry.change if entry else None
-
-    def entry(self, check_id: str, resource_id: str) -> DiffEntry | None:
-        return self._by_key.get(key(check_id, resource_id))
 
     def summary(self) -> str:
         """One line for the terminal: `since baseline: 2 new (1 high, 1 low), 3 resolved…`."""

@@ -12,7 +12,7 @@ import re
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +22,7 @@ from tomlkit.items import AoT
 from tomlkit.toml_document import TOMLDocument
 
 from aciaudit.atomic import write_text_atomic
-from aciaudit.run import PolicyFileInfo, Run
+from aciaudit.run import PolicyFileInfo
 from checks.catalogue import load_catalogue
 from checks.model import Severity, Status
 from checks.policy import ATTESTABLE, Attestation, Policy, Suppression
@@ -489,19 +489,3 @@ def policy_with_base(
             approved_images=policy.approved_images or base.approved_images,
         )
     return policy, info
-
-
-def policy_warnings(run: Run, today: date | None = None) -> list[str]:
-    """Suppressions that expired or match nothing: said on stderr and in the reports."""
-    today = today or datetime.now(UTC).date()
-    out = []
-    for rule in run.policy.suppressions:
-        if rule.expired(today):
-            out.append(
-                f"suppression of {rule.check} on {rule.resource} expired on "
-                f"{rule.expires.isoformat()}; the FAILs it covered count again"
-            )
-    for rule in run.unmatched_suppressions:
-        if not rule.expired(today):
-            out.append(f"suppression of {rule.check} on {rule.resource} matches no FAIL")
-    return out

@@ -87,9 +87,6 @@ class Run:
             return None
         return self.expired_suppressions.get((result.check_id, result.resource_id))
 
-    def is_suppressed(self, result: Result) -> bool:
-        return self.suppression(result) is not None
-
     @property
     def disabled_checks(self) -> list[Check]:
         return [c for c in self.catalogue if c.id in self.policy.disabled]
@@ -102,9 +99,27 @@ class Run:
         """How many FAILs each suppression covers now."""
         return Counter(self.suppressions.values())
 
+    @cached_property
     def suppressed_by_check(self) -> Counter[str]:
         """Suppressed FAILs per check id."""
         return Counter(check_id for check_id, _ in self.suppressions)
+
+    @cached_property
+    def policy_warnings(self) -> list[str]:
+        """Suppressions that expired or match nothing, as of the day they were judged:
+        said on stderr and in the reports."""
+        today = self.policy_today
+        out = []
+        for rule in self.policy.suppressions:
+            if rule.expired(today):
+                out.append(
+                    f"suppression of {rule.check} on {rule.resource} expired on "
+                    f"{rule.expires.isoformat()}; the FAILs it covered count again"
+                )
+        for rule in self.unmatched_suppressions:
+            if not rule.expired(today):
+                out.append(f"suppression of {rule.check} on {rule.resource} matches no FAIL")
+        return out
 
     def severity_overrides(self) -> list[tuple[Check, Severity]]:
         """(check as evaluated, its catalogue severity) for every overridden check."""
@@ -140,7 +155,8 @@ class Run:
         self.suppressions = match.applied
         self.expired_suppressions = match.expired
         self.unmatched_suppressions = match.unmatched
-        for name in ("status_counts", "fail_counts_by_severity", "suppressed_count", "score"):
+        derived = ("status_counts", "fail_counts_by_severity", "score")
+        for name in (*derived, "suppressed_by_check", "policy_warnings"):
             self.__dict__.pop(name, None)
 
     def severity(self, result: Result) -> Severity:
@@ -159,10 +175,11 @@ class Run:
             fails = (r for r in fails if (r.check_id, r.resource_id) not in sup)
         return Counter(self.severity(r) for r in fails)
 
-    @cached_property
+    @property
     def suppressed_count(self) -> int:
-        """FAILs a policy suppression covers: still FAILs, counted apart."""
-        return sum(1 for r in self.results if self.suppression(r) is not None)
+        """FAILs a policy suppression covers: still FAILs, counted apart (only FAILs are
+        ever keys of `suppressions`, one per result)."""
+        return len(self.suppressions)
 
     @cached_property
     def score(self) -> int:

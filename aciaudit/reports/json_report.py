@@ -10,7 +10,6 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-from aciaudit.policy_file import policy_warnings
 from aciaudit.reports.delta import delta_json
 from aciaudit.reports.vulns_md import vulnerable_images_json
 from aciaudit.run import Run
@@ -123,7 +122,7 @@ def _policy(run: Run) -> dict[str, Any]:
             for rule in policy.suppressions
         ],
         "attestations": [a.to_dict() for a in run.attestations],
-        "warnings": policy_warnings(run),
+        "warnings": run.policy_warnings,
     }
 
 

@@ -8,7 +8,6 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import Protocol
 
 from aciaudit.escape import md_cell, md_inline
-from aciaudit.policy_file import policy_warnings
 from aciaudit.run import Run
 from checks.model import Result
 
@@ -67,7 +66,7 @@ def write_policy_section(run: Run, out: Out, table: Table) -> None:
     ):
         text = ", ".join(patterns) if patterns else "none configured"
         out.append(f"- **{label}:** {md_inline(text)}")
-    warnings = policy_warnings(run)
+    warnings = run.policy_warnings
     if warnings:
         out.append("")
         out.append("**Warnings:**")
@@ -125,7 +124,7 @@ def write_policy_section(run: Run, out: Out, table: Table) -> None:
 
 def suppressed_suffix(run: Run, check_id: str) -> str:
     """` (2 suppressed)` after a check's count of failing resources, or nothing."""
-    n = run.suppressed_by_check().get(check_id, 0)
+    n = run.suppressed_by_check.get(check_id, 0)
     return f" ({n} suppressed)" if n else ""
 
 
