@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from aciaudit.gcpause import paused_gc
-from aciaudit.redact import redact_in_place, redact_resources
+from aciaudit.redact import redact_in_place
 from aciaudit.snapshot_io import SnapshotError, read_json_file
 from checks import arm_id
 from checks.kinds import AUDITED_KINDS, CONTAINER_GROUPS, REGISTRIES
@@ -92,7 +92,6 @@ def load_az_export(paths: Sequence[Path]) -> AzExport:
         if not resources:
             where = files[0] if len(files) == 1 else ", ".join(str(p) for p in paths)
             raise SnapshotError(f"{where}: no container group or registry found; {_EXPECTED}")
-        redact_resources(resources)
     return AzExport(
         Snapshot(
             resources=resources,

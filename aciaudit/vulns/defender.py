@@ -18,7 +18,8 @@ from checks.kinds import DEFENDER_FINDINGS
 from checks.snapshot import CoverageStatus, Snapshot
 from checks.vulns import ImageScan, Vulnerability, vuln_severity
 
-SUBASSESSMENT_TYPE = "microsoft.security/assessments/subassessments"
+# The ARM type of a finding row, lower-cased as Resource Graph writes it.
+SUBASSESSMENT_TYPE = DEFENDER_FINDINGS.lower()
 # MDVM (Azure, AWS, GCP registries) and the legacy Qualys-era Azure type.
 CONTAINER_TYPES = frozenset(
     {
@@ -28,7 +29,6 @@ CONTAINER_TYPES = frozenset(
         "containerregistryvulnerability",
     }
 )
-_FINDINGS_KIND = DEFENDER_FINDINGS.lower()
 _SECURITY_PROVIDER = "/providers/microsoft.security/"
 _REGISTRY_SEGMENT = "/providers/microsoft.containerregistry/registries/"
 
@@ -179,7 +179,7 @@ def scans_in_snapshot(snapshot: Snapshot) -> list[ImageScan] | None:
     rows = [r for r in snapshot.resources if str_(r.get("type")).lower() == SUBASSESSMENT_TYPE]
     if not rows:
         read = any(
-            c.kind.lower() == _FINDINGS_KIND and c.status is CoverageStatus.COLLECTED
+            c.kind.lower() == SUBASSESSMENT_TYPE and c.status is CoverageStatus.COLLECTED
             for c in snapshot.coverage
         )
         return [] if read else None

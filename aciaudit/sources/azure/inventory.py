@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from azure.mgmt.resourcegraph.models import QueryRequest, QueryRequestOptions
 
-from aciaudit.sources.azure.arm import ArmFailure, ArmSession, Cancelled, triage
+from aciaudit.sources.azure.arm import ArmSession, Cancelled, triage
 from aciaudit.sources.azure.options import LiveOptions
 from aciaudit.sources.azure.progress import CollectProgress
 from checks import arm_id, kinds
@@ -107,8 +107,9 @@ class Inventory:
         self.cancel: threading.Event = pool.cancel
         self.registries: list[Json] = []
         self.groups: list[Json] = []
-        # Why the inventory's Resource Graph query failed, when it did.
-        self.graph_failure: ArmFailure | None = None
+        # False once the inventory's Resource Graph query was refused: later reads
+        # take the per-subscription path without asking again.
+        self.graph_ok = options.use_resource_graph
 
     def run(self) -> None:
         self._list_top_level()
@@ -143,15 +144,15 @@ class Inventory:
             CoverageEntry(scope, kind, CoverageStatus.COLLECTED, api_version=api_version)
         )
 
-    def _problem(self, scope: str, kind: str, exc: Exception) -> bool:
-        """Record a failed read; False when the object is simply gone (404)."""
+    def _problem(self, scope: str, kind: str, exc: Exception) -> CoverageEntry | None:
+        """Record a failed read; None when the object is simply gone (404)."""
         failure = triage(exc)
         if failure.not_found:
-            return False
+            return None
         entry = CoverageEntry(scope, kind, failure.status, detail=failure.detail)
         self.out.coverage.append(entry)
         self.progress.problem(entry)
-        return True
+        return entry
 
     def _check_cancel(self) -> None:
         if self.cancel.is_set():
@@ -161,15 +162,15 @@ class Inventory:
 
     def _list_top_level(self) -> None:
         self.progress.phase("inventory", len(self.subs))
-        if self.options.use_resource_graph:
+        if self.graph_ok:
             try:
                 self._list_with_graph()
                 return
             except Cancelled:
                 raise
             except Exception as exc:
-                self.graph_failure = triage(exc)
-                detail = self.graph_failure.detail
+                self.graph_ok = False
+                detail = triage(exc).detail
                 self.progress.note(
                     f"Resource Graph unavailable ({detail}); listing per subscription"
                 )
@@ -374,7 +375,7 @@ class Inventory:
         per registry. Healthy and NotApplicable rows are kept: the parser tells open
         findings from the rest."""
         self.progress.phase(DEFENDER_PHASE, len(self.subs))
-        if not self.options.use_resource_graph or self.graph_failure is not None:
+        if not self.graph_ok:
             registries: dict[str, list[str]] = defaultdict(list)
             for registry in self.registries:
                 registries[(arm_id.subscription_scope(registry["id"]) or "").lower()].append(
@@ -428,13 +429,8 @@ class Inventory:
             except Cancelled:
                 raise
             except Exception as exc:
-                failure = triage(exc)
-                if not failure.not_found:  # 404: never assessed, nothing to read
-                    entry = CoverageEntry(
-                        rid, kinds.DEFENDER_FINDINGS, failure.status, detail=failure.detail
-                    )
-                    self.out.coverage.append(entry)
-                    self.progress.problem(entry)
+                entry = self._problem(rid, kinds.DEFENDER_FINDINGS, exc)
+                if entry is not None:  # a 404: never assessed, nothing to read
                     problem = problem or entry
                     continue
             self._covered(rid, kinds.DEFENDER_FINDINGS, DEFENDER_API)
