@@ -20,6 +20,16 @@ Resource = dict[str, Any]
 T = TypeVar("T")
 
 
+def registries_by_login_server(index: Index) -> dict[str, Resource]:
+    """Registries keyed by lower-cased login server: how an image host names one."""
+    out: dict[str, Resource] = {}
+    for reg in index.of_type(Target.REGISTRY):
+        server = (reg.get("properties") or {}).get("loginServer")
+        if isinstance(server, str) and server:
+            out[server.lower()] = reg
+    return out
+
+
 class Context:
     def __init__(
         self,
@@ -57,12 +67,7 @@ class Context:
 
     @cached_property
     def registries_by_login_server(self) -> dict[str, Resource]:
-        out: dict[str, Resource] = {}
-        for reg in self.index.of_type(Target.REGISTRY):
-            server = (reg.get("properties") or {}).get("loginServer")
-            if isinstance(server, str) and server:
-                out[server.lower()] = reg
-        return out
+        return registries_by_login_server(self.index)
 
     @cached_property
     def estate_hosts(self) -> frozenset[str]:

@@ -5,10 +5,10 @@ No Textual. Built once per run on first use; every look-up after that is a dict 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
 
 from aciaudit.run import Run
 from checks.catalogue.aci_parts import containers
+from checks.context import registries_by_login_server
 from checks.images import parse_image
 from checks.model import Target
 from tui.findings_model import Row
@@ -50,12 +50,8 @@ def build_related(run: Run, rows: list[Row]) -> Related:
         else:
             bucket.append(row)
 
-    # Image host → registry, as the checks match them (checks/context.py).
-    registries: dict[str, dict[str, Any]] = {}
-    for reg in run.index.of_type(Target.REGISTRY):
-        server = (reg.get("properties") or {}).get("loginServer")
-        if isinstance(server, str) and server:
-            registries[server.lower()] = reg
+    # Image host → registry, as the checks match them.
+    registries = registries_by_login_server(run.index)
     if not registries:
         return related
     for group in run.index.of_type(Target.CONTAINER_GROUP):

@@ -62,7 +62,6 @@ class OverviewScreen(AuditScreen):
 
     def __init__(self) -> None:
         super().__init__()
-        self._lines: dict[str, list[Line]] = {}
         self._specs: dict[str, _TableSpec] = {}
 
     def compose(self) -> ComposeResult:
@@ -157,7 +156,6 @@ class OverviewScreen(AuditScreen):
         table: DataTable[Text] = DataTable(id=f"table-{key}", cursor_type="row", zebra_stripes=True)
         spec = _TableSpec(columns, lines, severity_col, empty, flex)
         self._specs[f"table-{key}"] = spec
-        self._lines[f"table-{key}"] = lines
         self._populate(table, spec, {})
         return Vertical(
             Label(title, classes="table-title"), table, classes="overview-box", id=f"box-{key}"
@@ -198,7 +196,8 @@ class OverviewScreen(AuditScreen):
             table.move_cursor(row=cursor.row, animate=False)
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
-        lines = self._lines.get(event.data_table.id or "", [])
+        spec = self._specs.get(event.data_table.id or "")
+        lines = spec.lines if spec else []
         try:
             line = lines[int(str(event.row_key.value))]
         except (ValueError, IndexError):
