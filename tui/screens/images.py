@@ -19,16 +19,11 @@ from tui.images_model import COUNTED, NO_SCAN, ImageRow, ImagesModel, cached_ima
 from tui.keys import bindings
 from tui.screens.base import AuditScreen
 from tui.text import literal, safe, short_reference
+from tui.theme import severity_colour
 from tui.widgets.filter_input import FilterHost, FilterInput
 
 # Rows put in the table at once; the title says "N of M" beyond it (`/` narrows).
 MAX_ROWS = 500
-_COLOUR = {
-    VulnSeverity.CRITICAL: "error",
-    VulnSeverity.HIGH: "error",
-    VulnSeverity.MEDIUM: "warning",
-    VulnSeverity.LOW: "primary",
-}
 # Fixed widths; the image takes what is left (at least _MIN_IMAGE), full in the hint line.
 _COLUMNS: tuple[tuple[str, int], ...] = (
     ("GROUPS", 16),
@@ -127,9 +122,9 @@ class ImagesScreen(AuditScreen, FilterHost):
     def _style(self, severity: VulnSeverity, count: int) -> str:
         if not count:
             return "dim"
-        colour = getattr(self.app.current_theme, _COLOUR.get(severity, ""), None)
+        colour = severity_colour(self.app.current_theme, severity)
         weight = "bold" if severity.rank <= VulnSeverity.HIGH.rank else ""
-        return f"{colour or ''} {weight}".strip()
+        return f"{colour} {weight}".strip()
 
     def _cells(self, row: ImageRow) -> list[Text]:
         groups = literal(f"{len(row.group_ids)}: ", style="bold")

@@ -18,15 +18,9 @@ from tui.keys import bindings
 from tui.overview_model import COUNTED, Line, Overview, build_overview
 from tui.screens.base import AuditScreen
 from tui.text import literal
+from tui.theme import severity_colour
 
 # Theme colours (never hard-coded): Rich tables cannot read CSS variables.
-_SEVERITY_COLOUR = {
-    Severity.CRITICAL: "error",
-    Severity.HIGH: "error",
-    Severity.MEDIUM: "warning",
-    Severity.LOW: "primary",
-    Severity.INFO: None,
-}
 
 
 @dataclass(frozen=True)
@@ -138,8 +132,7 @@ class OverviewScreen(AuditScreen):
         return out
 
     def _sev_style(self, severity: Severity) -> str:
-        attr = _SEVERITY_COLOUR[severity]
-        colour = getattr(self.app.current_theme, attr, None) if attr else None
+        colour = severity_colour(self.app.current_theme, severity)
         weight = "bold" if severity.rank <= 1 else "dim" if severity is Severity.INFO else ""
         return f"{colour or ''} {weight}".strip()
 

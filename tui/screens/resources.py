@@ -26,12 +26,12 @@ from tui.resources_model import (
 )
 from tui.screens.base import AuditScreen
 from tui.text import literal
+from tui.theme import severity_colour
 
 # Up to this many results the tree is built at once (~30 ms); beyond, in a worker.
 INLINE = 20_000
 # Children added per expansion; the rest come a page at a time.
 PAGE = 500
-_COLOUR = {Severity.CRITICAL: "error", Severity.HIGH: "error", Severity.MEDIUM: "warning"}
 
 
 class ResourceTreeWidget(Tree[Node]):
@@ -122,8 +122,13 @@ class ResourcesScreen(AuditScreen):
         label.append("  ")
         counts = node.counts
         worst = counts.worst()
-        colour = getattr(self.app.current_theme, _COLOUR.get(worst, ""), None) if worst else None
-        style = f"{colour or ''} bold".strip() if counts.fails else "dim"
+        # Low-only counts stay in the text colour: the tree's colour marks what to open.
+        colour = (
+            severity_colour(self.app.current_theme, worst)
+            if worst is not None and worst is not Severity.LOW
+            else ""
+        )
+        style = f"{colour} bold".strip() if counts.fails else "dim"
         label.append(counts.summary(), style=style)
         return label
 

@@ -12,16 +12,11 @@ from textual.widgets import DataTable, Static
 from checks.vulns import VulnSeverity
 from tui.images_model import CveRow
 from tui.text import literal
+from tui.theme import severity_colour
 
 # Rows put in the table; the title says "N of M" beyond it.
 MAX_ROWS = 500
 SORTS = ("severity", "fix")
-_COLOUR = {
-    VulnSeverity.CRITICAL: "error",
-    VulnSeverity.HIGH: "error",
-    VulnSeverity.MEDIUM: "warning",
-    VulnSeverity.LOW: "primary",
-}
 
 
 def sort_rows(rows: list[CveRow], by: str) -> list[CveRow]:
@@ -79,9 +74,9 @@ class CveTable(Vertical):
         return sort_rows(self.rows, self.sort)
 
     def _style(self, severity: VulnSeverity) -> str:
-        colour = getattr(self.app.current_theme, _COLOUR.get(severity, ""), None)
+        colour = severity_colour(self.app.current_theme, severity)
         weight = "bold" if severity.rank <= VulnSeverity.HIGH.rank else ""
-        return f"{colour or ''} {weight}".strip() or "dim"
+        return f"{colour} {weight}".strip() or "dim"
 
     def _render_rows(self) -> None:
         table = self.query_one(DataTable)
