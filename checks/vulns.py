@@ -106,6 +106,8 @@ class Vulnerability(NamedTuple):
         }
         if self.title:
             out["title"] = self.title
+        if self.url:
+            out["url"] = self.url  # the advisory the scanner links to
         return out
 
 

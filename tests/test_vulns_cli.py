@@ -90,6 +90,8 @@ def test_scan_json_results_carry_the_join(estate: Path, capsys) -> None:
     assert images[f"alpine@{ALPINE_INDEX}"]["open"] == {"medium": 4}
     assert images["keycloak/keycloak:21.0.2"]["match"]["how"] == "tag"
     assert images["keycloak/keycloak:21.0.2"]["worst"][0]["package"] == "nspr"
+    # The advisory link the scanner gave travels with each finding.
+    assert images["keycloak/keycloak:21.0.2"]["worst"][0]["url"].startswith("https://")
     assert images["nginx"] == {"image": "nginx", "groups": [images["nginx"]["groups"][0]],
                                "match": None, "open": {}, "worst": []}  # fmt: skip
     assert report["vulnerable_images"][-1]["image"] == "nginx"
