@@ -315,8 +315,6 @@ class RunningImage:
     """One image as deployed (same reference, same pulled digest) and where it runs."""
 
     image: str
-    ref: ImageRef
-    pulled: tuple[str, ...]
     groups: list[str]  # container group ids, in index order
     match: ImageMatch | None
 
@@ -333,9 +331,7 @@ def running_images(groups: Iterable[dict[str, Any]], scans: ScanIndex) -> list[R
             pulled = pulled_digests(c.props, ref)
             item = out.get((raw, pulled))
             if item is None:
-                item = out[(raw, pulled)] = RunningImage(
-                    raw, ref, pulled, [], scans.match(ref, pulled)
-                )
+                item = out[(raw, pulled)] = RunningImage(raw, [], scans.match(ref, pulled))
             if not item.groups or item.groups[-1] != group["id"]:
                 item.groups.append(group["id"])
     return list(out.values())
