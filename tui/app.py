@@ -97,9 +97,14 @@ class AuditApp(App[int]):
         from tui.screens.overview import OverviewScreen
 
         self.source, self.audit_run, self.rows, self.overview = source, run, rows, overview
-        self.resource_tree, self._related = None, None
+        self.forget_derived()
         self.sub_title = safe(source.label)
         self.switch_screen(OverviewScreen())
+
+    def forget_derived(self) -> None:
+        """The run's results changed (a new run, a policy edit): views built from them
+        are built again when next shown."""
+        self.resource_tree, self._related = None, None
 
     def back_to_connect(self, error: tuple[str, str] | None = None) -> None:
         """Back to the connect screen; `error` (title, message) is shown over it once

@@ -155,8 +155,7 @@ def reapply(app: AuditApp) -> None:
     run.apply_policy(policy, info)
     app.rows = build_rows(run)
     app.overview = build_overview(run, app.rows)
-    app.resource_tree = None
-    app._related = None
+    app.forget_derived()
     for screen in app.screen_stack:
         hook = getattr(screen, "policy_changed", None)
         if callable(hook):
