@@ -71,7 +71,9 @@ class FindingsScreen(AuditScreen, FilterHost):
 
     def on_mount(self) -> None:
         self.query_one("#filter", Input).display = False
-        self.query_one(ResultTable).show_change = self._has_baseline()
+        table = self.query_one(ResultTable)
+        table.show_change = self._has_baseline()
+        table.show_suppressed = self._has_suppressions()
         self._show()
         self.query_one(ResultTable).focus()
 
@@ -164,6 +166,10 @@ class FindingsScreen(AuditScreen, FilterHost):
         new = None if self.view.filter.change is Change.NEW else Change.NEW
         self._change(change=new)
 
+    def _has_suppressions(self) -> bool:
+        run = self.audit_app.audit_run
+        return run is not None and run.suppressed_count > 0
+
     def _has_baseline(self) -> bool:
         run = self.audit_app.audit_run
         return run is not None and run.delta is not None
@@ -214,6 +220,7 @@ class FindingsScreen(AuditScreen, FilterHost):
         """The policy file changed: the same view over the rebuilt rows, cursor kept."""
         from tui.policy_actions import same_row
 
+        self.query_one(ResultTable).show_suppressed = self._has_suppressions()
         old, keep = self.view, self._current_row()
         self.view = FindingsView(
             self.audit_app.rows, old.filter, old.sort, old.reverse, old.grouping

@@ -104,6 +104,9 @@ class ResultTable(ScrollView, can_focus=True):
         self._widths: dict[str, int] = {}
         # A baseline is loaded: the BASELINE column (new / unchanged / incomparable).
         self.show_change = False
+        # The run has suppressed FAILs: STATUS is wide enough for "FAIL (suppressed)"
+        # (a property of the run, so the column does not change width as you filter).
+        self.show_suppressed = False
 
     # -- data -----------------------------------------------------------------------
 
@@ -138,7 +141,7 @@ class ResultTable(ScrollView, can_focus=True):
             return self._widths
         sample = [i for i in self.items[:2000] if isinstance(i, Row)]
         widths = dict(FIXED)
-        if any(isinstance(i, Row) and i.suppressed for i in self.items):
+        if self.show_suppressed:
             widths["status"] = len(SUPPRESSED_STATUS)  # "FAIL (suppressed)" in full
         if self.show_change:
             widths["baseline"] = CHANGE_WIDTH
