@@ -110,6 +110,8 @@ class Inventory:
         # False once the inventory's Resource Graph query was refused: later reads
         # take the per-subscription path without asking again.
         self.graph_ok = options.use_resource_graph
+        # The ACI api-versions to try, newest first; narrowed once a cloud refuses one.
+        self.aci_apis: tuple[str, ...] = (ACI_API, ACI_FALLBACK_API)
 
     def run(self) -> None:
         self._list_top_level()
@@ -217,21 +219,29 @@ class Inventory:
         except Exception as exc:
             self._problem(sub.scope, kinds.REGISTRIES, exc)
         path = f"{sub.scope}/providers/{kinds.CONTAINER_GROUPS}"
-        for api in (ACI_API, ACI_FALLBACK_API):
+        for api in self.aci_apis:
             try:
                 listed = list(self.arm.list(path, api, cancel=self.cancel))
             except Cancelled:
                 raise
             except Exception as exc:
-                detail = triage(exc).detail.lower()
-                if api == ACI_API and ("api-version" in detail or "api version" in detail):
-                    continue  # a cloud that serves only the older version (Azure Stack Hub)
+                if self._older_aci_only(api, exc):
+                    continue
                 self._problem(sub.scope, kinds.CONTAINER_GROUPS, exc)
                 break
             self.groups.extend(listed)
             self._covered(sub.scope, kinds.CONTAINER_GROUPS, api)
             break
         self.progress.advance("inventory")
+
+    def _older_aci_only(self, api: str, exc: Exception) -> bool:
+        """This cloud refused the newer ACI api-version (Azure Stack Hub, sovereign clouds
+        lag behind): every later read asks for the older one straight away."""
+        detail = triage(exc).detail.lower()
+        if api != ACI_API or not ("api-version" in detail or "api version" in detail):
+            return False
+        self.aci_apis = (ACI_FALLBACK_API,)
+        return True
 
     def _read_groups(self) -> None:
         """List answers omit environment variables and securityContext: read each group."""
@@ -244,17 +254,16 @@ class Inventory:
 
     def _read_group(self, listed: Json) -> None:
         rid = listed["id"]
-        for api in (ACI_API, ACI_FALLBACK_API):
+        for api in self.aci_apis:
             try:
                 full = self.arm.get(rid, api)
             except Cancelled:
                 raise
             except Exception as exc:
-                failure = triage(exc)
-                if failure.not_found:
+                if triage(exc).not_found:
                     return  # deleted since it was listed
-                if api == ACI_API and "api-version" in failure.detail.lower():
-                    continue  # this cloud does not serve the newer version yet
+                if self._older_aci_only(api, exc):
+                    continue
                 # Keep the listed shape for the inventory; its checks are NOT_ASSESSED.
                 self.out.add(listed)
                 self._problem(rid, kinds.CONTAINER_GROUPS, exc)
