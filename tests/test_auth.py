@@ -28,3 +28,22 @@ def test_other_credentials_are_built_fresh() -> None:
     a = build_credential(LiveOptions(auth="env"), cloud)
     b = build_credential(LiveOptions(auth="env"), cloud)
     assert isinstance(a, EnvironmentCredential) and a is not b
+
+
+def test_sign_in_and_collection_failures_are_user_errors() -> None:
+    # The TUI shows a UserError's message alone, so these must be one of them.
+    from aciaudit.errors import UserError
+    from aciaudit.sources.azure.auth import AuthError
+    from aciaudit.sources.azure.collector import CollectionError
+
+    assert issubclass(AuthError, UserError) and issubclass(CollectionError, UserError)
+
+
+def test_the_user_error_base_imports_no_azure_package() -> None:
+    # The TUI imports it on start-up, and the demo must start without azure-core.
+    import subprocess
+    import sys
+
+    code = "import sys, aciaudit.errors; print(sorted(m for m in sys.modules if m.startswith('azure')))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"

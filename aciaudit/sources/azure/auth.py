@@ -24,6 +24,7 @@ from azure.identity import (
     ManagedIdentityCredential,
 )
 
+from aciaudit.errors import UserError
 from aciaudit.sources.azure import prompts
 from aciaudit.sources.azure.clouds import Cloud
 from aciaudit.sources.azure.options import LiveOptions
@@ -34,7 +35,7 @@ NO_CREDENTIAL_HINT = (
 )
 
 
-class AuthError(Exception):
+class AuthError(UserError):
     """No credential worked; the message is one line and says what to do."""
 
 

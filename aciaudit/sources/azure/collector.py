@@ -16,6 +16,7 @@ from typing import Any, TypeVar
 from urllib.parse import quote
 
 from aciaudit import TOOL_NAME, __version__
+from aciaudit.errors import UserError
 from aciaudit.redact import redact_in_place
 from aciaudit.sources.azure.arm import ArmFailure, ArmSession, Cancelled, triage
 from aciaudit.sources.azure.auth import AuthError, Identity, build_credential, sign_in
@@ -28,7 +29,7 @@ from checks.snapshot import CoverageEntry, Snapshot, Subscription
 T = TypeVar("T")
 
 
-class CollectionError(Exception):
+class CollectionError(UserError):
     """The collection cannot start or go on (no credential, unknown subscription…)."""
 
 
