@@ -2,7 +2,7 @@
 
 Writes `aciaudit/data/demo_estate.json`, the snapshot (format v1) that
 `aci-audit scan --demo` audits. Every object follows the real ARM shapes in
-`../shared/arm-examples/` (ACI 2026-05-01, ACR 2025-11-01, Insights 2021-05-01-preview,
+`tests/data/arm-examples/` (ACI 2026-05-01, ACR 2025-11-01, Insights 2021-05-01-preview,
 Security 2024-01-01, Authorization 2022-04-01).
 
 The estate is built so that every automated check has at least one FAIL and one PASS,

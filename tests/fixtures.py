@@ -1,4 +1,4 @@
-"""Shared fixture builders: real ARM shapes from shared/arm-examples, edited per test.
+"""Shared fixture builders: real ARM shapes from tests/data/arm-examples, edited per test.
 
 Every builder returns a fresh deep copy, so a test may mutate what it gets without
 touching any other test's data.
@@ -30,8 +30,12 @@ from checks.model import Result
 from checks.policy import Policy
 from checks.snapshot import CoverageEntry, CoverageStatus, Snapshot, Subscription
 
-SHARED = Path(__file__).resolve().parents[2] / "shared"
-ARM_EXAMPLES = SHARED / "arm-examples"
+# The one place tests find their data files. They live inside the repository, so a clone
+# alone runs every test; a missing file is a loud FileNotFoundError, never a skip.
+DATA = Path(__file__).resolve().parent / "data"
+ARM_EXAMPLES = DATA / "arm-examples"
+SCAN_EXAMPLES = DATA / "scan-examples"
+SNAPSHOT_EXAMPLE = DATA / "snapshot-example.json"
 
 # The subscription / resource group the ACR examples live in.
 SUB_ID = "00000000-0000-0000-0000-000000000000"
@@ -72,7 +76,7 @@ def load_example_file(relpath: str) -> dict[str, Any]:
 
 
 def load_example(relpath: str, status: str = "200") -> Any:
-    """`responses[status]["body"]` of shared/arm-examples/<relpath>, freshly parsed."""
+    """`responses[status]["body"]` of tests/data/arm-examples/<relpath>, freshly parsed."""
     return load_example_file(relpath)["responses"][status]["body"]
 
 

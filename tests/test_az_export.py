@@ -1,8 +1,8 @@
 """`--az-export`: az CLI output read into the ARM shape the checks expect.
 
-The az-cli examples in shared/arm-examples are real CLI output; the ARM examples are
+The az-cli examples in tests/data/arm-examples are real CLI output; the ARM examples are
 turned into what `az … show` prints for them (`azify`, following the differences listed
-in shared/arm-examples/README.md) and must come back unchanged.
+in tests/data/arm-examples/README.md) and must come back unchanged.
 """
 
 from __future__ import annotations

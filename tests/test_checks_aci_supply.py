@@ -1,6 +1,6 @@
 """Image origin and pinning: ACI-001 … ACI-005, ACI-009, ACI-029.
 
-Fixtures are the real ARM bodies of shared/arm-examples (ContainerGroupsGet_Succeeded
+Fixtures are the real ARM bodies of tests/data/arm-examples (ContainerGroupsGet_Succeeded
 at 2026-05-01, ContainerGroupsGet_Failed at 2023-05-01), deep-copied and edited.
 """
 

@@ -9,11 +9,10 @@ import sys
 from pathlib import Path
 
 import pytest
+from fixtures import SNAPSHOT_EXAMPLE as EXAMPLE
 
 from aciaudit.cli import main
 
-SHARED = Path(__file__).resolve().parents[2] / "shared"
-EXAMPLE = SHARED / "snapshot-example.json"
 CHECKLIST_IDS = (
     [f"ACR-{i:03d}" for i in range(1, 17)]
     + [f"ACI-{i:03d}" for i in range(1, 30)]

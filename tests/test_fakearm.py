@@ -30,7 +30,7 @@ from azure.mgmt.resource.subscriptions import SubscriptionClient
 from azure.mgmt.resourcegraph import ResourceGraphClient
 from azure.mgmt.resourcegraph.models import QueryRequest, QueryRequestOptions
 from azure.mgmt.security import SecurityCenter
-from fakearm import FakeAzure, examples_dir, load_example
+from fakearm import FakeAzure, load_example
 
 SUB = "11111111-aaaa-4aaa-8aaa-111111111111"
 SUB2 = "22222222-bbbb-4bbb-8bbb-222222222222"
@@ -671,9 +671,10 @@ def test_every_client_pipeline_reaches_the_fake_for_raw_reads(
     assert fake.requests[-1].path == f"/subscriptions/{SUB}"
 
 
-def test_examples_are_found_beside_the_repository() -> None:
-    assert (examples_dir() / "README.md").is_file()
+def test_examples_are_read_from_the_repository() -> None:
     assert load_example("Microsoft.Resources/2022-12-01/GetSubscriptions.json")["value"]
+    with pytest.raises(KeyError, match="no body for status 404"):
+        load_example("Microsoft.Resources/2022-12-01/GetSubscriptions.json", "404")
 
 
 def test_a_graph_table_can_be_denied_and_one_assessment_listed(

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from fakearm import FakeAzure
 from fakearm.server import GRAPH_PATH
-from fixtures import SHARED
+from fixtures import SCAN_EXAMPLES
 from test_live_collect import CANARY, SUB1, SUB2, estate, live_args, options
 
 from aciaudit.cli import main
@@ -23,7 +23,7 @@ from checks.kinds import DEFENDER_FINDINGS
 from checks.model import Status
 from checks.snapshot import CoverageStatus
 
-ARG_ROW = SHARED / "scan-examples" / "defender" / "mdvm-acr-subassessment.arg-rows.json"
+ARG_ROW = SCAN_EXAMPLES / "defender" / "mdvm-acr-subassessment.arg-rows.json"
 MDVM_KEY = "c0b7cfc6-3172-465a-b378-53c7ff2cc0d5"
 ACR = (
     f"/subscriptions/{SUB1}/resourceGroups/rg-shared/providers/"

@@ -9,6 +9,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from fixtures import SNAPSHOT_EXAMPLE as EXAMPLE
 from fixtures import container_group, run_check
 
 from aciaudit.cli import main
@@ -28,8 +29,6 @@ from aciaudit.snapshot_io import load_snapshot
 from checks.model import Severity, Status
 from checks.policy import Policy, Suppression, match_suppressions
 
-SHARED = Path(__file__).resolve().parents[2] / "shared"
-EXAMPLE = SHARED / "snapshot-example.json"
 ACR = (
     "/subscriptions/00000000-1111-4222-8333-444444444444/resourceGroups/rg-shared"
     "/providers/Microsoft.ContainerRegistry/registries/contosoacr"

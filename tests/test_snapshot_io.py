@@ -7,12 +7,11 @@ import os
 from pathlib import Path
 
 import pytest
+from fixtures import SNAPSHOT_EXAMPLE as EXAMPLE
 
 from aciaudit.snapshot_io import SnapshotError, load_snapshot, parse_snapshot, save_snapshot
 from checks.snapshot import CoverageStatus
 
-SHARED = Path(__file__).resolve().parents[2] / "shared"
-EXAMPLE = SHARED / "snapshot-example.json"
 SUB = "/subscriptions/00000000-1111-4222-8333-444444444444"
 REGISTRY = {
     "id": f"{SUB}/resourceGroups/rg/providers/Microsoft.ContainerRegistry/registries/r1",

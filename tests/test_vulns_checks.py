@@ -1,4 +1,4 @@
-"""ACI-029 and ACR-016 over the shared scan examples joined with real ARM container groups
+"""ACI-029 and ACR-016 over the scan examples in tests/data joined with real ARM container groups
 and registries: by tag, by digest (index and platform), by Docker Hub short name, by the
 digest a pull event shows; PASS, FAIL and NOT_ASSESSED."""
 
@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 from fixtures import (
-    SHARED,
+    SCAN_EXAMPLES,
     clone,
     container_group,
     load_example,
@@ -28,7 +28,7 @@ from checks.index import Index
 from checks.model import Result, Status
 from checks.vulns import ImageScan, ScanIndex, Vulnerability, VulnSeverity, merge_findings
 
-EXAMPLES = SHARED / "scan-examples"
+EXAMPLES = SCAN_EXAMPLES
 ALPINE_INDEX = "sha256:b1c5a500182b21d0bfa5a584a8526b56d8be316f89e87d951be04abed2446e60"
 KEYCLOAK_INDEX = "sha256:347a0d748d05a050dc64b92de2246d2240db6eb38afbc17c3c08d0acb0db1b50"
 KEYCLOAK_PLATFORM = "sha256:d1630d3eb8285a978301bcefc5b223e564ae300750af2fc9ea3f413c5376a47e"

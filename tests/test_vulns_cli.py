@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from fixtures import SHARED, clone, container_group, make_snapshot, registry
+from fixtures import SCAN_EXAMPLES, clone, container_group, make_snapshot, registry
 from jsonschema import Draft202012Validator
 from markdown_it import MarkdownIt
 
@@ -17,7 +17,7 @@ from aciaudit.reports.markdown import render_markdown
 from aciaudit.run import audit
 from aciaudit.vulns import parse_report
 
-EXAMPLES = SHARED / "scan-examples"
+EXAMPLES = SCAN_EXAMPLES
 ALPINE_INDEX = "sha256:b1c5a500182b21d0bfa5a584a8526b56d8be316f89e87d951be04abed2446e60"
 SECTION = "## Vulnerable running images"
 SCHEMA = json.loads((Path(__file__).parents[1] / "schemas" / "report.schema.json").read_text())

@@ -1,4 +1,4 @@
-"""Importers of issue 6: every file of shared/scan-examples, auto-detected, and the one-line
+"""Importers of issue 6: every file of tests/data/scan-examples, auto-detected, and the one-line
 errors for files that cannot be used while the others still load."""
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from fixtures import SHARED, load_example
+from fixtures import SCAN_EXAMPLES, load_example
 
 from aciaudit.vulns import detect_format, load_vulns, parse_report, scans_in_snapshot
 from aciaudit.vulns.shapes import ReportError
@@ -16,7 +16,7 @@ from checks.images import parse_image
 from checks.snapshot import Snapshot
 from checks.vulns import ImageScan, VulnSeverity, merge_findings
 
-EXAMPLES = SHARED / "scan-examples"
+EXAMPLES = SCAN_EXAMPLES
 LEGACY = "Microsoft.Security/2019-01-01-preview/ListSubscriptionSubAssessments_example.json"
 ALPINE_INDEX = "sha256:b1c5a500182b21d0bfa5a584a8526b56d8be316f89e87d951be04abed2446e60"
 KEYCLOAK_INDEX = "sha256:347a0d748d05a050dc64b92de2246d2240db6eb38afbc17c3c08d0acb0db1b50"

@@ -6,7 +6,7 @@ read back `fake.requests` and `fake.violations`. See server.FakeAzure for every 
 """
 
 from fakearm.errors import FailRule
-from fakearm.examples import examples_dir, load_example
+from fakearm.examples import load_example
 from fakearm.server import EntraRequest, FakeAzure, Request, Violation
 
 __all__ = [
@@ -15,6 +15,5 @@ __all__ = [
     "FakeAzure",
     "Request",
     "Violation",
-    "examples_dir",
     "load_example",
 ]

@@ -1,6 +1,6 @@
 """ARM's error answers: the body shape, the real message texts, and injected failures.
 
-Texts follow real ARM answers quoted in public issues (see shared/arm-examples/README.md,
+Texts follow real ARM answers quoted in public issues (see tests/data/arm-examples/README.md,
 "Error body"), so a collector that shows `code: message` shows what a user would see.
 """
 

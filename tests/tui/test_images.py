@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from conftest import SIZE, wait_for, wait_loaded
+from fixtures import SCAN_EXAMPLES as EXAMPLES
 from fixtures import clone, container_group, make_snapshot, registry
 from rich.text import Text
 from textual.widgets import DataTable, Static
@@ -26,7 +27,6 @@ from tui.sources import Source
 from tui.text import short_reference
 from tui.widgets.cve_table import CveTable, sort_rows
 
-EXAMPLES = Path(__file__).resolve().parents[3] / "shared" / "scan-examples"
 KEYCLOAK = (
     "docker.io/keycloak/keycloak@"
     "sha256:347a0d748d05a050dc64b92de2246d2240db6eb38afbc17c3c08d0acb0db1b50"
