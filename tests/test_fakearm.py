@@ -198,6 +198,8 @@ def test_arm_wants_a_bearer_token_it_issued_for_arm(fake: FakeAzure) -> None:
     )
     assert good.status_code == 400
     assert good.json()["error"]["code"] == "MissingApiVersionParameter"
+    # Every request is recorded, the refused ones too, and none keeps its token.
+    assert [r.status for r in fake.requests] == [401, 401, 401, 400]
     assert all("Authorization" not in repr(r) for r in fake.requests)
 
 
@@ -372,6 +374,7 @@ def test_resource_graph_pages_with_skip_token(
     )
     rows: list[dict[str, Any]] = []
     skip: str | None = None
+    tokens: list[str] = []
     pages = 0
     while True:
         answer = client.resources(
@@ -387,6 +390,7 @@ def test_resource_graph_pages_with_skip_token(
         skip = answer.skip_token
         if not skip:
             break
+        tokens.append(skip)
     assert pages == 2 and len(rows) == 6
     assert {r["type"] for r in rows} == {
         "microsoft.containerregistry/registries",
@@ -397,9 +401,9 @@ def test_resource_graph_pages_with_skip_token(
     env = group["properties"]["containers"][0]["properties"]["environmentVariables"]
     assert env == [{"name": "DB_PASSWORD", "value": SECRET_ENV}, {"name": "API_KEY"}]
     posts = [r for r in fake.requests if r.method == "POST"]
-    assert (
-        posts[1].body_json["options"]["$skipToken"] == skip or posts[0].body_json["query"] == query
-    )
+    assert [p.body_json["query"] for p in posts] == [query, query]
+    # The second page is asked for with the token the first one returned.
+    assert [p.body_json["options"].get("$skipToken") for p in posts] == [None, *tokens]
     assert posts[0].api_version == "2021-03-01"
 
 
@@ -439,15 +443,22 @@ def test_resource_graph_rows_and_kql_like_the_service(
     assert info.value.status_code == 400
     assert "summarize" in str(info.value)
 
-    response = client._send_request(
-        HttpRequest(
-            "POST",
-            "/providers/Microsoft.ResourceGraph/resources",
-            params={"api-version": "2021-03-01"},
-            json={"query": "Resources"},
+    def raw() -> Any:
+        return client._send_request(
+            HttpRequest(
+                "POST",
+                "/providers/Microsoft.ResourceGraph/resources",
+                params={"api-version": "2021-03-01"},
+                json={"query": "Resources"},
+            )
         )
-    )
-    assert int(response.headers["x-ms-user-quota-remaining"]) >= 0
+
+    # 15 queries per 5-second window: the ones above spent some, each one more spends one.
+    response = raw()
+    left = int(response.headers["x-ms-user-quota-remaining"])
+    assert 0 < left < 15
+    after = int(raw().headers["x-ms-user-quota-remaining"])
+    assert after in (left - 1, 14)  # 14: a new window began between the two
     assert response.headers["x-ms-user-quota-resets-after"].count(":") == 2
 
 
