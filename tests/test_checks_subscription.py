@@ -24,6 +24,7 @@ from fixtures import (
     workspace,
 )
 
+from aciaudit.snapshot_io import parse_snapshot
 from checks.catalogue import load_catalogue
 from checks.engine import evaluate
 from checks.index import Index
@@ -344,18 +345,7 @@ def test_sub_003_setting_of_another_subscription_does_not_count() -> None:
     assert result_for(results, OTHER).status is Status.PASS
 
 
-def parse_snapshot_or_skip() -> Any:
-    try:
-        from aciaudit.snapshot_io import parse_snapshot
-    except ModuleNotFoundError as exc:  # pragma: no cover - depends on the other engineer
-        if exc.name == "aciaudit.redact":
-            pytest.skip("aciaudit.redact is not written yet (aciaudit.snapshot_io imports it)")
-        raise
-    return parse_snapshot
-
-
 def published_subscription_snapshot() -> Any:
-    parse_snapshot = parse_snapshot_or_skip()
     document = {
         "format": "aci-auditor.snapshot",
         "version": 1,
