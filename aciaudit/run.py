@@ -17,12 +17,11 @@ from checks.catalogue import load_catalogue
 from checks.engine import evaluate
 from checks.index import Index
 from checks.model import Result, Severity, Status, Target
+from checks.overrides import effective_catalogue, manual_result
 from checks.policy import (
     Attestation,
     Policy,
     Suppression,
-    effective_catalogue,
-    manual_result,
     match_suppressions,
 )
 from checks.registry import Catalogue, Check

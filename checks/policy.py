@@ -7,13 +7,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date
 from fnmatch import translate
 from functools import cached_property
 
-from checks.model import ESTATE_SCOPE, Evidence, Result, Severity, Status
-from checks.registry import Catalogue, Check
+from checks.model import Result, Severity, Status
 
 # What a person may attest a manual item as.
 ATTESTABLE = (Status.PASS, Status.FAIL, Status.NOT_APPLICABLE)
@@ -93,35 +92,6 @@ class Policy:
     suppressions: tuple[Suppression, ...] = ()
     # Check id (MAN-…) → the attestation that answers it.
     attestations: Mapping[str, Attestation] = field(default_factory=dict)
-
-
-def effective_catalogue(catalogue: Catalogue, policy: Policy) -> Catalogue:
-    """The catalogue with the policy's severity overrides applied (a copy when any)."""
-    if not policy.severity:
-        return catalogue
-    out = Catalogue()
-    for chk in catalogue:
-        override = policy.severity.get(chk.id)
-        out.add(replace(chk, severity=override) if override else chk)
-    return out
-
-
-def manual_result(chk: Check, attestation: Attestation | None) -> Result:
-    """The one result of a manual item: MANUAL, or what a person attested."""
-    if attestation is None:
-        return Result(chk.id, ESTATE_SCOPE, Status.MANUAL, f"{chk.title} — a person must attest.")
-    who = attestation.by or "someone unnamed"
-    message = (
-        f"Attested {attestation.status.value} by {who} on {attestation.on.isoformat()}: "
-        f"{attestation.note}"
-    )
-    evidence = Evidence(
-        "policy.attestations",
-        attestation.note,
-        "a person's attestation",
-        f"attested by {who} on {attestation.on.isoformat()}",
-    )
-    return Result(chk.id, ESTATE_SCOPE, attestation.status, message, (evidence,))
 
 
 @dataclass

@@ -1,11 +1,16 @@
-"""Check metadata and the catalogue every check registers itself in."""
+"""A check: its metadata (from the catalogue's data files) and the function bound to its id.
+
+The metadata lives in `checks/catalogue/*.toml`; a family module binds one short
+function to each id with `@check("ACR-001")`. `checks.catalogue.load_catalogue` puts
+the two together and validates them.
+"""
 
 from __future__ import annotations
 
 import shlex
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from functools import cached_property
+from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
 from checks import arm_id
@@ -16,6 +21,16 @@ if TYPE_CHECKING:
 
 Resource = dict[str, Any]
 Evaluate = Callable[[Resource, "Context"], Outcome]
+
+# The attribute `@check` sets on a function: the id it evaluates.
+BOUND_ID = "__check_id__"
+# Catalogue order: ACR, ACI, SUB, MAN, each by number.
+FAMILY_ORDER = ("ACR", "ACI", "SUB", "MAN")
+
+
+class CatalogueError(ValueError):
+    """The catalogue's data or its functions are inconsistent. The message names the
+    file and the key (`checks/catalogue/acr.toml: checks[3] (ACR-004).severity: …`)."""
 
 
 @dataclass(frozen=True)
@@ -34,6 +49,11 @@ class Check:
     # Coverage kinds the check reads besides its target; missing → NOT_ASSESSED.
     requires: tuple[str, ...] = ()
     evaluate: Evaluate | None = None
+    # The specification's prose: when the check FAILs, and its notes and sources.
+    fail_when: str = ""
+    notes: str = ""
+    # Framework → its control ids (e.g. ("MCSB", ("IM-1",))); pairs, so a Check hashes.
+    frameworks: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
     @property
     def section(self) -> str:
@@ -56,72 +76,56 @@ class Check:
         )
 
 
-class Catalogue:
-    def __init__(self) -> None:
-        self._checks: dict[str, Check] = {}
+def _order(chk: Check) -> tuple[int, str]:
+    prefix = chk.id[:3]
+    rank = FAMILY_ORDER.index(prefix) if prefix in FAMILY_ORDER else len(FAMILY_ORDER)
+    return rank, chk.id
 
-    def add(self, check: Check) -> Check:
-        if check.id in self._checks:
-            raise ValueError(f"duplicate check id {check.id}")
-        self._checks[check.id] = check
-        self.__dict__.pop("ordered", None)
-        return check
+
+class Catalogue:
+    """Checks by id, iterated in catalogue order. Built once: a different catalogue
+    (a policy's severity overrides) is a new one."""
+
+    __slots__ = ("_by_id", "_ordered")
+
+    def __init__(self, checks: Iterable[Check] = ()) -> None:
+        by_id: dict[str, Check] = {}
+        for chk in checks:
+            if chk.id in by_id:
+                raise CatalogueError(f"duplicate check id {chk.id}")
+            by_id[chk.id] = chk
+        self._by_id = MappingProxyType(by_id)
+        self._ordered = tuple(sorted(by_id.values(), key=_order))
 
     def __getitem__(self, check_id: str) -> Check:
-        return self._checks[check_id]
+        return self._by_id[check_id]
 
     def get(self, check_id: str) -> Check | None:
-        return self._checks.get(check_id)
+        return self._by_id.get(check_id)
 
     def __iter__(self) -> Iterator[Check]:
-        return iter(self.ordered)
+        return iter(self._ordered)
 
     def __len__(self) -> int:
-        return len(self._checks)
+        return len(self._ordered)
 
-    @cached_property
-    def ordered(self) -> list[Check]:
-        """Catalogue order: ACR, ACI, SUB, MAN, each by number."""
-        family = {"ACR": 0, "ACI": 1, "SUB": 2, "MAN": 3}
-        return sorted(self._checks.values(), key=lambda c: (family.get(c.id[:3], 9), c.id))
+    @property
+    def ordered(self) -> tuple[Check, ...]:
+        return self._ordered
 
 
-CATALOGUE = Catalogue()
+def check(check_id: str) -> Callable[[Evaluate], Evaluate]:
+    """Bind the decorated function to `check_id`; its metadata comes from the data file
+    beside the module, and the loader pairs the two (each id with exactly one function)."""
 
-
-def check(
-    *,
-    id: str,
-    title: str,
-    severity: Severity,
-    sections: tuple[str, ...],
-    target: Target,
-    rationale: str,
-    remediation: str,
-    learn_url: str,
-    references: tuple[str, ...] = (),
-    az: str | None = None,
-    requires: tuple[str, ...] = (),
-) -> Callable[[Evaluate], Evaluate]:
-    """Register the decorated function as the evaluation of check `id`."""
-
-    def register(fn: Evaluate) -> Evaluate:
-        CATALOGUE.add(
-            Check(
-                id=id,
-                title=title,
-                severity=severity,
-                sections=sections,
-                target=target,
-                rationale=rationale,
-                remediation=remediation,
-                learn_url=learn_url,
-                references=references,
-                az=az,
-                requires=requires,
-                evaluate=fn,
-            )
-        )
+    def bind(fn: Evaluate) -> Evaluate:
+        setattr(fn, BOUND_ID, check_id)
         return fn
 
-    return register
+    return bind
+
+
+def bound_id(obj: object) -> str | None:
+    """The id a function was bound to by `@check`, else None."""
+    value = getattr(obj, BOUND_ID, None) if callable(obj) else None
+    return value if isinstance(value, str) else None

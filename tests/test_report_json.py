@@ -44,11 +44,14 @@ def make_check(cid: str, sev: Severity, sections: tuple[str, ...], az: str | Non
 
 
 def make_run(kind: str = "live") -> Run:
-    cat = Catalogue()
-    cat.add(make_check("ACR-001", Severity.HIGH, ("S3",), "az acr update --name {name}"))
-    cat.add(make_check("ACR-005", Severity.LOW, ("S13",)))
-    cat.add(make_check("SUB-001", Severity.HIGH, ("S2",)))
-    cat.add(make_check("MAN-001", Severity.INFO, ("S4", "S5")))
+    cat = Catalogue(
+        [
+            make_check("ACR-001", Severity.HIGH, ("S3",), "az acr update --name {name}"),
+            make_check("ACR-005", Severity.LOW, ("S13",)),
+            make_check("SUB-001", Severity.HIGH, ("S2",)),
+            make_check("MAN-001", Severity.INFO, ("S4", "S5")),
+        ]
+    )
     snap = Snapshot(
         resources=[{"id": REG, "type": ACR}, {"id": REG2, "type": ACR}],
         coverage=[

@@ -45,14 +45,16 @@ def make_check(cid: str, sev: Severity, sections: tuple[str, ...], **kw: object)
 
 
 def catalogue() -> Catalogue:
-    cat = Catalogue()
     az_acr = "az acr update --name {name} --resource-group {resource_group} --admin-enabled false"
-    cat.add(make_check("ACR-001", Severity.HIGH, ("S3",), title="Admin user is enabled", az=az_acr))
-    cat.add(make_check("ACI-016", Severity.CRITICAL, ("S11",), title="Privileged container"))
-    cat.add(make_check("ACI-004", Severity.LOW, ("S9",), title="Image is not pinned by digest"))
-    cat.add(make_check("SUB-001", Severity.HIGH, ("S2",), title="Defender is off"))
-    cat.add(make_check("MAN-001", Severity.INFO, ("S4", "S5"), title="Are images scanned in CI?"))
-    return cat
+    return Catalogue(
+        [
+            make_check("ACR-001", Severity.HIGH, ("S3",), title="Admin user is enabled", az=az_acr),
+            make_check("ACI-016", Severity.CRITICAL, ("S11",), title="Privileged container"),
+            make_check("ACI-004", Severity.LOW, ("S9",), title="Image is not pinned by digest"),
+            make_check("SUB-001", Severity.HIGH, ("S2",), title="Defender is off"),
+            make_check("MAN-001", Severity.INFO, ("S4", "S5"), title="Are images scanned in CI?"),
+        ]
+    )
 
 
 def snapshot(kind: str = "live") -> Snapshot:

@@ -8,13 +8,12 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from checks.catalogue.aci_parts import ACI_DOCS, GROUP_NOUN, RECREATE_AZ, containers, volumes
+from checks.catalogue.aci_parts import GROUP_NOUN, containers, volumes
 from checks.catalogue.common import Resource, api_version_before, get, name
 from checks.context import Context
 from checks.model import (
     Evidence,
     Outcome,
-    Severity,
     Target,
     fail,
     not_applicable,
@@ -44,24 +43,7 @@ def _is_secret(marker: Marker, var_name: str) -> bool:
     return marker.flagged or (name_looks_secret(var_name) and marker.length > 5)
 
 
-@check(
-    id="ACI-006",
-    title="Secret in a plaintext environment variable",
-    severity=Severity.HIGH,
-    sections=("S3",),
-    target=GROUPS,
-    rationale=(
-        "`secureValue` is write-only, so any `value` ARM returns is readable by every "
-        "Reader of the subscription and ends up in templates, exports and logs."
-    ),
-    remediation=(
-        "Pass the secret as a secure environment variable (secureValue) or, better, a "
-        "Key Vault secret reference, and rotate the exposed secret."
-    ),
-    learn_url=f"{ACI_DOCS}/container-instances-environment-variables#secure-values",
-    references=("MCSB IM-8",),
-    az=RECREATE_AZ,
-)
+@check("ACI-006")
 def aci_006(group: Resource, ctx: Context) -> Outcome:
     n = name(group)
     hits: list[str] = []
@@ -105,20 +87,7 @@ def aci_006(group: Resource, ctx: Context) -> Outcome:
     )
 
 
-@check(
-    id="ACI-007",
-    title="Secret on a container command line",
-    severity=Severity.HIGH,
-    sections=("S3",),
-    target=GROUPS,
-    rationale=(
-        "A command line is part of the resource definition: every Reader sees it, and it "
-        "shows up in process listings inside the container."
-    ),
-    remediation="Read the secret from a secure environment variable or a mounted secret volume.",
-    learn_url=f"{ACI_DOCS}/container-instances-start-command",
-    az=RECREATE_AZ,
-)
+@check("ACI-007")
 def aci_007(group: Resource, ctx: Context) -> Outcome:
     n = name(group)
     hits, evidence = [], []
@@ -155,20 +124,7 @@ def aci_007(group: Resource, ctx: Context) -> Outcome:
     )
 
 
-@check(
-    id="ACI-008",
-    title="Credentials embedded in a gitRepo volume URL",
-    severity=Severity.CRITICAL,
-    sections=("S3",),
-    target=GROUPS,
-    rationale=(
-        "A token in the repository URL is stored in clear in the resource definition and "
-        "grants access to the source repository to anyone who can read the group."
-    ),
-    remediation="Remove the credential from the URL, revoke it, and fetch code another way.",
-    learn_url=f"{ACI_DOCS}/container-instances-volume-gitrepo",
-    az=RECREATE_AZ,
-)
+@check("ACI-008")
 def aci_008(group: Resource, ctx: Context) -> Outcome:
     n = name(group)
     repos = [(p, v["gitRepo"]) for p, v in volumes(group) if isinstance(v.get("gitRepo"), dict)]
@@ -196,21 +152,7 @@ def aci_008(group: Resource, ctx: Context) -> Outcome:
     return passed(f"{GROUP_NOUN} '{n}' has no credential in its gitRepo URLs.", *evidence)
 
 
-@check(
-    id="ACI-010",
-    title="Registry credentials by username and password",
-    severity=Severity.MEDIUM,
-    sections=("S3",),
-    target=GROUPS,
-    rationale=(
-        "A registry password stored in the group is a long-lived shared secret; a managed "
-        "identity with AcrPull needs no secret at all."
-    ),
-    remediation="Pull with a managed identity granted AcrPull on the registry.",
-    learn_url=f"{ACI_DOCS}/using-azure-container-registry-mi",
-    references=("MCSB IM-3",),
-    az=RECREATE_AZ,
-)
+@check("ACI-010")
 def aci_010(group: Resource, ctx: Context) -> Outcome:
     n = name(group)
     creds = get(group, "properties.imageRegistryCredentials")
@@ -256,20 +198,7 @@ def aci_010(group: Resource, ctx: Context) -> Outcome:
     return passed(f"{GROUP_NOUN} '{n}' pulls with managed identities.", *evidence)
 
 
-@check(
-    id="ACI-027",
-    title="Azure Files share mounted with an account key",
-    severity=Severity.LOW,
-    sections=("S3",),
-    target=GROUPS,
-    rationale=(
-        "A storage account key opens the whole storage account, not just the share, and "
-        "is stored with the group. Use a Key Vault reference or a managed identity."
-    ),
-    remediation="Mount the share with a managed identity (userManagedIdentityClientId) or a Key Vault reference.",
-    learn_url=f"{ACI_DOCS}/container-instances-volume-azure-files",
-    az=RECREATE_AZ,
-)
+@check("ACI-027")
 def aci_027(group: Resource, ctx: Context) -> Outcome:
     n = name(group)
     shares = [

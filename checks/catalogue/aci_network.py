@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from checks.catalogue.aci_parts import ACI_DOCS, GROUP_NOUN, RECREATE_AZ
+from checks.catalogue.aci_parts import GROUP_NOUN
 from checks.catalogue.common import MISSING, Resource, get, is_enum, name, observed
 from checks.catalogue.diagnostics import destination_of, enabled_log_names
 from checks.context import Context
 from checks.kinds import DIAGNOSTIC_SETTINGS
-from checks.model import Evidence, Outcome, Severity, Target, fail, not_applicable, passed
+from checks.model import Evidence, Outcome, Target, fail, not_applicable, passed
 from checks.registry import check
 
 GROUPS = Target.CONTAINER_GROUP
@@ -43,20 +43,7 @@ def _is_public(group: Resource) -> tuple[bool, Evidence]:
     )
 
 
-@check(
-    id="ACI-011",
-    title="Container group has a public IP address",
-    severity=Severity.MEDIUM,
-    sections=("S13",),
-    target=GROUPS,
-    rationale=(
-        "A public IP exposes every listed port to the internet with no network security "
-        "group in front of it."
-    ),
-    remediation="Deploy into a virtual network and publish through an application gateway or load balancer.",
-    learn_url=f"{ACI_DOCS}/container-instances-vnet",
-    az=RECREATE_AZ,
-)
+@check("ACI-011")
 def aci_011(group: Resource, ctx: Context) -> Outcome:
     n = name(group)
     public, ev = _is_public(group)
@@ -68,21 +55,7 @@ def aci_011(group: Resource, ctx: Context) -> Outcome:
     return passed(f"{GROUP_NOUN} '{n}' has no public IP address.", ev)
 
 
-@check(
-    id="ACI-012",
-    title="Administrative or database port open to the internet",
-    severity=Severity.HIGH,
-    sections=("S13",),
-    target=GROUPS,
-    rationale=(
-        "Remote administration and database ports are the first ones scanned and "
-        "brute-forced; on a public IP nothing filters them."
-    ),
-    remediation="Remove the port from the public IP, or move the group into a virtual network.",
-    learn_url=f"{ACI_DOCS}/container-instances-vnet",
-    references=("MCSB NS-1",),
-    az=RECREATE_AZ,
-)
+@check("ACI-012")
 def aci_012(group: Resource, ctx: Context) -> Outcome:
     n = name(group)
     public, ev = _is_public(group)
@@ -101,22 +74,7 @@ def aci_012(group: Resource, ctx: Context) -> Outcome:
     return passed(f"{GROUP_NOUN} '{n}' exposes no administrative or database port.", ev, ev_ports)
 
 
-@check(
-    id="ACI-013",
-    title="Not deployed into a virtual network",
-    severity=Severity.MEDIUM,
-    sections=("S13",),
-    target=GROUPS,
-    rationale=(
-        "Only a group in a virtual network can sit behind network security groups, "
-        "private endpoints and firewalls."
-    ),
-    remediation="Redeploy the group into a delegated subnet.",
-    learn_url=f"{ACI_DOCS}/container-instances-vnet",
-    references=("Azure Policy 8af8f826", "Checkov CKV_AZURE_98", "MCSB NS-1"),
-    az="az container create --resource-group {resource_group} --subscription {subscription} "
-    "--name {name} --image <image> --vnet <vnet> --subnet <subnet>",
-)
+@check("ACI-013")
 def aci_013(group: Resource, ctx: Context) -> Outcome:
     n = name(group)
     subnets = get(group, "properties.subnetIds")
@@ -138,20 +96,7 @@ def aci_013(group: Resource, ctx: Context) -> Outcome:
     )
 
 
-@check(
-    id="ACI-014",
-    title="DNS name label can be taken over after deletion",
-    severity=Severity.MEDIUM,
-    sections=("S13",),
-    target=GROUPS,
-    rationale=(
-        "With an Unsecure label scope, anyone can claim the same DNS name once the group "
-        "is deleted and receive the traffic still pointed at it (subdomain takeover)."
-    ),
-    remediation="Recreate the group with a DNS label reuse scope such as TenantReuse or Noreuse.",
-    learn_url=f"{ACI_DOCS}/how-to-reuse-dns-names",
-    az=RECREATE_AZ,
-)
+@check("ACI-014")
 def aci_014(group: Resource, ctx: Context) -> Outcome:
     n = name(group)
     label = get(group, "properties.ipAddress.dnsNameLabel")
@@ -169,23 +114,7 @@ def aci_014(group: Resource, ctx: Context) -> Outcome:
     return passed(f"{GROUP_NOUN} '{n}' protects DNS label '{label}' with scope {scope}.", ev)
 
 
-@check(
-    id="ACI-015",
-    title="Container logs are not collected",
-    severity=Severity.MEDIUM,
-    sections=("S14",),
-    target=GROUPS,
-    rationale=(
-        "Without container logs in a workspace there is no record of what the containers "
-        "did, and nothing to investigate after an incident."
-    ),
-    remediation="Send container logs to Log Analytics (diagnostics.logAnalytics) or add a diagnostic setting.",
-    learn_url=f"{ACI_DOCS}/container-instances-log-analytics",
-    references=("MCSB LT-3",),
-    az="az container create --resource-group {resource_group} --subscription {subscription} "
-    "--name {name} --image <image> --log-analytics-workspace <workspace-id> "
-    "--log-analytics-workspace-key <key>",
-)
+@check("ACI-015")
 def aci_015(group: Resource, ctx: Context) -> Outcome:
     n = name(group)
     workspace = get(group, "properties.diagnostics.logAnalytics.workspaceId")
@@ -220,21 +149,7 @@ def aci_015(group: Resource, ctx: Context) -> Outcome:
     )
 
 
-@check(
-    id="ACI-028",
-    title="Not encrypted with a customer-managed key",
-    severity=Severity.LOW,
-    sections=("S17",),
-    target=GROUPS,
-    rationale=(
-        "With a customer-managed key the organisation controls, rotates and can revoke "
-        "the key protecting the group's deployment data."
-    ),
-    remediation="Recreate the group with encryptionProperties pointing at a Key Vault key.",
-    learn_url=f"{ACI_DOCS}/container-instances-encrypt-data",
-    references=("Azure Policy 0aa61e00", "MCSB DP-5"),
-    az=RECREATE_AZ,
-)
+@check("ACI-028")
 def aci_028(group: Resource, ctx: Context) -> Outcome:
     n = name(group)
     vault = get(group, "properties.encryptionProperties.vaultBaseUrl")

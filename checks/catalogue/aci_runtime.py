@@ -10,7 +10,6 @@ from typing import Any
 from checks.catalogue.aci_parts import (
     ACI_DOCS,
     GROUP_NOUN,
-    RECREATE_AZ,
     Container,
     command_text,
     containers,
@@ -24,7 +23,6 @@ from checks.kinds import ROLE_ASSIGNMENTS
 from checks.model import (
     Evidence,
     Outcome,
-    Severity,
     Target,
     fail,
     not_applicable,
@@ -77,18 +75,7 @@ def _security_check(
     return passed(f"{GROUP_NOUN} '{n}': {pass_text}.", *evidence)
 
 
-@check(
-    id="ACI-016",
-    title="Privileged container",
-    severity=Severity.CRITICAL,
-    sections=("S11",),
-    target=GROUPS,
-    rationale="A privileged container has every capability and device of the host: one escape away from it.",
-    remediation="Remove `privileged: true`; grant only the specific capabilities needed.",
-    learn_url=SECURITY_CONTEXT_DOCS,
-    references=("MCSB PV-2",),
-    az=RECREATE_AZ,
-)
+@check("ACI-016")
 def aci_016(group: Resource, ctx: Context) -> Outcome:
     return _security_check(
         group,
@@ -101,17 +88,7 @@ def aci_016(group: Resource, ctx: Context) -> Outcome:
     )
 
 
-@check(
-    id="ACI-017",
-    title="Privilege escalation allowed",
-    severity=Severity.HIGH,
-    sections=("S11",),
-    target=GROUPS,
-    rationale="Allowing escalation lets setuid binaries and file capabilities gain privileges the process was not started with.",
-    remediation="Set `allowPrivilegeEscalation: false` in each container's securityContext.",
-    learn_url=SECURITY_CONTEXT_DOCS,
-    az=RECREATE_AZ,
-)
+@check("ACI-017")
 def aci_017(group: Resource, ctx: Context) -> Outcome:
     return _security_check(
         group,
@@ -124,20 +101,7 @@ def aci_017(group: Resource, ctx: Context) -> Outcome:
     )
 
 
-@check(
-    id="ACI-018",
-    title="Linux capabilities added",
-    severity=Severity.HIGH,
-    sections=("S11",),
-    target=GROUPS,
-    rationale=(
-        "Each added capability widens what a compromised process can do; SYS_ADMIN, "
-        "NET_ADMIN, SYS_PTRACE, SYS_MODULE and DAC_READ_SEARCH are escape paths."
-    ),
-    remediation="Drop the added capabilities; add back only the one a container proves it needs.",
-    learn_url=SECURITY_CONTEXT_DOCS,
-    az=RECREATE_AZ,
-)
+@check("ACI-018")
 def aci_018(group: Resource, ctx: Context) -> Outcome:
     outcome = _security_check(
         group,
@@ -171,17 +135,7 @@ def _linux_only(group: Resource) -> Outcome | None:
     return None
 
 
-@check(
-    id="ACI-019",
-    title="Runs as root",
-    severity=Severity.MEDIUM,
-    sections=("S11",),
-    target=GROUPS,
-    rationale="Root in the container is root on whatever a container escape reaches, and owns every mounted file.",
-    remediation="Set `runAsUser` to a non-zero UID (and build the image with a non-root USER).",
-    learn_url=SECURITY_CONTEXT_DOCS,
-    az=RECREATE_AZ,
-)
+@check("ACI-019")
 def aci_019(group: Resource, ctx: Context) -> Outcome:
     if (na := _linux_only(group)) is not None:
         return na
@@ -204,17 +158,7 @@ def aci_019(group: Resource, ctx: Context) -> Outcome:
     return outcome
 
 
-@check(
-    id="ACI-020",
-    title="Non-root user not enforced",
-    severity=Severity.LOW,
-    sections=("S11",),
-    target=GROUPS,
-    rationale="Without runAsUser the image's default user applies, which is root for most public images.",
-    remediation="Set `runAsUser` explicitly for every container.",
-    learn_url=SECURITY_CONTEXT_DOCS,
-    az=RECREATE_AZ,
-)
+@check("ACI-020")
 def aci_020(group: Resource, ctx: Context) -> Outcome:
     if (na := _linux_only(group)) is not None:
         return na
@@ -229,20 +173,7 @@ def aci_020(group: Resource, ctx: Context) -> Outcome:
     )
 
 
-@check(
-    id="ACI-021",
-    title="Confidential group without an enforcement policy",
-    severity=Severity.HIGH,
-    sections=("S12",),
-    target=GROUPS,
-    rationale=(
-        "A confidential group's CCE policy is what pins the containers, commands and "
-        "environment it may run; without it the hardware isolation protects arbitrary code."
-    ),
-    remediation="Generate a CCE policy (az confcom acipolicygen) and redeploy with it.",
-    learn_url=f"{ACI_DOCS}/container-instances-confidential-overview",
-    az=RECREATE_AZ,
-)
+@check("ACI-021")
 def aci_021(group: Resource, ctx: Context) -> Outcome:
     n = name(group)
     sku = group_sku(group)
@@ -256,20 +187,7 @@ def aci_021(group: Resource, ctx: Context) -> Outcome:
     return fail(f"{GROUP_NOUN} '{n}' is confidential but has no CCE policy.", ev)
 
 
-@check(
-    id="ACI-022",
-    title="No executable allowlist is enforced",
-    severity=Severity.LOW,
-    sections=("S12",),
-    target=GROUPS,
-    rationale=(
-        "A CCE policy on a confidential group is the only allowlist of containers and "
-        "commands that ARM shows; other groups run whatever their images contain."
-    ),
-    remediation="Run sensitive workloads as confidential groups with a CCE policy.",
-    learn_url=f"{ACI_DOCS}/container-instances-confidential-overview",
-    az=RECREATE_AZ,
-)
+@check("ACI-022")
 def aci_022(group: Resource, ctx: Context) -> Outcome:
     n = name(group)
     sku = group_sku(group)
@@ -303,20 +221,7 @@ def _download_and_run(text: str) -> re.Match[str] | None:
     return _DOWNLOAD_AND_RUN.search(text)
 
 
-@check(
-    id="ACI-023",
-    title="Container downloads and runs code at start",
-    severity=Severity.MEDIUM,
-    sections=("S12",),
-    target=GROUPS,
-    rationale=(
-        "Code fetched at start-up was never in the scanned image: whoever controls the URL "
-        "controls the container, and the next restart may run something else."
-    ),
-    remediation="Bake the code into the image at build time and scan it there.",
-    learn_url=f"{ACI_DOCS}/container-instances-start-command",
-    az=RECREATE_AZ,
-)
+@check("ACI-023")
 def aci_023(group: Resource, ctx: Context) -> Outcome:
     n = name(group)
     bad, evidence, offending = [], [], []
@@ -350,20 +255,7 @@ def aci_023(group: Resource, ctx: Context) -> Outcome:
     return passed(f"{GROUP_NOUN} '{n}' runs no downloaded code at start.", *evidence)
 
 
-@check(
-    id="ACI-024",
-    title="No resource limits",
-    severity=Severity.LOW,
-    sections=("S15",),
-    target=GROUPS,
-    rationale=(
-        "Without limits one container can starve the others in its group (a noisy or "
-        "compromised neighbour, a crypto-miner) and run up cost."
-    ),
-    remediation="Set `resources.limits` (cpu, memoryInGB) on every container.",
-    learn_url=f"{ACI_DOCS}/container-instances-reference-yaml#resourcerequirements",
-    az=RECREATE_AZ,
-)
+@check("ACI-024")
 def aci_024(group: Resource, ctx: Context) -> Outcome:
     n = name(group)
     bad, evidence, offending = [], [], []
@@ -441,21 +333,7 @@ def _role_verdict(assignment: Resource, ctx: Context) -> tuple[str | None, str]:
     return None, role_name
 
 
-@check(
-    id="ACI-025",
-    title="Managed identity holds a privileged role",
-    severity=Severity.HIGH,
-    sections=("S10",),
-    target=GROUPS,
-    rationale=(
-        "Anyone who runs code in the container can take its identity's token; an Owner "
-        "or Contributor identity turns a container compromise into a subscription compromise."
-    ),
-    remediation="Replace the privileged assignment with the narrowest built-in role on the narrowest scope.",
-    learn_url=f"{ACI_DOCS}/container-instances-managed-identity",
-    references=("MCSB PA-7",),
-    az="az role assignment list --assignee <principal-id> --all --output table",
-)
+@check("ACI-025")
 def aci_025(group: Resource, ctx: Context) -> Outcome:
     n = name(group)
     principals = _principals(group)
@@ -504,17 +382,7 @@ def aci_025(group: Resource, ctx: Context) -> Outcome:
     return passed(f"{GROUP_NOUN} '{n}' identities hold no privileged role.", *evidence)
 
 
-@check(
-    id="ACI-026",
-    title="Azure Files share mounted writable",
-    severity=Severity.LOW,
-    sections=("S10",),
-    target=GROUPS,
-    rationale="A writable share lets a compromised container tamper with data other workloads read.",
-    remediation="Mount shares read-only unless the container must write to them.",
-    learn_url=f"{ACI_DOCS}/container-instances-volume-azure-files",
-    az=RECREATE_AZ,
-)
+@check("ACI-026")
 def aci_026(group: Resource, ctx: Context) -> Outcome:
     n = name(group)
     shares = {

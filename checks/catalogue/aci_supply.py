@@ -7,9 +7,7 @@ import re
 from fnmatch import fnmatchcase
 
 from checks.catalogue.aci_parts import (
-    ACI_DOCS,
     GROUP_NOUN,
-    RECREATE_AZ,
     containers,
     volumes,
 )
@@ -20,7 +18,6 @@ from checks.kinds import DEFENDER_FINDINGS
 from checks.model import (
     Evidence,
     Outcome,
-    Severity,
     Target,
     fail,
     not_applicable,
@@ -54,21 +51,7 @@ def _no_images(group: Resource) -> Outcome:
     return not_assessed(f"{GROUP_NOUN} '{name(group)}' lists no container image.")
 
 
-@check(
-    id="ACI-001",
-    title="Image pulled from outside the audited estate",
-    severity=Severity.MEDIUM,
-    sections=("S1",),
-    target=GROUPS,
-    rationale=(
-        "Public images carry layers nobody in the organisation vetted, and images in "
-        "another tenant's registry can change without notice. Pull from a private "
-        "registry the estate controls."
-    ),
-    remediation="Import the image into an estate registry (az acr import) and pull it from there.",
-    learn_url=f"{ACI_DOCS}/container-instances-image-security#use-a-private-registry",
-    az="az acr import --name <estate-registry> --source <public-image> --image <repository:tag>",
-)
+@check("ACI-001")
 def aci_001(group: Resource, ctx: Context) -> Outcome:
     n = name(group)
     images = ctx.memo(_images, group)
@@ -136,20 +119,7 @@ def _policy_match(
     return passed(f"{GROUP_NOUN} '{n}' runs only approved {subject}.", *evidence)
 
 
-@check(
-    id="ACI-002",
-    title="Image from a registry that is not approved",
-    severity=Severity.HIGH,
-    sections=("S8",),
-    target=GROUPS,
-    rationale=(
-        "An approved-registry list is the organisation's decision of where code may come "
-        "from; a group pulling elsewhere bypasses it."
-    ),
-    remediation="Move the image into an approved registry, or approve the registry in the policy.",
-    learn_url=f"{ACI_DOCS}/container-instances-image-security#only-approved-registries",
-    az=RECREATE_AZ,
-)
+@check("ACI-002")
 def aci_002(group: Resource, ctx: Context) -> Outcome:
     patterns = ctx.policy.approved_registries
     if not patterns:
@@ -157,17 +127,7 @@ def aci_002(group: Resource, ctx: Context) -> Outcome:
     return _policy_match(group, ctx, patterns, "images from registries", "registry")
 
 
-@check(
-    id="ACI-003",
-    title="Image is not on the approved list",
-    severity=Severity.HIGH,
-    sections=("S7",),
-    target=GROUPS,
-    rationale="Only images the organisation approved should run; anything else is unreviewed code.",
-    remediation="Replace the image with an approved one, or approve it in the policy.",
-    learn_url=f"{ACI_DOCS}/container-instances-image-security#only-approved-images",
-    az=RECREATE_AZ,
-)
+@check("ACI-003")
 def aci_003(group: Resource, ctx: Context) -> Outcome:
     patterns = ctx.policy.approved_images
     if not patterns:
@@ -175,20 +135,7 @@ def aci_003(group: Resource, ctx: Context) -> Outcome:
     return _policy_match(group, ctx, patterns, "images", "image")
 
 
-@check(
-    id="ACI-004",
-    title="Image is not pinned by digest",
-    severity=Severity.LOW,
-    sections=("S9",),
-    target=GROUPS,
-    rationale=(
-        "A tag can be moved to other content at any time; only a digest names exactly "
-        "the image that was reviewed and scanned."
-    ),
-    remediation="Reference images as repository@sha256:<digest>.",
-    learn_url="https://learn.microsoft.com/azure/container-registry/container-registry-image-tag-version",
-    az=RECREATE_AZ,
-)
+@check("ACI-004")
 def aci_004(group: Resource, ctx: Context) -> Outcome:
     n = name(group)
     images = ctx.memo(_images, group)
@@ -209,20 +156,7 @@ def aci_004(group: Resource, ctx: Context) -> Outcome:
     return passed(f"{GROUP_NOUN} '{n}' pins every image by digest.", *evidence)
 
 
-@check(
-    id="ACI-005",
-    title="Image uses `latest` or no tag",
-    severity=Severity.MEDIUM,
-    sections=("S9",),
-    target=GROUPS,
-    rationale=(
-        "`latest` (or no tag) means whatever was pushed last: a restart can silently run "
-        "different, unscanned code."
-    ),
-    remediation="Use an immutable version tag or, better, a digest.",
-    learn_url="https://learn.microsoft.com/azure/container-registry/container-registry-image-tag-version",
-    az=RECREATE_AZ,
-)
+@check("ACI-005")
 def aci_005(group: Resource, ctx: Context) -> Outcome:
     n = name(group)
     images = ctx.memo(_images, group)
@@ -244,20 +178,7 @@ def aci_005(group: Resource, ctx: Context) -> Outcome:
     return passed(f"{GROUP_NOUN} '{n}' uses versioned tags or digests.", *evidence)
 
 
-@check(
-    id="ACI-009",
-    title="gitRepo volume fetches unpinned code",
-    severity=Severity.MEDIUM,
-    sections=("S9",),
-    target=GROUPS,
-    rationale=(
-        "A gitRepo volume clones whatever the branch holds at start-up, so code that was "
-        "never reviewed can run. gitRepo volumes are deprecated: mount a pinned artifact."
-    ),
-    remediation="Set `revision` to a full commit hash, or replace the gitRepo volume.",
-    learn_url=f"{ACI_DOCS}/container-instances-volume-gitrepo",
-    az=RECREATE_AZ,
-)
+@check("ACI-009")
 def aci_009(group: Resource, ctx: Context) -> Outcome:
     n = name(group)
     repos = [(p, v["gitRepo"]) for p, v in volumes(group) if isinstance(v.get("gitRepo"), dict)]
@@ -280,16 +201,7 @@ def aci_009(group: Resource, ctx: Context) -> Outcome:
     return passed(f"{GROUP_NOUN} '{n}' pins every gitRepo volume to a commit.", *evidence)
 
 
-@check(
-    id="ACI-029",
-    title="Running image has known vulnerabilities",
-    severity=Severity.HIGH,
-    sections=("S6",),
-    target=GROUPS,
-    rationale="A running container with known vulnerabilities is exposed now, not at the next deploy.",
-    remediation="Rebuild on a patched base image and redeploy the group.",
-    learn_url=f"{ACI_DOCS}/container-instances-image-security#map-image-vulnerabilities-to-running-containers",
-)
+@check("ACI-029")
 def aci_029(group: Resource, ctx: Context) -> Outcome:
     n = name(group)
     scans = ctx.scans

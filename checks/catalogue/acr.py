@@ -8,11 +8,10 @@ from checks.catalogue.common import LEARN, MISSING, Resource, absent, get, is_en
 from checks.catalogue.diagnostics import destination_of, enabled_log_names
 from checks.context import Context
 from checks.images import PUBLIC_REGISTRIES, parse_image
-from checks.kinds import CACHE_RULES, DEFENDER_FINDINGS, DIAGNOSTIC_SETTINGS, TOKENS
+from checks.kinds import CACHE_RULES, DEFENDER_FINDINGS, TOKENS
 from checks.model import (
     Evidence,
     Outcome,
-    Severity,
     Target,
     fail,
     not_applicable,
@@ -67,28 +66,7 @@ def _policy_status(reg: Resource, policy: str) -> tuple[str | None, str]:
     return (value if isinstance(value, str) else None), path
 
 
-@check(
-    id="ACR-001",
-    title="Admin user is enabled",
-    severity=Severity.HIGH,
-    sections=("S3",),
-    target=REGISTRY,
-    rationale=(
-        "The admin account is a single shared username and password with push and pull "
-        "rights on every repository. It cannot be scoped, is rarely rotated and leaves no "
-        "per-user trail: use Entra identities or repository-scoped tokens instead."
-    ),
-    remediation="Disable the admin user and move every client to an Entra identity.",
-    learn_url=f"{ACR_DOCS}/container-registry-authentication#admin-account",
-    references=(
-        "Azure Policy dc921057",
-        "Prowler containerregistry_admin_user_disabled",
-        "Checkov CKV_AZURE_137",
-        "MCSB IM-1",
-    ),
-    az="az acr update --name {name} --resource-group {resource_group} "
-    "--subscription {subscription} --admin-enabled false",
-)
+@check("ACR-001")
 def acr_001(reg: Resource, ctx: Context) -> Outcome:
     n = name(reg)
     return _flag(
@@ -100,22 +78,7 @@ def acr_001(reg: Resource, ctx: Context) -> Outcome:
     )
 
 
-@check(
-    id="ACR-002",
-    title="Anonymous pull is enabled",
-    severity=Severity.HIGH,
-    sections=("S1",),
-    target=REGISTRY,
-    rationale=(
-        "With anonymous pull anyone on the internet who can reach the registry can pull "
-        "every image without credentials, together with whatever the layers hold."
-    ),
-    remediation="Turn anonymous pull off unless the registry is meant to be public.",
-    learn_url=f"{ACR_DOCS}/anonymous-pull-access",
-    references=("Azure Policy 9f2dea28", "Checkov CKV_AZURE_138"),
-    az="az acr update --name {name} --resource-group {resource_group} "
-    "--subscription {subscription} --anonymous-pull-enabled false",
-)
+@check("ACR-002")
 def acr_002(reg: Resource, ctx: Context) -> Outcome:
     n = name(reg)
     value = get(reg, "properties.anonymousPullEnabled")
@@ -130,25 +93,7 @@ def acr_002(reg: Resource, ctx: Context) -> Outcome:
     )
 
 
-@check(
-    id="ACR-003",
-    title="Registry is reachable from any network",
-    severity=Severity.MEDIUM,
-    sections=("S13",),
-    target=REGISTRY,
-    rationale=(
-        "A registry open to every network can be probed and brute-forced from anywhere, "
-        "and a leaked credential works from anywhere. Restrict it to known networks."
-    ),
-    remediation=(
-        "Disable public network access (Premium, with private endpoints) or set the "
-        "network rule set's default action to Deny and allow known IP ranges."
-    ),
-    learn_url=f"{ACR_DOCS}/container-registry-access-selected-networks",
-    references=("Azure Policy d0793b48", "MCSB NS-2"),
-    az="az acr update --name {name} --resource-group {resource_group} "
-    "--subscription {subscription} --default-action Deny",
-)
+@check("ACR-003")
 def acr_003(reg: Resource, ctx: Context) -> Outcome:
     n = name(reg)
     public = get(reg, "properties.publicNetworkAccess")
@@ -169,23 +114,7 @@ def acr_003(reg: Resource, ctx: Context) -> Outcome:
     return fail(f"Registry '{n}' accepts connections from any network.", ev_public, ev_action)
 
 
-@check(
-    id="ACR-004",
-    title="No approved private endpoint",
-    severity=Severity.MEDIUM,
-    sections=("S13",),
-    target=REGISTRY,
-    rationale=(
-        "A private endpoint keeps registry traffic on the virtual network; without an "
-        "approved one, pulls and pushes cross the public endpoint."
-    ),
-    remediation="Create a private endpoint for the registry and approve its connection.",
-    learn_url=f"{ACR_DOCS}/container-registry-private-link",
-    references=("Azure Policy e8eef0a8",),
-    az="az network private-endpoint create --name {name}-pe --resource-group {resource_group} "
-    "--subscription {subscription} --vnet-name <vnet> --subnet <subnet> "
-    "--private-connection-resource-id {id} --group-id registry --connection-name {name}-pe",
-)
+@check("ACR-004")
 def acr_004(reg: Resource, ctx: Context) -> Outcome:
     if (na := _premium_only(reg, "private endpoints")) is not None:
         return na
@@ -202,22 +131,7 @@ def acr_004(reg: Resource, ctx: Context) -> Outcome:
     return fail(f"Registry '{n}' has no private endpoint.", ev)
 
 
-@check(
-    id="ACR-005",
-    title="SKU cannot isolate the registry network",
-    severity=Severity.LOW,
-    sections=("S13",),
-    target=REGISTRY,
-    rationale=(
-        "Only the Premium tier supports private endpoints, disabling public access and "
-        "export controls; Basic and Standard registries always keep a public endpoint."
-    ),
-    remediation="Upgrade the registry to Premium where network isolation is required.",
-    learn_url=f"{ACR_DOCS}/container-registry-skus",
-    references=("Azure Policy bd560fc0",),
-    az="az acr update --name {name} --resource-group {resource_group} "
-    "--subscription {subscription} --sku Premium",
-)
+@check("ACR-005")
 def acr_005(reg: Resource, ctx: Context) -> Outcome:
     n = name(reg)
     sku = _sku(reg)
@@ -233,28 +147,7 @@ _AUDIT_CATEGORIES = {"containerregistryloginevents", "containerregistryrepositor
 _AUDIT_GROUPS = {"audit", "alllogs"}
 
 
-@check(
-    id="ACR-006",
-    title="Registry audit logs are not collected",
-    severity=Severity.MEDIUM,
-    sections=("S16",),
-    target=REGISTRY,
-    rationale=(
-        "Login and repository events are the only record of who pulled, pushed or deleted "
-        "images. Without a diagnostic setting they are not kept anywhere."
-    ),
-    remediation=(
-        "Add a diagnostic setting that sends the audit category group (or "
-        "ContainerRegistryLoginEvents and ContainerRegistryRepositoryEvents) to a "
-        "Log Analytics workspace, storage account or event hub."
-    ),
-    learn_url=f"{ACR_DOCS}/monitor-container-registry",
-    references=("PSRule Azure.ACR.AuditLogs", "MCSB LT-4"),
-    az="az monitor diagnostic-settings create --name acr-audit --resource {id} "
-    "--workspace <log-analytics-workspace-id> "
-    '--logs \'[{{"categoryGroup":"audit","enabled":true}}]\'',
-    requires=(DIAGNOSTIC_SETTINGS,),
-)
+@check("ACR-006")
 def acr_006(reg: Resource, ctx: Context) -> Outcome:
     n = name(reg)
     settings = ctx.index.diagnostic_settings(reg["id"])
@@ -286,25 +179,7 @@ def _policy_check(reg: Resource, policy: str, want: str, fail_msg: str, pass_msg
     return passed(pass_msg, ev) if status.lower() == want else fail(fail_msg, ev)
 
 
-@check(
-    id="ACR-007",
-    title="Image signing is not enforced by the registry",
-    severity=Severity.LOW,
-    sections=("S9",),
-    target=REGISTRY,
-    rationale=(
-        "Without content trust, clients cannot tell a signed image from a tampered one. "
-        "Docker Content Trust is being retired in favour of Notary Project signatures, "
-        "which ARM does not show: verify signing in the pipeline as well."
-    ),
-    remediation=(
-        "Enable content trust (Premium) or sign images with Notation and verify "
-        "signatures at deployment."
-    ),
-    learn_url=f"{ACR_DOCS}/container-registry-content-trust",
-    references=("Checkov CKV_AZURE_164",),
-    az="az acr config content-trust update --registry {name} --status enabled",
-)
+@check("ACR-007")
 def acr_007(reg: Resource, ctx: Context) -> Outcome:
     n = name(reg)
     return _policy_check(
@@ -316,21 +191,7 @@ def acr_007(reg: Resource, ctx: Context) -> Outcome:
     )
 
 
-@check(
-    id="ACR-008",
-    title="Quarantine of unscanned images is off",
-    severity=Severity.LOW,
-    sections=("S5",),
-    target=REGISTRY,
-    rationale=(
-        "With quarantine, a pushed image cannot be pulled until a scanner releases it; "
-        "without it, an image is usable before anyone has looked at it."
-    ),
-    remediation="Enable the quarantine policy and release images from the scanning pipeline.",
-    learn_url="https://github.com/Azure/acr/tree/main/docs/preview/quarantine",
-    references=("Checkov CKV_AZURE_166",),
-    az="az resource update --ids {id} --set properties.policies.quarantinePolicy.status=enabled",
-)
+@check("ACR-008")
 def acr_008(reg: Resource, ctx: Context) -> Outcome:
     n = name(reg)
     return _policy_check(
@@ -342,22 +203,7 @@ def acr_008(reg: Resource, ctx: Context) -> Outcome:
     )
 
 
-@check(
-    id="ACR-009",
-    title="Untagged manifests are kept forever",
-    severity=Severity.LOW,
-    sections=("S9",),
-    target=REGISTRY,
-    rationale=(
-        "Untagged manifests are old, unpatched images that nobody tracks but anyone with "
-        "pull rights can still run by digest."
-    ),
-    remediation="Enable the retention policy for untagged manifests.",
-    learn_url=f"{ACR_DOCS}/container-registry-retention-policy",
-    references=("Checkov CKV_AZURE_167",),
-    az="az acr config retention update --registry {name} --status enabled --days 7 "
-    "--type UntaggedManifests",
-)
+@check("ACR-009")
 def acr_009(reg: Resource, ctx: Context) -> Outcome:
     if (na := _premium_only(reg, "a retention policy")) is not None:
         return na
@@ -371,22 +217,7 @@ def acr_009(reg: Resource, ctx: Context) -> Outcome:
     )
 
 
-@check(
-    id="ACR-010",
-    title="Images can be exported out of the registry",
-    severity=Severity.MEDIUM,
-    sections=("S1",),
-    target=REGISTRY,
-    rationale=(
-        "With exports allowed, anyone with import rights elsewhere can copy every image "
-        "out of a network-isolated registry, defeating the isolation."
-    ),
-    remediation="Disable exports (this requires public network access to be disabled).",
-    learn_url=f"{ACR_DOCS}/data-loss-prevention",
-    references=("Azure Policy 524b0254",),
-    az="az acr update --name {name} --resource-group {resource_group} "
-    "--subscription {subscription} --public-network-enabled false --allow-exports false",
-)
+@check("ACR-010")
 def acr_010(reg: Resource, ctx: Context) -> Outcome:
     if (na := _premium_only(reg, "export control")) is not None:
         return na
@@ -400,21 +231,7 @@ def acr_010(reg: Resource, ctx: Context) -> Outcome:
     )
 
 
-@check(
-    id="ACR-011",
-    title="Entra ARM-audience tokens are accepted",
-    severity=Severity.LOW,
-    sections=("S3",),
-    target=REGISTRY,
-    rationale=(
-        "ARM-audience tokens are broad: a token minted for Azure Resource Manager also "
-        "opens the registry. Requiring registry-audience tokens narrows a stolen token's reach."
-    ),
-    remediation="Disable authentication-as-ARM so only registry-audience tokens are accepted.",
-    learn_url=f"{ACR_DOCS}/container-registry-disable-authentication-as-arm",
-    references=("Azure Policy 42781ec6",),
-    az="az acr config authentication-as-arm update --registry {name} --status disabled",
-)
+@check("ACR-011")
 def acr_011(reg: Resource, ctx: Context) -> Outcome:
     n = name(reg)
     return _policy_check(
@@ -426,22 +243,7 @@ def acr_011(reg: Resource, ctx: Context) -> Outcome:
     )
 
 
-@check(
-    id="ACR-012",
-    title="Repository-scoped access tokens are enabled",
-    severity=Severity.LOW,
-    sections=("S3",),
-    target=REGISTRY,
-    rationale=(
-        "Repository-scoped tokens are passwords outside Entra: they bypass conditional "
-        "access and are easily forgotten. Each enabled token is a credential to inventory."
-    ),
-    remediation="Disable tokens that Entra identities can replace; rotate the rest.",
-    learn_url=f"{ACR_DOCS}/container-registry-repository-scoped-permissions",
-    references=("Azure Policy ff05e24e",),
-    az="az acr token update --name <token-name> --registry {name} --status disabled",
-    requires=(TOKENS,),
-)
+@check("ACR-012")
 def acr_012(reg: Resource, ctx: Context) -> Outcome:
     n = name(reg)
     tokens = ctx.index.owned_by(reg["id"], TOKENS)
@@ -458,21 +260,7 @@ def acr_012(reg: Resource, ctx: Context) -> Outcome:
     return passed(f"Registry '{n}' has no enabled repository-scoped token.", ev)
 
 
-@check(
-    id="ACR-013",
-    title="Repository-level permissions (ABAC) are not used",
-    severity=Severity.LOW,
-    sections=("S10",),
-    target=REGISTRY,
-    rationale=(
-        "Without ABAC, a role assignment on the registry grants access to every "
-        "repository in it; ABAC lets roles be limited to named repositories."
-    ),
-    remediation="Switch the role assignment mode to RBAC with ABAC repository permissions.",
-    learn_url=f"{ACR_DOCS}/container-registry-rbac-abac-repository-permissions",
-    az="az acr update --name {name} --resource-group {resource_group} "
-    "--subscription {subscription} --role-assignment-mode rbac-abac",
-)
+@check("ACR-013")
 def acr_013(reg: Resource, ctx: Context) -> Outcome:
     n = name(reg)
     mode = get(reg, "properties.roleAssignmentMode")
@@ -489,25 +277,7 @@ def _is_public_upstream(source: str) -> bool:
     return host in PUBLIC_REGISTRIES or host == "mcr.microsoft.com"
 
 
-@check(
-    id="ACR-014",
-    title="Pull-through cache rules mirror public upstreams",
-    severity=Severity.MEDIUM,
-    sections=("S8",),
-    target=REGISTRY,
-    rationale=(
-        "A cache rule makes public images available under the registry's own name, so "
-        "anything on the upstream looks approved once it is cached."
-    ),
-    remediation=(
-        "Remove cache rules for public upstreams, or restrict them to vetted "
-        "repositories and scan what they bring in."
-    ),
-    learn_url=f"{ACR_DOCS}/artifact-cache-overview",
-    references=("Azure Policy 84497762",),
-    az="az acr cache delete --registry {name} --name <cache-rule-name>",
-    requires=(CACHE_RULES,),
-)
+@check("ACR-014")
 def acr_014(reg: Resource, ctx: Context) -> Outcome:
     n = name(reg)
     rules = ctx.index.owned_by(reg["id"], CACHE_RULES)
@@ -523,22 +293,7 @@ def acr_014(reg: Resource, ctx: Context) -> Outcome:
     return passed(f"Registry '{n}' has no cache rule for a public upstream.", ev)
 
 
-@check(
-    id="ACR-015",
-    title="Not encrypted with a customer-managed key",
-    severity=Severity.LOW,
-    sections=("S17",),
-    target=REGISTRY,
-    rationale=(
-        "With a customer-managed key the organisation controls, rotates and can revoke "
-        "the key protecting image data at rest."
-    ),
-    remediation="Create a Premium registry encrypted with a Key Vault key (set at creation).",
-    learn_url=f"{ACR_DOCS}/tutorial-enable-customer-managed-keys",
-    references=("Azure Policy 5b9159ae", "MCSB DP-5"),
-    az="az acr create --name <new-registry> --resource-group {resource_group} --sku Premium "
-    "--identity <identity-id> --key-encryption-key <key-id>",
-)
+@check("ACR-015")
 def acr_015(reg: Resource, ctx: Context) -> Outcome:
     n = name(reg)
     status = get(reg, "properties.encryption.status")
@@ -550,19 +305,7 @@ def acr_015(reg: Resource, ctx: Context) -> Outcome:
     return fail(f"Registry '{n}' uses Microsoft-managed keys only.", ev)
 
 
-@check(
-    id="ACR-016",
-    title="Registry images have unresolved vulnerabilities",
-    severity=Severity.HIGH,
-    sections=("S5",),
-    target=REGISTRY,
-    rationale=(
-        "Images with known vulnerabilities in the registry will be deployed sooner or "
-        "later; fix or remove them before they run."
-    ),
-    remediation="Rebuild images on patched bases and delete vulnerable tags.",
-    learn_url="https://learn.microsoft.com/azure/defender-for-cloud/agentless-vulnerability-assessment-azure",
-)
+@check("ACR-016")
 def acr_016(reg: Resource, ctx: Context) -> Outcome:
     n = name(reg)
     if ctx.scans is None:

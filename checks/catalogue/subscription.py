@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from checks.catalogue.common import LEARN, MISSING, Resource, get, is_enum, name
+from checks.catalogue.common import MISSING, Resource, get, is_enum, name
 from checks.catalogue.diagnostics import destination_of, enabled_log_names
 from checks.context import Context
-from checks.kinds import DIAGNOSTIC_SETTINGS, METRIC_ALERTS, PRICINGS
+from checks.kinds import METRIC_ALERTS, PRICINGS
 from checks.model import (
     Evidence,
     Outcome,
-    Severity,
     Target,
     fail,
     not_applicable,
@@ -45,22 +44,7 @@ def _containers_plan(target: Resource, ctx: Context) -> Resource | None:
     return None
 
 
-@check(
-    id="SUB-001",
-    title="Defender for Containers is not enabled",
-    severity=Severity.HIGH,
-    sections=("S2",),
-    target=SUBS,
-    rationale=(
-        "Defender for Containers scans registry images and raises runtime alerts; without "
-        "it nothing in the subscription watches container images."
-    ),
-    remediation="Enable the Defender for Containers plan on the subscription.",
-    learn_url=f"{LEARN}/defender-for-cloud/defender-for-containers-introduction",
-    references=("Azure Policy 1c988dd6", "Prowler defender_ensure_defender_for_containers_is_on"),
-    az="az security pricing create --name Containers --tier standard --subscription {subscription}",
-    requires=(PRICINGS,),
-)
+@check("SUB-001")
 def sub_001(target: Resource, ctx: Context) -> Outcome:
     label = _sub(target).label
     plan = _containers_plan(target, ctx)
@@ -77,23 +61,7 @@ def sub_001(target: Resource, ctx: Context) -> Outcome:
     return fail(f"Subscription '{label}' does not have Defender for Containers enabled.", ev)
 
 
-@check(
-    id="SUB-002",
-    title="Registry vulnerability assessment is off",
-    severity=Severity.MEDIUM,
-    sections=("S5",),
-    target=SUBS,
-    rationale=(
-        "Defender scans registry images only when the vulnerability-assessment extension "
-        "of the Containers plan is on."
-    ),
-    remediation="Enable the ContainerRegistriesVulnerabilityAssessments extension of the Containers plan.",
-    learn_url=f"{LEARN}/defender-for-cloud/agentless-vulnerability-assessment-azure",
-    references=("Prowler defender_container_images_scan_enabled",),
-    az="az security pricing create --name Containers --tier standard --subscription {subscription} "
-    "--extensions name=ContainerRegistriesVulnerabilityAssessments isEnabled=True",
-    requires=(PRICINGS,),
-)
+@check("SUB-002")
 def sub_002(target: Resource, ctx: Context) -> Outcome:
     label = _sub(target).label
     plan = _containers_plan(target, ctx)
@@ -123,24 +91,7 @@ def sub_002(target: Resource, ctx: Context) -> Outcome:
     return fail(f"Subscription '{label}' does not scan registry images for vulnerabilities.", ev)
 
 
-@check(
-    id="SUB-003",
-    title="Activity log is not exported",
-    severity=Severity.MEDIUM,
-    sections=("S16",),
-    target=SUBS,
-    rationale=(
-        "The activity log records who changed registries and container groups; Azure keeps "
-        "it 90 days only, and only an export makes it searchable and durable."
-    ),
-    remediation="Export the Administrative category of the activity log to a workspace or storage account.",
-    learn_url=f"{LEARN}/azure-monitor/essentials/activity-log",
-    references=("MCSB LT-3",),
-    az="az monitor diagnostic-settings subscription create --name activity-export "
-    "--subscription {subscription} --location global --workspace <workspace-id> "
-    '--logs \'[{{"category":"Administrative","enabled":true}}]\'',
-    requires=(DIAGNOSTIC_SETTINGS,),
-)
+@check("SUB-003")
 def sub_003(target: Resource, ctx: Context) -> Outcome:
 
     label = _sub(target).label
@@ -177,23 +128,7 @@ def _watches_groups(alert: Resource, group_ids: set[str]) -> bool:
     )
 
 
-@check(
-    id="SUB-004",
-    title="No metric alerts watch container groups",
-    severity=Severity.LOW,
-    sections=("S15",),
-    target=SUBS,
-    rationale=(
-        "A container group pegged at full CPU or restarting in a loop is often the first "
-        "sign of a miner or a crash-looping exploit; without alerts nobody is told."
-    ),
-    remediation="Create metric alerts on CPU, memory and network of the container groups.",
-    learn_url=f"{LEARN}/container-instances/monitor-azure-container-instances",
-    references=("MCSB LT-1",),
-    az="az monitor metrics alert create --name aci-cpu --resource-group <resource-group> "
-    "--subscription {subscription} --scopes <container-group-id> --condition 'avg CpuUsage > 800'",
-    requires=(METRIC_ALERTS, Target.CONTAINER_GROUP.value),
-)
+@check("SUB-004")
 def sub_004(target: Resource, ctx: Context) -> Outcome:
     label = _sub(target).label
     sub_prefix = target["id"].lower() + "/"

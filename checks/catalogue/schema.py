@@ -1,0 +1,66 @@
+"""The shape of the catalogue's data files, validated as they are decoded.
+
+msgspec rather than a JSON Schema: the Structs are the schema and the typed result at
+once, unknown and missing keys are errors with a `$.path`, and importing it plus
+decoding every file costs a few milliseconds (jsonschema's import alone is ~100 ms, on
+the app's start-up path).
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import msgspec
+
+from checks.model import Severity, Target
+
+CheckId = Annotated[str, msgspec.Meta(pattern=r"^(ACR|ACI|SUB|MAN)-\d{3}$")]
+Text = Annotated[str, msgspec.Meta(min_length=1)]
+
+
+class Entry(msgspec.Struct, kw_only=True, forbid_unknown_fields=True, frozen=True):
+    """One check's metadata: `[[checks]]` in a family file."""
+
+    id: CheckId
+    title: Text
+    severity: Severity
+    sections: Annotated[tuple[str, ...], msgspec.Meta(min_length=1)]
+    target: Target
+    rationale: Text
+    remediation: Text
+    learn_url: Annotated[str, msgspec.Meta(pattern=r"^https://")]
+    references: tuple[Text, ...] = ()
+    # An `az` command with {name}, {resource_group}, {subscription} and {id} slots.
+    az: Text | None = None
+    # Coverage kinds (checks.kinds) read besides the target.
+    requires: tuple[str, ...] = ()
+    # The specification's two prose columns: when it FAILs; notes and sources.
+    fail_when: str = ""
+    notes: str = ""
+    # Framework → its control ids; optional, filled by the framework-mapping work.
+    frameworks: dict[Text, tuple[Text, ...]] = {}
+
+
+class Family(msgspec.Struct, kw_only=True, forbid_unknown_fields=True, frozen=True):
+    """A family file (`acr.toml`): its id prefix and its checks."""
+
+    prefix: Annotated[str, msgspec.Meta(pattern=r"^(ACR|ACI|SUB|MAN)$")]
+    checks: tuple[Entry, ...]
+    # Manual items have no function: a person attests them.
+    manual: bool = False
+
+
+class Group(msgspec.Struct, kw_only=True, forbid_unknown_fields=True, frozen=True):
+    """How the catalogue document presents the checks of one id prefix."""
+
+    prefix: Annotated[str, msgspec.Meta(pattern=r"^(ACR|ACI|SUB|MAN)$")]
+    heading: Text
+    intro: str = ""
+
+
+class About(msgspec.Struct, kw_only=True, forbid_unknown_fields=True, frozen=True):
+    """`catalogue.toml`: the document's title, preamble and family headings."""
+
+    title: Text
+    preamble: Text
+    groups: tuple[Group, ...]
