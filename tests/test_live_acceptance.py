@@ -31,7 +31,7 @@ import aciaudit
 from aciaudit.cli import main
 from aciaudit.run import audit
 from aciaudit.snapshot_io import load_snapshot, parse_snapshot
-from aciaudit.sources.azure.inventory import ACI_FALLBACK_API
+from aciaudit.sources.azure.apis import ACI_FALLBACK_API
 from checks import kinds
 from checks.catalogue import load_catalogue
 from checks.kinds import (

@@ -14,7 +14,7 @@ from fixtures import load_example
 
 from aciaudit.cli import main
 from aciaudit.run import audit
-from aciaudit.sources.azure import inventory
+from aciaudit.sources.azure import roles
 from aciaudit.sources.azure.arm import Cancelled
 from aciaudit.sources.azure.collector import CollectionError, collect
 from aciaudit.sources.azure.options import LiveOptions
@@ -172,7 +172,7 @@ def test_many_identities_read_role_assignments_in_one_listing(
     per_identity = [r for r in fake.requests if "roleAssignments" in r.path]
     assert per_identity and all("assignedTo" in r.query.get("$filter", "") for r in per_identity)
 
-    monkeypatch.setattr(inventory, "ROLE_FILTER_MAX", 0)
+    monkeypatch.setattr(roles, "ROLE_FILTER_MAX", 0)
     fake.requests.clear()
     snap = collect(options(fake))
     listed = [r for r in fake.requests if "roleAssignments" in r.path]

@@ -17,7 +17,7 @@ from test_live_collect import CANARY, SUB1, SUB2, estate, live_args, options
 from aciaudit.cli import main
 from aciaudit.run import audit
 from aciaudit.snapshot_io import load_snapshot
-from aciaudit.sources.azure import inventory
+from aciaudit.sources.azure import defender_reads, graph
 from aciaudit.sources.azure.collector import collect
 from checks.kinds import DEFENDER_FINDINGS
 from checks.model import Status
@@ -106,7 +106,7 @@ def test_findings_are_read_through_resource_graph_and_judged(fake: FakeAzure) ->
     fake.graph_page_size = 1  # the findings query pages with $skipToken too
     progress = Recorder()
     snap = collect(options(fake), progress)
-    assert progress.phases[inventory.DEFENDER_PHASE] == [2, 2]  # (total, advanced)
+    assert progress.phases[defender_reads.DEFENDER_PHASE] == [2, 2]  # (total, advanced)
     rows = [r for r in snap.resources if r["type"] == DEFENDER_FINDINGS]
     assert sorted(r["id"].rsplit("/", 1)[-1] for r in rows) == ["exempt-1", "open-1"]
     props = next(r for r in rows if r["id"].endswith("open-1"))["properties"]
@@ -197,7 +197,7 @@ def test_read_and_empty_means_unscanned_not_no_data(fake: FakeAzure) -> None:
 def test_many_subscriptions_are_queried_in_batches(
     fake: FakeAzure, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(inventory, "GRAPH_BATCH", 1)
+    monkeypatch.setattr(graph, "GRAPH_BATCH", 1)
     snap = collect(options(fake))
     queries = [
         r.body_json["subscriptions"]

@@ -8,41 +8,24 @@ NOT_ASSESSED with that entry's reason instead of guessing.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Sequence
-from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any, TypeVar
 from urllib.parse import quote
 
 from aciaudit import TOOL_NAME, __version__
 from aciaudit.errors import UserError
-from aciaudit.redact import redact_in_place
-from aciaudit.sources.azure.arm import ArmFailure, ArmSession, Cancelled, triage
+from aciaudit.sources.azure.arm import ArmSession, triage
 from aciaudit.sources.azure.auth import AuthError, Identity, build_credential, sign_in
 from aciaudit.sources.azure.clouds import Cloud, resolve_cloud
-from aciaudit.sources.azure.inventory import Inventory
+from aciaudit.sources.azure.collected import Collected
+from aciaudit.sources.azure.inventory import read_inventory
 from aciaudit.sources.azure.options import LiveOptions
+from aciaudit.sources.azure.pool import Pool
 from aciaudit.sources.azure.progress import CollectProgress, SilentProgress
-from checks.snapshot import CoverageEntry, Snapshot, Subscription
-
-T = TypeVar("T")
+from checks.snapshot import Snapshot, Subscription
 
 
 class CollectionError(UserError):
     """The collection cannot start or go on (no credential, unknown subscription…)."""
-
-
-@dataclass
-class Collected:
-    """What workers hand back; appended from many threads (list.append is atomic)."""
-
-    resources: list[dict[str, Any]] = field(default_factory=list)
-    coverage: list[CoverageEntry] = field(default_factory=list)
-
-    def add(self, resource: dict[str, Any]) -> None:
-        redact_in_place(resource)  # before it is stored anywhere
-        self.resources.append(resource)
 
 
 def collect(
@@ -60,7 +43,7 @@ def collect(
     out = Collected()
     pool = Pool(options.concurrency, cancel)
     try:
-        Inventory(session, subscriptions, out, progress, pool, options).run()
+        read_inventory(session, subscriptions, out, progress, pool, options)
     finally:
         pool.close()
     return Snapshot(
@@ -184,46 +167,3 @@ def _under_management_group(
             f"management group {group!r} holds no subscription visible to this identity"
         )
     return inside
-
-
-class Pool:
-    """A thread pool that stops handing out work once cancelled."""
-
-    def __init__(self, workers: int, cancel: threading.Event) -> None:
-        self.cancel = cancel
-        self._executor = ThreadPoolExecutor(max_workers=max(1, workers), thread_name_prefix="arm")
-
-    def each(self, items: Sequence[T], work: Callable[[T], None], tick: Callable[[], None]) -> None:
-        """Run `work` on every item; `tick` after each. Ctrl-C cancels what is queued."""
-        if self.cancel.is_set():
-            raise Cancelled()
-        futures: set[Future[None]] = {self._executor.submit(self._guard, work, i) for i in items}
-        try:
-            while futures:
-                done, futures = wait(futures, timeout=0.2, return_when=FIRST_COMPLETED)
-                for future in done:
-                    future.result()  # re-raises Cancelled and programming errors
-                    tick()
-                if self.cancel.is_set():
-                    raise Cancelled()
-        except BaseException:
-            self.cancel.set()
-            for future in futures:
-                future.cancel()
-            raise
-
-    def _guard(self, work: Callable[[T], None], item: T) -> None:
-        if self.cancel.is_set():
-            raise Cancelled()
-        work(item)
-
-    def close(self) -> None:
-        self._executor.shutdown(wait=True, cancel_futures=True)
-
-
-def failure_entry(scope: str, kind: str, exc: Exception) -> CoverageEntry | None:
-    """The coverage entry for a failed read, or None when the thing is simply gone."""
-    failure = exc if isinstance(exc, ArmFailure) else triage(exc)
-    if failure.not_found:
-        return None
-    return CoverageEntry(scope, kind, failure.status, detail=failure.detail)

@@ -1,0 +1,12 @@
+"""The api-versions a collection asks ARM for: the newest stable ones that carry the
+fields the checks read."""
+
+ACI_API = "2025-09-01"
+ACI_FALLBACK_API = "2023-05-01"  # sovereign clouds lag behind
+ACR_API = "2025-11-01"  # what azure-mgmt-containerregistry 15 speaks
+DIAGNOSTICS_API = "2021-05-01-preview"  # the only version with category groups
+PRICINGS_API = "2024-01-01"
+ROLES_API = "2022-04-01"
+ALERTS_API = "2018-03-01"
+# Defender for Cloud sub-assessments, read per registry when Resource Graph is refused.
+DEFENDER_API = "2019-01-01-preview"

@@ -1,0 +1,65 @@
+"""What every phase of a live collection shares: the session, the subscriptions, the
+listing the later phases start from, and the bookkeeping of coverage."""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+from aciaudit.sources.azure.apis import ACI_API, ACI_FALLBACK_API
+from aciaudit.sources.azure.arm import ArmSession, Cancelled, triage
+from aciaudit.sources.azure.collected import Collected
+from aciaudit.sources.azure.options import LiveOptions
+from aciaudit.sources.azure.pool import Pool
+from aciaudit.sources.azure.progress import CollectProgress
+from checks.snapshot import CoverageEntry, CoverageStatus, Subscription
+
+Json = dict[str, Any]
+
+
+class Reads:
+    """The state of one collection's reads; the phases (listing, side_reads, roles,
+    defender_reads) are functions of it."""
+
+    def __init__(
+        self,
+        session: ArmSession,
+        subscriptions: list[Subscription],
+        out: Collected,
+        progress: CollectProgress,
+        pool: Pool,
+        options: LiveOptions,
+    ) -> None:
+        self.arm = session
+        self.subs = subscriptions
+        self.out = out
+        self.progress = progress
+        self.pool = pool
+        self.options = options
+        self.cancel: threading.Event = pool.cancel
+        self.registries: list[Json] = []
+        self.groups: list[Json] = []
+        # False once the inventory's Resource Graph query was refused: later reads
+        # take the per-subscription path without asking again.
+        self.graph_ok = options.use_resource_graph
+        # The ACI api-versions to try, newest first; narrowed once a cloud refuses one.
+        self.aci_apis: tuple[str, ...] = (ACI_API, ACI_FALLBACK_API)
+
+    def covered(self, scope: str, kind: str, api_version: str | None = None) -> None:
+        self.out.coverage.append(
+            CoverageEntry(scope, kind, CoverageStatus.COLLECTED, api_version=api_version)
+        )
+
+    def problem(self, scope: str, kind: str, exc: Exception) -> CoverageEntry | None:
+        """Record a failed read; None when the object is simply gone (404)."""
+        failure = triage(exc)
+        if failure.not_found:
+            return None
+        entry = CoverageEntry(scope, kind, failure.status, detail=failure.detail)
+        self.out.coverage.append(entry)
+        self.progress.problem(entry)
+        return entry
+
+    def check_cancel(self) -> None:
+        if self.cancel.is_set():
+            raise Cancelled()
