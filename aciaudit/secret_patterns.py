@@ -1,0 +1,211 @@
+"""Our own detectors, for what detect-secrets lacks in Azure estates: storage and Service
+Bus keys in connection strings, SAS signatures, secret command-line flags, URL user info,
+`NAME=value` assignments whose name looks secret, and long random base64 runs."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from functools import lru_cache
+
+from detect_secrets.filters.heuristic import is_potential_uuid, is_sequential_string
+from detect_secrets.plugins.high_entropy_strings import Base64HighEntropyString
+
+from checks.secret_markers import name_looks_secret
+
+# Base64 runs at or above this Shannon entropy (bits per char) look random. detect-secrets'
+# default; it only applies it itself in `analyze_line`, which we do not call.
+ENTROPY_LIMIT = 4.5
+
+# A whole PEM private key, to its END line or the end of the string: detect-secrets only
+# matches the `BEGIN … PRIVATE KEY` words, which would leave the key body in clear.
+PEM_BLOCK = re.compile(
+    r"-----BEGIN[A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----.*?"
+    r"(?:-----END[A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----|\Z)",
+    re.DOTALL,
+)
+# Fine-grained personal access tokens, which detect-secrets 1.5.0 does not know.
+GITHUB_FINE_GRAINED = re.compile(r"github_pat_[A-Za-z0-9_]{22,}")
+ACCOUNT_KEY = re.compile(r"AccountKey\s*=\s*([A-Za-z0-9+/]{20,}={0,2})", re.IGNORECASE)
+# Service Bus, Event Hubs, IoT Hub; `SharedAccessKeyName=` is not followed by `=` directly.
+SHARED_ACCESS_KEY = re.compile(r"SharedAccessKey\s*=\s*([A-Za-z0-9+/]{20,}={0,2})", re.IGNORECASE)
+# The signature is the secret; the other SAS fields (expiry, permissions) stay readable.
+SAS_SIG = re.compile(r"(?:^|[?&;\s\"'])sig=([A-Za-z0-9%+/_=-]{10,})", re.IGNORECASE)
+
+# `Authorization: Bearer x`, `-H "Authorization: Basic x"`, `Bearer x`: the credential.
+_AUTH_HEADER = re.compile(
+    r"(?:\bAuthorization\s*:\s*(?:(?:Bearer|Basic|Token|Bot|Digest|SharedKey)\s+)?"
+    r"|\bBearer\s+)([^\s\"',;]{8,})",
+    re.IGNORECASE,
+)
+
+
+def find_auth_headers(text: str) -> Iterator[tuple[int, int]]:
+    for m in _AUTH_HEADER.finditer(text):
+        if not _REFERENCE.fullmatch(m.group(1)) and not m.group(1).startswith("$("):
+            yield m.span(1)
+
+
+# Everything between `://` and the last `@` of the authority.
+_URL_USERINFO = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://([^\s/?#\"'<>]+)@")
+# `$TOKEN`, `${TOKEN}`: a reference to a secret, not one.
+_REFERENCE = re.compile(r"\$\{?[A-Za-z_][A-Za-z0-9_]*\}?")
+
+
+def find_url_userinfo(text: str) -> Iterator[tuple[int, int]]:
+    for m in _URL_USERINFO.finditer(text):
+        userinfo = m.group(1)
+        user, colon, password = userinfo.partition(":")
+        if colon:
+            if password and not _REFERENCE.fullmatch(password):
+                yield m.span(1)
+        # A lone user name (`ssh://git@`, `https://contoso@dev.azure.com`) is not a
+        # secret; a lone token (`https://ghp_…@github.com`) is long and random.
+        elif len(user) >= 16 and _is_random_looking(user):
+            yield m.span(1)
+
+
+def _is_random_looking(value: str) -> bool:
+    return any(c.isdigit() for c in value) and any(c.isalpha() for c in value)
+
+
+# `--password=x`, `--password x`, `-Dspring.datasource.password=x`, `--password "a b"`.
+_FLAG_VALUE = re.compile(
+    r"(?<![\w-])--?([A-Za-z][A-Za-z0-9_.-]*)(=|[ \t]+)"
+    r"(\"[^\"]*\"|'[^']*'|[^\s\"';&|]+)"
+)
+_BARE_FLAG = re.compile(r"--?([A-Za-z][A-Za-z0-9_.-]*)")
+_FLAG_LIKE = re.compile(r"--?[A-Za-z][A-Za-z0-9_.-]*(?:=.*)?", re.DOTALL)
+# `curl -u user:password`, `--user=user:password`: the part after the colon.
+USER_FLAGS = frozenset({"-u", "--user"})
+_USER_FLAG = re.compile(r"(?<![\w-])(?:-u|--user)(?:=|[ \t]+)[^\s:\"']+:([^\s\"';&|]+)")
+_NAME_WORDS = re.compile(r"[^A-Za-z0-9]+|(?<=[a-z0-9])(?=[A-Z])")
+
+
+def is_secret_flag(arg: str) -> bool:
+    """True for a bare flag whose value is the next argument: `--password`, `--client-secret`."""
+    m = _BARE_FLAG.fullmatch(arg)
+    return m is not None and _flag_name_is_secret(m.group(1))
+
+
+def looks_like_flag(arg: str) -> bool:
+    """`--verbose`, `-v`, `--mode=x`: not the value of a preceding flag."""
+    return _FLAG_LIKE.fullmatch(arg) is not None
+
+
+@lru_cache(maxsize=4096)
+def _flag_name_is_secret(name: str) -> bool:
+    # The secret word must end the flag: `--client-secret` yes, `--token-audience` or
+    # `--password-file` no.
+    words = [w for w in _NAME_WORDS.split(name) if w]
+    if not words:
+        return False
+    if name_looks_secret(words[-1]):
+        return True
+    # A pair only counts when it is the pair that is secret (`--api-key`), not a word
+    # before the last one (`--token-audience`).
+    return (
+        len(words) > 1
+        and name_looks_secret("_".join(words[-2:]))
+        and not name_looks_secret(words[-2])
+    )
+
+
+def find_cli_flags(text: str) -> Iterator[tuple[int, int]]:
+    for m in _overlapping(_FLAG_VALUE, text):
+        if not _flag_name_is_secret(m.group(1)):
+            continue
+        start, end = m.span(3)
+        value = m.group(3)
+        if value[:1] in "\"'":
+            start, end, value = start + 1, end - 1, value[1:-1]
+        if not value or _REFERENCE.fullmatch(value) or value.startswith("$("):
+            continue
+        # `--no-password --verbose`: the next word is another flag, not a value.
+        if m.group(2) != "=" and looks_like_flag(value):
+            continue
+        yield start, end
+    for m in _USER_FLAG.finditer(text):
+        password = m.group(1)
+        # `-u 1000:1000` is a uid:gid pair.
+        if not password.isdigit() and not _REFERENCE.fullmatch(password):
+            yield m.span(1)
+
+
+def _overlapping(regex: re.Pattern[str], text: str) -> Iterator[re.Match[str]]:
+    # Resume right after the flag: in `--token --password=x` the value `finditer` would take
+    # for `--token` is the next flag, which must still be matched itself.
+    pos = 0
+    while (m := regex.search(text, pos)) is not None:
+        yield m
+        pos = m.start(3)
+
+
+# `DB_PASSWORD=x`, `Password=x;` (connection strings), `?token=x&`, `"apiKey": "x"`.
+_ASSIGNMENT = re.compile(
+    r"(?<![\w.-])([A-Za-z_][A-Za-z0-9_.]*)[ \t]*=[ \t]*(\"[^\"]*\"|'[^']*'|[^\s\"';&|,]+)"
+)
+_JSON_PAIR = re.compile(r"\"([A-Za-z_][A-Za-z0-9_.-]*)\"\s*:\s*\"((?:[^\"\\]|\\.)*)\"")
+
+
+def find_assignments(text: str) -> Iterator[tuple[int, int]]:
+    if "=" not in text and ":" not in text:
+        return
+    for regex in (_ASSIGNMENT, _JSON_PAIR):
+        for m in regex.finditer(text):
+            if not name_looks_secret(m.group(1)):
+                continue
+            start, end = m.span(2)
+            value = m.group(2)
+            if regex is _ASSIGNMENT and value[:1] in "\"'":
+                start, end, value = start + 1, end - 1, value[1:-1]
+            if trivially_not_secret(value) or value.startswith("$("):
+                continue
+            yield start, end
+
+
+_ENTROPY_PLUGIN = Base64HighEntropyString(limit=ENTROPY_LIMIT)
+# Base64 (standard and url-safe) runs long enough to reach the limit; `=` only as padding,
+# so `name=value` splits into its name and its value.
+_BASE64_RUN = re.compile("[" + re.escape(_ENTROPY_PLUGIN.charset.replace("=", "")) + "]{20,}={0,2}")
+
+
+def find_high_entropy(text: str) -> Iterator[tuple[int, int]]:
+    for m in _BASE64_RUN.finditer(text):
+        run = m.group(0)
+        if (
+            _ENTROPY_PLUGIN.calculate_shannon_entropy(run) >= ENTROPY_LIMIT
+            # detect-secrets' own false-positive filters: resource ids carry GUIDs.
+            and not is_potential_uuid(run)
+            and not is_sequential_string(run)
+            and not _is_path(run)
+        ):
+            yield m.span()
+
+
+_PATH_SEGMENT = re.compile(
+    r"[A-Za-z][a-z0-9]*(?:[A-Z][a-z0-9]+)*(?:[-_.][A-Za-z0-9]+)*|[0-9]{1,8}|"
+)
+
+
+def _is_path(run: str) -> bool:
+    # `/providers/Microsoft.Web/…` or `org/team-platform/backend`: every segment a word.
+    if "/" not in run:
+        return False
+    return all(_PATH_SEGMENT.fullmatch(segment) for segment in run.split("/"))
+
+
+_FALSY_WORDS = frozenset({"true", "false", "yes", "no", "on", "off", "null", "none", "nil"})
+
+
+def trivially_not_secret(value: str) -> bool:
+    """What a secret-named variable holds when it is configuration, not a credential:
+    flags, small numbers (ports, lengths, days) and references to the real secret.
+    Anything else, however weak (`changeme`, `123456`), counts as a possible secret."""
+    stripped = value.strip()
+    return (
+        not stripped
+        or stripped.lower() in _FALSY_WORDS
+        or (stripped.isascii() and stripped.isdigit() and len(stripped) <= 5)
+        or _REFERENCE.fullmatch(stripped) is not None
+    )
