@@ -208,9 +208,10 @@ def build_parser() -> argparse.ArgumentParser:
     checks = sub.add_parser(
         "checks",
         help="list the check catalogue",
-        description="List every check: id, severity, checklist section and title.",
+        description="List every check: id, severity, checklist section and title. "
+        "--format markdown prints the whole catalogue (docs/CHECKLIST.md).",
     )
-    checks.add_argument("--format", choices=("table", "json"), default="table")
+    checks.add_argument("--format", choices=("table", "json", "markdown"), default="table")
     return parser
 
 
@@ -517,6 +518,12 @@ def _exit_code(run: Run, fail_on: str | None) -> int:
 
 def _checks(args: argparse.Namespace) -> int:
     catalogue = load_catalogue()
+    if args.format == "markdown":
+        # Imported here: only this subcommand renders the catalogue document.
+        from aciaudit.reports.catalogue_md import render_catalogue
+
+        sys.stdout.write(render_catalogue(catalogue))
+        return EXIT_OK
     if args.format == "json":
         rows = [
             {
