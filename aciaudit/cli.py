@@ -12,22 +12,25 @@ from pathlib import Path
 from aciaudit import __version__
 from aciaudit.atomic import atomic_text
 from aciaudit.baseline import load_side
-from aciaudit.diff import Diff, diff_sides, side_from_run
+from aciaudit.diff import Diff, diff_sides
+from aciaudit.errors import UserError
 from aciaudit.escape import terminal
 from aciaudit.gcpause import paused_gc
 from aciaudit.outputs import OutputPathError, parse_formats, plan_outputs, write_outputs
+from aciaudit.pipeline import Note, NoteKind, run_audit
 from aciaudit.policy_file import PolicyError, resolve_policy
 from aciaudit.progress import CollectBars, Phases
-from aciaudit.run import Run, audit
-from aciaudit.snapshot_io import SnapshotError, load_snapshot, save_snapshot
+from aciaudit.run import Run
+from aciaudit.snapshot_io import SnapshotError, save_snapshot
 from aciaudit.sources.azure.clouds import CLOUDS
 from aciaudit.sources.azure.options import AUTH_MODES, LiveOptions
-from aciaudit.sources.demo import DEMO_NOTICE, load_demo
+from aciaudit.sources.azure.progress import Cancelled
+from aciaudit.sources.choice import live_source, source_from_args
+from aciaudit.sources.demo import DEMO_NOTICE
 from checks.catalogue import load_catalogue
 from checks.model import Severity, Status
 from checks.sections import SECTIONS
 from checks.snapshot import CoverageStatus, Snapshot
-from checks.vulns import ImageScan
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 
@@ -396,31 +399,41 @@ def _scan(args: argparse.Namespace) -> int:
     if args.baseline is not None and not args.baseline.is_file():
         raise UsageError(f"{args.baseline}: no such file")
     # A broken policy file stops the scan before any work, with its line and key.
+    # The demo ships the approved lists a real user keeps in their policy file.
     choice = resolve_policy(args.policy, demo=args.demo)
-    # One pause for the whole pipeline: each resume would first collect everything
-    # allocated while paused (0.3 s on a 10,000-group estate).
-    scans = _load_vulns(args.vulns)
-    live = not args.demo and args.snapshot is None and not args.az_export
-    snapshot = _collect_live(args) if live else None
-    with Phases(enabled=sys.stderr.isatty()) as phases, paused_gc():
-        if snapshot is None:
-            with phases.step("Loading snapshot"):
-                snapshot = load_demo() if args.demo else _load_file_input(args)
-        with phases.step("Evaluating checks"):
-            # The demo ships the approved lists a real user keeps in their policy file.
-            run = audit(snapshot, choice.policy, choice.info, scans=scans)
-        if args.baseline is not None:
-            with phases.step("Comparing with the baseline"):
-                # A snapshot baseline is audited under the same policy as this scan.
-                old = load_side(args.baseline, "baseline", run.policy)
-                run.delta = diff_sides(old, side_from_run(run, "this scan"))
-        with phases.step(f"Writing {', '.join(plan.formats)}"):
-            try:
-                written = write_outputs(run, plan, sys.stdout)
-            except OSError as exc:
-                where = exc.filename or args.output
-                raise UsageError(f"{where}: cannot write ({exc.strerror or exc})") from None
-    if snapshot.is_demo:
+    file_source = source_from_args(args, None)
+    # Without --demo, --snapshot or --az-export, a scan reads live Azure.
+    source = file_source or live_source(_live_options(args))
+    with CollectBars(enabled=sys.stderr.isatty()) as bars:
+        try:
+            done = run_audit(
+                source,
+                policy=choice.policy,
+                policy_file=choice.info,
+                vulns=args.vulns or (),
+                baseline=args.baseline,
+                progress=bars,
+                compared_as="this scan",
+                on_note=_say,
+            )
+        except UserError as exc:
+            raise UsageError(str(exc)) from None
+        except Cancelled:
+            raise KeyboardInterrupt from None
+    run = done.run
+    if file_source is None:
+        _err(_coverage_summary(run.snapshot))
+    if done.baseline_error is not None:
+        # Unlike the app, a scan asked to compare never writes a report without it.
+        raise UsageError(done.baseline_error)
+    steps = f"Writing {', '.join(plan.formats)}"
+    with Phases(enabled=sys.stderr.isatty()) as phases, paused_gc(), phases.step(steps):
+        try:
+            written = write_outputs(run, plan, sys.stdout)
+        except OSError as exc:
+            where = exc.filename or args.output
+            raise UsageError(f"{where}: cannot write ({exc.strerror or exc})") from None
+    if run.snapshot.is_demo:
         _err(DEMO_NOTICE)
     for warning in run.policy_warnings:
         _err(f"warning: {warning}")
@@ -432,16 +445,12 @@ def _scan(args: argparse.Namespace) -> int:
     return max(_exit_code(run, args.fail_on), _new_exit_code(run.delta, args.fail_on_new))
 
 
-def _load_file_input(args: argparse.Namespace) -> Snapshot:
-    """--snapshot or --az-export; the export's skipped objects are warned about."""
-    if not args.az_export:
-        return load_snapshot(args.snapshot)
-    from aciaudit.sources.az_export import load_az_export
-
-    export = load_az_export(args.az_export)
-    for warning in export.warnings:
-        _err(f"warning: {warning}")
-    return export.snapshot
+def _say(note: Note) -> None:
+    """The pipeline's notes, as the scan always said them (the baseline's is an error)."""
+    if note.kind in (NoteKind.VULN_WARNING, NoteKind.SOURCE_WARNING):
+        _err(f"warning: {note.text}")
+    elif note.kind is NoteKind.VULN_SUMMARY:
+        _err(note.text)
 
 
 def _diff(args: argparse.Namespace) -> int:
@@ -473,19 +482,6 @@ def _new_exit_code(delta: Diff | None, fail_on_new: str | None) -> int:
     if fail_on_new is None or delta is None:
         return EXIT_OK
     return EXIT_FINDINGS if delta.new_failures_at_least(Severity(fail_on_new)) else EXIT_OK
-
-
-def _load_vulns(paths: list[Path] | None) -> list[ImageScan] | None:
-    """--vulns: bad files are warnings, not errors: the other reports still count."""
-    if not paths:
-        return None
-    from aciaudit.vulns import load_vulns
-
-    loaded = load_vulns(paths)
-    for warning in loaded.warnings():
-        _err(f"warning: {warning}")
-    _err(loaded.summary())
-    return loaded.scans
 
 
 def _check_writable(path: Path) -> None:

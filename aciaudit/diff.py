@@ -20,22 +20,36 @@ Pure: sides come from a `Run` (`side_from_run`) or a decoded JSON report
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from checks import arm_id
 from checks.catalogue import load_catalogue
 from checks.index import Index
-from checks.model import Severity, Status, Target
-from checks.registry import Catalogue
+from checks.model import Result, Severity, Status, Target
+from checks.registry import Catalogue, Check
 from checks.snapshot import CoverageEntry, CoverageStatus, Snapshot, Subscription
 
-if TYPE_CHECKING:
-    from aciaudit.run import Run
-
 Key = tuple[str, str]
+
+
+class AuditedRun(Protocol):
+    """What a side needs of an audit run (`aciaudit.run.Run`). Named here, not
+    imported: the run carries a Diff, so the diff cannot import the run."""
+
+    @property
+    def results(self) -> Sequence[Result]: ...
+    @property
+    def index(self) -> Index: ...
+    @property
+    def snapshot(self) -> Snapshot: ...
+    @property
+    def generated_at(self) -> str: ...
+    def severity(self, result: Result) -> Severity: ...
+    def check(self, result: Result) -> Check: ...
+    def suppression(self, result: Result) -> object | None: ...
 
 
 class Change(StrEnum):
@@ -154,6 +168,12 @@ class Diff:
         """New, unsuppressed FAILs at or above `threshold`: what `--fail-on-new` counts."""
         return [e for e in self.new if not e.suppressed and e.severity.at_least(threshold)]
 
+    def only(self, keys: Collection[Key]) -> Diff:
+        """The changes of these (check, resource) keys (`key()`), in the same order."""
+        return replace(
+            self, entries=[e for e in self.entries if key(e.check_id, e.resource_id) in keys]
+        )
+
 
 def key(check_id: str, resource_id: str) -> Key:
     return (check_id, resource_id.strip().lower().rstrip("/") or "/")
@@ -162,7 +182,7 @@ def key(check_id: str, resource_id: str) -> Key:
 # -- sides ------------------------------------------------------------------------------
 
 
-def side_from_run(run: Run, label: str = "new") -> AuditSide:
+def side_from_run(run: AuditedRun, label: str = "new") -> AuditSide:
     results: dict[Key, SideResult] = {}
     for r in run.results:
         results[key(r.check_id, r.resource_id)] = SideResult(
@@ -257,7 +277,7 @@ def _subscription(raw: Mapping[str, Any]) -> Subscription:
 # -- the diff ---------------------------------------------------------------------------
 
 
-def diff_runs(old: Run, new: Run, catalogue: Catalogue | None = None) -> Diff:
+def diff_runs(old: AuditedRun, new: AuditedRun, catalogue: Catalogue | None = None) -> Diff:
     """The diff of two runs in memory (the TUI's baseline filter)."""
     return diff_sides(side_from_run(old, "baseline"), side_from_run(new, "this run"), catalogue)
 

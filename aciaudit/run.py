@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from functools import cached_property
-from typing import TYPE_CHECKING
+from typing import TypedDict
 
 from aciaudit import TOOL_NAME, __version__
+from aciaudit.diff import Diff, key
 from aciaudit.gcpause import paused_gc
 from aciaudit.vulns import scans_in_snapshot
 from checks import CATALOGUE_VERSION
@@ -28,14 +29,16 @@ from checks.registry import Catalogue, Check
 from checks.snapshot import Snapshot
 from checks.vulns import ImageScan, RunningImage, ScanIndex, running_images
 
-if TYPE_CHECKING:
-    from aciaudit.diff import Diff
 
-
-@dataclass
+@dataclass(frozen=True)
 class Run:
+    """Immutable: everything is set when `audit` builds it; a policy edit, a baseline or
+    a narrower view makes a new Run (`with_policy`, `with_delta`, `subset`), so the
+    views derived below (cached on first use) can never go stale."""
+
     snapshot: Snapshot
     index: Index
+    # Never changed after construction; a list only because the sinks index it.
     results: list[Result]
     catalogue: Catalogue
     generated_at: str = field(
@@ -47,7 +50,7 @@ class Run:
     # Changes since a baseline (`scan --baseline`); reports show them when set.
     delta: Diff | None = None
     # (check id, resource id) → the policy suppression that applies to that FAIL.
-    # Filled by `apply_policy`; sinks ask `suppression()`, never the dict.
+    # Sinks ask `suppression()`, never the dict.
     suppressions: dict[tuple[str, str], Suppression] = field(default_factory=dict)
     # What produced the run: the policy, and the file it came from (None: no file).
     policy: Policy = field(default_factory=Policy)
@@ -129,31 +132,52 @@ class Run:
             if c.severity is not base[c.id].severity
         ]
 
+    # -- new runs from this one ----------------------------------------------------------
+
+    def with_policy(
+        self, policy: Policy, policy_file: PolicyFileInfo | None = None, today: date | None = None
+    ) -> Run:
+        """This run under another policy's suppressions and attestations (the app, after
+        each edit of the policy file); this run is left as it was. Severity overrides
+        and disabled checks need a new evaluation (`audit`): here they carry over."""
+        manual = {c.id for c in self.catalogue if c.is_manual}
+        results = [
+            manual_result(self.catalogue[r.check_id], policy.attestations.get(r.check_id))
+            if r.check_id in manual
+            else r
+            for r in self.results
+        ]
+        return replace(self, results=results, **_judged(results, policy, policy_file, today))
+
+    def with_delta(self, delta: Diff | None) -> Run:
+        """This run compared with a baseline: its reports gain the changes."""
+        return replace(self, delta=delta)
+
+    def subset(self, results: list[Result]) -> Run:
+        """The run narrowed to `results` (the findings in view), for an export.
+
+        The snapshot, coverage and catalogue stay whole, so what was not assessed is
+        still said of a filtered report; the baseline section keeps only the changes of
+        the results in view."""
+        delta = self.delta
+        if delta is not None:
+            delta = delta.only({key(r.check_id, r.resource_id) for r in results})
+        return replace(self, results=results, delta=delta)
+
     def apply_policy(
         self,
         policy: Policy,
         policy_file: PolicyFileInfo | None = None,
         today: date | None = None,
-        *,
-        attest: bool = True,
     ) -> None:
-        """Apply suppressions and attestations to the results in place (the app does this
-        after each edit of the policy file). Severity overrides and disabled checks need a
-        new evaluation (`audit`); here they only carry over. `attest=False`: the engine
-        already applied this policy's attestations."""
-        self.policy = policy
-        self.policy_file = policy_file
-        self.policy_today = today or datetime.now(UTC).date()
-        manual = {c.id for c in self.catalogue if c.is_manual} if attest else set()
-        if manual:
-            for i, result in enumerate(self.results):
-                if result.check_id in manual:
-                    chk = self.catalogue[result.check_id]
-                    self.results[i] = manual_result(chk, policy.attestations.get(chk.id))
-        match = match_suppressions(self.results, policy.suppressions, self.policy_today)
-        self.suppressions = match.applied
-        self.expired_suppressions = match.expired
-        self.unmatched_suppressions = match.unmatched
+        """Deprecated: `with_policy`. Kept only until the app's policy edits use it;
+        it overwrites this run with the new one and forgets the cached views."""
+        new = self.with_policy(policy, policy_file, today)
+        self.results[:] = new.results
+        for name in ("policy", "policy_file", "policy_today", "suppressions"):
+            object.__setattr__(self, name, getattr(new, name))
+        for name in ("expired_suppressions", "unmatched_suppressions"):
+            object.__setattr__(self, name, getattr(new, name))
         derived = ("status_counts", "fail_counts_by_severity", "score")
         for name in (*derived, "suppressed_by_check", "policy_warnings"):
             self.__dict__.pop(name, None)
@@ -227,11 +251,43 @@ def audit(
     with paused_gc():
         index = Index(snapshot)
         scan_index = _scan_index(snapshot, scans)
-        run = Run(snapshot, index, evaluate(index, policy, catalogue, scan_index), catalogue)
-        run.scans = scan_index
-    run.base_catalogue = base
-    run.apply_policy(policy, policy_file, today, attest=False)  # the engine attested
-    return run
+        # The engine applies the policy's attestations itself.
+        results = evaluate(index, policy, catalogue, scan_index)
+        return Run(
+            snapshot,
+            index,
+            results,
+            catalogue,
+            scans=scan_index,
+            base_catalogue=base,
+            **_judged(results, policy, policy_file, today),
+        )
+
+
+class _Judged(TypedDict):
+    policy: Policy
+    policy_file: PolicyFileInfo | None
+    policy_today: date
+    suppressions: dict[tuple[str, str], Suppression]
+    expired_suppressions: dict[tuple[str, str], Suppression]
+    unmatched_suppressions: list[Suppression]
+
+
+def _judged(
+    results: list[Result], policy: Policy, policy_file: PolicyFileInfo | None, today: date | None
+) -> _Judged:
+    """The policy fields of a Run whose results are `results`: the suppressions matched
+    against its FAILs as of `today` (default: now)."""
+    today = today or datetime.now(UTC).date()
+    match = match_suppressions(results, policy.suppressions, today)
+    return _Judged(
+        policy=policy,
+        policy_file=policy_file,
+        policy_today=today,
+        suppressions=match.applied,
+        expired_suppressions=match.expired,
+        unmatched_suppressions=match.unmatched,
+    )
 
 
 def _scan_index(snapshot: Snapshot, scans: Iterable[ImageScan] | None) -> ScanIndex | None:

@@ -27,11 +27,11 @@ sys.path.insert(0, str(ROOT))
 from aciaudit.run import audit  # noqa: E402
 from aciaudit.snapshot_io import load_snapshot  # noqa: E402
 from aciaudit.sources.azure.progress import CollectProgress  # noqa: E402
+from aciaudit.sources.choice import Source  # noqa: E402
 from checks.snapshot import Snapshot  # noqa: E402
 from tui.app import AuditApp  # noqa: E402
 from tui.findings_model import Filter, build_rows  # noqa: E402
 from tui.screens.findings import FindingsScreen  # noqa: E402
-from tui.sources import Source  # noqa: E402
 from tui.widgets.result_table import ResultTable  # noqa: E402
 
 
@@ -68,7 +68,7 @@ async def measure(snapshot: Snapshot, keystrokes: int) -> dict[str, float]:
                 time.sleep(0.001)
         return snapshot
 
-    app = AuditApp(Source("snapshot", "benchmark estate", load))
+    app = AuditApp(Source("benchmark estate", load))
     watch = LoopWatch()
     async with app.run_test(size=(120, 36)) as pilot:
         watch.last = time.perf_counter()  # app start-up is not a stall

@@ -23,9 +23,9 @@ if str(ROOT) not in sys.path:
 from textual.pilot import Pilot  # noqa: E402
 
 from aciaudit.sources.azure.progress import CollectProgress  # noqa: E402
+from aciaudit.sources.choice import Source, demo_source  # noqa: E402
 from checks.snapshot import CoverageEntry, CoverageStatus, Snapshot  # noqa: E402
 from tui.app import AuditApp  # noqa: E402
-from tui.sources import Source, demo_source  # noqa: E402
 
 WIDE = (120, 36)
 SMALL = (80, 24)
@@ -175,7 +175,7 @@ def _demo() -> AuditApp:
 
 
 def _collecting() -> AuditApp:
-    app = AuditApp(Source("live", "Azure (AzureCloud, 3 subscription(s))", _stuck_collection))
+    app = AuditApp(Source("Azure (AzureCloud, 3 subscription(s))", _stuck_collection))
     app.clock = lambda: 1000.0  # type: ignore[method-assign]
     return app
 
@@ -204,7 +204,7 @@ SCENARIOS: tuple[Scenario, ...] = (
     Scenario("help", WIDE, _demo, help_screen),
     Scenario("export", WIDE, _demo, export_dialog),
     Scenario(
-        "error", WIDE, lambda: AuditApp(Source("snapshot", "estate.json", _broken)), error_dialog
+        "error", WIDE, lambda: AuditApp(Source("estate.json", _broken)), error_dialog
     ),
     Scenario("overview-80x24", SMALL, _demo, loaded),
     Scenario("findings-80x24", SMALL, _demo, lambda p: findings(p)),

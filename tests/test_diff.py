@@ -126,7 +126,8 @@ def test_subscription_missing_from_old_makes_new_findings_incomparable() -> None
 
 def test_reports_carry_the_delta(tmp_path: Path) -> None:
     old, new = old_and_new()
-    new.delta = diff_runs(old, new)
+    new = new.with_delta(diff_runs(old, new))
+    assert new.delta is not None
     doc = json.loads(render(new, "json"))
     Draft202012Validator(REPORT_SCHEMA).validate(doc)
     assert doc["delta"] == json.loads(json.dumps(delta_json(new.delta)))

@@ -33,23 +33,11 @@ def open_app(args: argparse.Namespace, live: LiveOptions | None) -> int:
         # As `scan --baseline`: a missing file is said before the app opens.
         print(f"error: {baseline}: no such file", file=sys.stderr)
         return cli.EXIT_USAGE
-    from tui.sources import (
-        Source,
-        az_export_source,
-        demo_source,
-        live_source,
-        snapshot_source,
-    )
+    from aciaudit.sources.choice import source_from_args
 
-    source: Source | None = None
-    if args.demo:
-        source = demo_source()
-    elif args.snapshot is not None:
-        source = snapshot_source(args.snapshot)
-    elif args.az_export:
-        source = az_export_source(args.az_export)
-    elif live is not None and (live.subscriptions or live.management_group):
-        source = live_source(live)
+    # Live Azure straight away only when the options name what to read.
+    wanted = live if live is not None and (live.subscriptions or live.management_group) else None
+    source = source_from_args(args, wanted)
     # Otherwise the connect screen; it starts from the live options given, if any.
     app = AuditApp(source, live, policy_path)
     app.vuln_paths = tuple(getattr(args, "vulns", None) or ())

@@ -13,9 +13,9 @@ from textual.pilot import Pilot
 
 from aciaudit.snapshot_io import parse_snapshot
 from aciaudit.sources.azure.progress import CollectProgress
+from aciaudit.sources.choice import Source
 from checks.snapshot import Snapshot
 from tui.app import AuditApp
-from tui.sources import Source
 
 SIZE = (120, 36)
 
@@ -45,4 +45,4 @@ def source_of(raw: dict, label: str = "test estate") -> Source:
     def load(progress: CollectProgress, cancel: threading.Event) -> Snapshot:
         return parse_snapshot(raw, origin=label)
 
-    return Source("snapshot", label, load)
+    return Source(label, load)

@@ -21,13 +21,13 @@ from aciaudit.diff import Change
 from aciaudit.reports import render
 from aciaudit.run import audit
 from aciaudit.sources.azure.progress import CollectProgress
+from aciaudit.sources.choice import Source, demo_source
 from aciaudit.sources.demo import DEMO_POLICY, load_demo
 from checks.model import Status
 from checks.snapshot import CoverageStatus, Snapshot
 from tui.app import AuditApp
 from tui.findings_model import Row
 from tui.screens.findings import FindingsScreen
-from tui.sources import Source, demo_source
 from tui.widgets.result_table import ResultTable
 
 PROD = "11111111-1111-4111-8111-111111111111"
@@ -213,7 +213,7 @@ async def test_a_subscription_denied_in_this_run_is_incomparable_not_resolved(
     def load(progress: CollectProgress, cancel: threading.Event) -> Snapshot:
         return denied
 
-    app = _app(baseline, Source("snapshot", "denied estate", load, DEMO_POLICY))
+    app = _app(baseline, Source("denied estate", load, DEMO_POLICY))
     async with app.run_test(size=SIZE) as pilot:
         await wait_loaded(pilot)
         run = app.audit_run

@@ -9,11 +9,11 @@ import json
 from conftest import SIZE, source_of, wait_for, wait_loaded
 from textual.widgets import OptionList, Static
 
+from aciaudit.sources.choice import demo_source
 from checks.model import Status
 from tui.app import AuditApp
 from tui.findings_model import Row
 from tui.screens.raw_json import json_lines, marked_lines
-from tui.sources import demo_source
 
 
 def screen_is(app: AuditApp, name: str) -> bool:

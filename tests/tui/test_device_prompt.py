@@ -7,8 +7,8 @@ import threading
 from conftest import SIZE, wait_for, wait_loaded
 
 from aciaudit.sources.azure import auth, prompts
+from aciaudit.sources.choice import demo_source
 from tui.app import AuditApp
-from tui.sources import demo_source
 
 
 async def test_device_code_instructions_show_in_the_app(capsys) -> None:

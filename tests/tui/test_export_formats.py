@@ -12,11 +12,11 @@ from conftest import SIZE, wait_for, wait_loaded
 from textual.pilot import Pilot
 from textual.widgets import Button, Checkbox, Input, RadioButton, Static
 
+from aciaudit.sources.choice import demo_source
 from checks.model import Status
 from tui.app import AuditApp
 from tui.findings_model import Row
 from tui.screens.export_dialog import ExportDialog
-from tui.sources import demo_source
 
 
 async def _open_dialog(pilot: Pilot) -> ExportDialog:
@@ -175,15 +175,14 @@ def test_an_export_of_the_view_keeps_only_the_view_s_baseline_changes() -> None:
     from aciaudit.run import audit
     from aciaudit.sources.demo import DEMO_POLICY, load_demo
     from checks.model import Status
-    from tui.export import _subset
 
     old = load_demo()
     old.resources = [r for r in old.resources if r.get("name") != "storefront-web"]
     run = audit(load_demo(), DEMO_POLICY)
-    run.delta = diff_runs(audit(old, DEMO_POLICY), run)
-    assert run.delta.new  # storefront-web's FAILs are new
+    run = run.with_delta(diff_runs(audit(old, DEMO_POLICY), run))
+    assert run.delta is not None and run.delta.new  # storefront-web's FAILs are new
     view = [r for r in run.results if r.status is Status.FAIL and "storefront" not in r.resource_id]
-    subset = _subset(run, view)
+    subset = run.subset(view)
     assert subset.delta is not None and not subset.delta.new  # none of them is in view
     shown = {key(r.check_id, r.resource_id) for r in view}
     assert {key(e.check_id, e.resource_id) for e in subset.delta.entries} <= shown

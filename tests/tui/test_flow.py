@@ -15,11 +15,11 @@ from rich.text import Text
 
 from aciaudit.sources.azure.arm import Cancelled
 from aciaudit.sources.azure.progress import CollectProgress
+from aciaudit.sources.choice import Source, demo_source, snapshot_source
 from checks.model import Status
 from checks.snapshot import Snapshot
 from tui.app import AuditApp
 from tui.findings_model import Row
-from tui.sources import Source, demo_source, snapshot_source
 from tui.widgets.result_table import ResultTable
 
 
@@ -126,7 +126,7 @@ async def test_a_key_is_handled_while_collecting_and_esc_cancels() -> None:
         release.wait(5)
         raise AssertionError("never cancelled")
 
-    app = AuditApp(Source("live", "slow fake", slow))
+    app = AuditApp(Source("slow fake", slow))
     async with app.run_test(size=SIZE) as pilot:
         await wait_for(pilot, started.is_set)
         await pilot.press("question_mark")  # the loop is free while the worker reads
@@ -148,7 +148,7 @@ async def test_a_failing_source_shows_an_error_dialog_not_a_traceback() -> None:
     def broken(progress: CollectProgress, cancel: threading.Event) -> Snapshot:
         raise RuntimeError("the fake source broke")
 
-    app = AuditApp(Source("live", "broken fake", broken))
+    app = AuditApp(Source("broken fake", broken))
     async with app.run_test(size=SIZE) as pilot:
         await wait_for(pilot, lambda: type(app.screen).__name__ == "ErrorDialog")
         body = app.screen.query_one(".dialog-body")

@@ -18,12 +18,12 @@ from textual.widgets import DataTable, Static
 from aciaudit.cli import build_parser
 from aciaudit.run import audit
 from aciaudit.sources.azure.progress import CollectProgress
+from aciaudit.sources.choice import Source
 from aciaudit.vulns import load_vulns
 from checks.model import Status
 from checks.snapshot import Snapshot
 from tui.app import AuditApp
 from tui.images_model import NO_SCAN, build_images, cves_for
-from tui.sources import Source
 from tui.text import short_reference
 from tui.widgets.cve_table import CveTable, sort_rows
 
@@ -65,7 +65,7 @@ def scanned_source(*vulns: Path) -> Source:
     def load(progress: CollectProgress, cancel: threading.Event) -> Snapshot:
         return estate()
 
-    return Source("snapshot", "scanned estate", load, vulns=vulns)
+    return Source("scanned estate", load, vulns=vulns)
 
 
 def screen_is(app: AuditApp, name: str) -> bool:

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 import tui.launch as launch
+from aciaudit.sources.demo import DEMO_POLICY
 from tui.app import AuditApp
 
 
@@ -30,20 +31,21 @@ def opened(monkeypatch: pytest.MonkeyPatch) -> list[AuditApp]:
 def test_demo_opens_the_app_on_the_demo_estate(opened: list[AuditApp]) -> None:
     assert launch.main(["--demo"]) == 0
     [app] = opened
-    assert app.source is not None and app.source.kind == "demo"
+    assert app.source is not None and app.source.label == "demo estate (fictional data)"
+    assert app.source.policy is DEMO_POLICY  # the demo's approved lists come with it
 
 
 def test_snapshot_opens_the_app_on_that_file(opened: list[AuditApp], tmp_path: Path) -> None:
     assert launch.main(["--snapshot", str(tmp_path / "estate.json")]) == 0
     [app] = opened
-    assert app.source is not None and app.source.kind == "snapshot"
-    assert app.source.label.endswith("estate.json")
+    assert app.source is not None and app.source.label == str(tmp_path / "estate.json")
+    assert app.source.policy is None
 
 
 def test_subscription_goes_straight_to_collection(opened: list[AuditApp]) -> None:
     assert launch.main(["--subscription", "Contoso Production", "--tenant", "t1"]) == 0
     [app] = opened
-    assert app.source is not None and app.source.kind == "live"
+    assert app.source is not None and app.source.label == "Azure (AzureCloud, 1 subscription(s))"
     assert app.live_options is not None and app.live_options.tenant == "t1"
 
 

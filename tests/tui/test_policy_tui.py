@@ -9,11 +9,11 @@ from conftest import SIZE, wait_for, wait_loaded
 
 from aciaudit.policy_file import load_policy
 from aciaudit.reports import render
+from aciaudit.sources.choice import demo_source
 from checks.model import Status
 from tui.app import AuditApp
 from tui.findings_model import SUPPRESSED_STATUS, Filter, Row
 from tui.policy_text import policy_note
-from tui.sources import demo_source
 from tui.widgets.result_table import ResultTable
 
 USER_TEXT = "# Owned by secops — keep this comment.\ndisabled = []  # nothing disabled\n"

@@ -11,11 +11,11 @@ from textual.widgets import Tree
 
 from aciaudit.run import audit
 from aciaudit.snapshot_io import parse_snapshot
+from aciaudit.sources.choice import demo_source
 from checks.model import Status
 from tui.app import AuditApp
 from tui.findings_model import Row
 from tui.resources_model import CONTAINER_GROUP, GROUP, SUBSCRIPTION, build_tree
-from tui.sources import demo_source
 from tui.widgets.result_table import ResultTable
 
 

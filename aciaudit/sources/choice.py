@@ -1,11 +1,14 @@
-"""Where a run's snapshot comes from, as the app sees it: a label and a loader.
+"""Where a run's snapshot comes from: a label, a loader and the source's own policy.
 
-A loader runs in a thread worker; it reports through a CollectProgress and stops
-between reads when the cancel event is set.
+The one place a source is chosen from the command line (`source_from_args`), for
+`aci-audit scan` and for the app alike. A loader runs on whatever thread the caller
+likes (the app's is a worker); it reports through a CollectProgress and stops between
+reads when the cancel event is set.
 """
 
 from __future__ import annotations
 
+import argparse
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -18,16 +21,26 @@ from aciaudit.sources.demo import DEMO_POLICY, load_demo
 from checks.policy import Policy
 from checks.snapshot import Snapshot
 
-Loader = Callable[[CollectProgress, threading.Event], Snapshot]
+
+@dataclass(frozen=True)
+class Loaded:
+    """A snapshot, and the objects the source skipped (one line each, naming the file):
+    what a loader returns when it has something to say besides the snapshot."""
+
+    snapshot: Snapshot
+    warnings: tuple[str, ...] = ()
+
+
+Loader = Callable[[CollectProgress, threading.Event], Snapshot | Loaded]
 
 
 @dataclass(frozen=True)
 class Source:
-    kind: str  # demo | snapshot | az-export | live
     label: str
     load: Loader
+    # The source's own approved lists (the demo's); a policy file's lists win.
     policy: Policy | None = None
-    # --vulns files and folders: loaded with the snapshot and joined with its images.
+    # --vulns files and folders the app joins with this source's images.
     vulns: tuple[Path, ...] = ()
 
 
@@ -38,7 +51,7 @@ def demo_source() -> Source:
         progress.advance("Reading the demo estate")
         return snapshot
 
-    return Source("demo", "demo estate (fictional data)", load, DEMO_POLICY)
+    return Source("demo estate (fictional data)", load, DEMO_POLICY)
 
 
 def snapshot_source(path: Path) -> Source:
@@ -48,21 +61,19 @@ def snapshot_source(path: Path) -> Source:
         progress.advance("Reading the snapshot")
         return snapshot
 
-    return Source("snapshot", str(path), load)
+    return Source(str(path), load)
 
 
 def az_export_source(paths: Sequence[Path]) -> Source:
-    def load(progress: CollectProgress, cancel: threading.Event) -> Snapshot:
+    def load(progress: CollectProgress, cancel: threading.Event) -> Loaded:
         from aciaudit.sources.az_export import load_az_export
 
         progress.phase("Reading the az CLI export", 1)
         export = load_az_export(paths)
-        for warning in export.warnings:
-            progress.note(warning)
         progress.advance("Reading the az CLI export")
-        return export.snapshot
+        return Loaded(export.snapshot, tuple(export.warnings))
 
-    return Source("az-export", "az CLI export: " + ", ".join(str(p) for p in paths), load)
+    return Source("az CLI export: " + ", ".join(str(p) for p in paths), load)
 
 
 def live_source(options: LiveOptions) -> Source:
@@ -73,4 +84,16 @@ def live_source(options: LiveOptions) -> Source:
 
     where = options.arm_endpoint or options.cloud
     subs = f", {len(options.subscriptions)} subscription(s)" if options.subscriptions else ""
-    return Source("live", f"Azure ({where}{subs})", load)
+    return Source(f"Azure ({where}{subs})", load)
+
+
+def source_from_args(args: argparse.Namespace, live: LiveOptions | None) -> Source | None:
+    """--demo, --snapshot FILE or --az-export PATH…; otherwise live Azure read with
+    `live`, or None when there is nothing to read (the app then asks)."""
+    if args.demo:
+        return demo_source()
+    if args.snapshot is not None:
+        return snapshot_source(args.snapshot)
+    if args.az_export:
+        return az_export_source(args.az_export)
+    return live_source(live) if live is not None else None
