@@ -25,6 +25,7 @@ from fixtures import (
     run_one,
 )
 
+from checks.catalogue import load_catalogue
 from checks.model import Evidence, Result, Status
 
 CG = "Microsoft.ContainerInstance/containerGroups"
@@ -766,7 +767,7 @@ def test_leaky_group_carries_every_marker_and_no_secret() -> None:
     assert text.count("redacted:v1:") == 8
 
 
-@pytest.mark.parametrize("check_id", [f"ACI-{n:03d}" for n in range(1, 30)])
+@pytest.mark.parametrize("check_id", [c.id for c in load_catalogue() if c.id.startswith("ACI-")])
 def test_no_check_shows_any_part_of_a_planted_secret(check_id: str) -> None:
     results = run_check(check_id, [leaky_group(), example_registry(admin=True)])
     assert results

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -28,7 +26,7 @@ from aciaudit.snapshot_io import parse_snapshot
 from checks.catalogue import load_catalogue
 from checks.engine import evaluate
 from checks.index import Index
-from checks.model import ESTATE_SCOPE, Evidence, Result, Severity, Status, Target
+from checks.model import ESTATE_SCOPE, Evidence, Result, Status
 from checks.snapshot import Subscription
 
 LABEL = "Contoso Prod"
@@ -42,7 +40,6 @@ GROUPS = "Microsoft.ContainerInstance/containerGroups"
 TIER = "pricings/Containers.properties.pricingTier"
 VA = "pricings/Containers.properties.extensions[ContainerRegistriesVulnerabilityAssessments].isEnabled"
 DENIED = "AuthorizationFailed: does not have authorization to perform action 'Microsoft.Security/pricings/read'"
-CHECKLIST = Path(__file__).resolve().parents[2] / "shared" / "CHECKLIST.md"
 
 
 def run_sub(check_id: str, resources: list[dict[str, Any]], **kwargs: Any) -> Result:
@@ -71,28 +68,6 @@ def assert_sub(
 
 def containers_plan(items: list[dict[str, Any]]) -> dict[str, Any]:
     return next(p for p in items if p["name"] == "Containers")
-
-
-def test_catalogue_metadata_matches_checklist() -> None:
-    text = CHECKLIST.read_text()
-    subs = {
-        m[1]: (Severity(m[2]), tuple(s.strip() for s in m[3].split(",")), m[4])
-        for m in re.finditer(r"^\| (SUB-\d{3}) \| (\w+) \| ([S\d, ]+) \| (.*?) \|", text, re.M)
-    }
-    mans = {
-        m[1]: (Severity.INFO, tuple(s.strip() for s in m[2].split(",")), m[3])
-        for m in re.finditer(r"^\| (MAN-\d{3}) \| ([S\d, ]+) \| (.*?) \|", text, re.M)
-    }
-    assert sorted(subs) == [f"SUB-{n:03d}" for n in range(1, 5)]
-    assert sorted(mans) == [f"MAN-{n:03d}" for n in range(1, 7)]
-    catalogue = load_catalogue()
-    for cid, (sev, sections, title) in {**subs, **mans}.items():
-        chk = catalogue[cid]
-        assert (chk.severity, chk.sections, chk.title) == (sev, sections, title)
-    for cid in subs:
-        assert catalogue[cid].target is Target.SUBSCRIPTION
-    for cid in mans:
-        assert catalogue[cid].is_manual and catalogue[cid].target is Target.ESTATE
 
 
 # --- SUB-001 Defender for Containers --------------------------------------------------

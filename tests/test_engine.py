@@ -441,7 +441,7 @@ NO_PROPERTIES_PASSES = {"ACI-006", "ACI-007", "ACI-011", "ACI-012", "ACI-023"}
         )
         if cid in NO_PROPERTIES_PASSES
         else cid
-        for cid in [f"ACI-{n:03d}" for n in range(1, 30)]
+        for cid in catalogue_ids("ACI-")
     ],
 )
 def test_group_without_properties_never_passes(check_id: str) -> None:
@@ -501,7 +501,6 @@ def test_evaluate_defaults_to_the_whole_catalogue() -> None:
     assert {r.check_id for r in results} == set(catalogue_ids("MAN-"))
     results = evaluate(Index(make_snapshot(estate())))
     assert {r.check_id for r in results} == {c.id for c in load_catalogue()}
-    assert len(load_catalogue()) == 16 + 29 + 4 + 6
 
 
 # --- remediation commands --------------------------------------------------------------------
