@@ -25,4 +25,3 @@ AUDITED_KINDS: tuple[str, ...] = (
     ROLE_DEFINITIONS,
     METRIC_ALERTS,
 )
-AUDITED_KINDS_LOWER = frozenset(k.lower() for k in AUDITED_KINDS)
