@@ -5,44 +5,37 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections import Counter
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from aciaudit import __version__
-from aciaudit.atomic import atomic_text
-from aciaudit.baseline import load_side
-from aciaudit.diff import Diff, diff_sides
-from aciaudit.errors import UserError
-from aciaudit.escape import terminal
-from aciaudit.gcpause import paused_gc
-from aciaudit.outputs import OutputPathError, parse_formats, plan_outputs, write_outputs
-from aciaudit.pipeline import Note, NoteKind, run_audit
-from aciaudit.policy_file import PolicyError, resolve_policy
-from aciaudit.progress import CollectBars, Phases
-from aciaudit.run import Run
-from aciaudit.snapshot_io import SnapshotError, save_snapshot
+from aciaudit.commands import (
+    EXIT_FINDINGS,
+    EXIT_OK,
+    EXIT_USAGE,
+    UsageError,
+    collect,
+    diff,
+    live_options,
+    scan,
+)
+from aciaudit.commands import err as _err
+from aciaudit.outputs import parse_formats
+from aciaudit.policy_file import PolicyError
+from aciaudit.snapshot_io import SnapshotError
 from aciaudit.sources.azure.clouds import CLOUDS
 from aciaudit.sources.azure.options import AUTH_MODES, LiveOptions
-from aciaudit.sources.azure.progress import Cancelled
-from aciaudit.sources.choice import live_source, source_from_args
-from aciaudit.sources.demo import DEMO_NOTICE
 from checks.catalogue import load_catalogue
-from checks.model import Severity, Status
+from checks.model import Severity
 from checks.sections import SECTIONS
-from checks.snapshot import CoverageStatus, Snapshot
 
-EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
+__all__ = ["EXIT_FINDINGS", "EXIT_OK", "EXIT_USAGE", "UsageError", "build_parser", "main"]
 
 EXIT_CODES = """exit codes:
   0  the scan ran (and, with --fail-on, found nothing at or above the threshold)
   1  --fail-on was given and a FAIL at or above that severity was found, or
      --fail-on-new was given and a new FAIL (not in the baseline) at or above it
   2  bad usage or unreadable input (the message says which)"""
-
-
-class UsageError(Exception):
-    """Bad input the user can fix; printed as one line, exit code 2."""
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -294,55 +287,6 @@ def _positive_int(text: str) -> int:
     return value
 
 
-def _live_options(args: argparse.Namespace) -> LiveOptions:
-    return LiveOptions(
-        cloud=args.cloud,
-        arm_endpoint=args.arm_endpoint,
-        authority_host=args.authority_host,
-        audience=args.arm_audience,
-        tenant=args.tenant,
-        auth=args.auth,
-        subscriptions=tuple(args.subscription),
-        management_group=args.management_group,
-        use_resource_graph=not args.no_resource_graph,
-        concurrency=args.concurrency,
-        timeout=args.timeout,
-        ca_bundle=args.ca_bundle,
-    )
-
-
-def _collect_live(args: argparse.Namespace) -> Snapshot:
-    from aciaudit.sources.azure.arm import Cancelled
-    from aciaudit.sources.azure.collector import CollectionError, collect
-
-    with CollectBars(enabled=sys.stderr.isatty()) as bars:
-        try:
-            snapshot = collect(_live_options(args), bars)
-        except CollectionError as exc:
-            raise UsageError(str(exc)) from None
-        except Cancelled:
-            raise KeyboardInterrupt from None
-    _err(_coverage_summary(snapshot))
-    return snapshot
-
-
-def _coverage_summary(snapshot: Snapshot) -> str:
-    counts = Counter(entry.status for entry in snapshot.coverage)
-    parts = [f"{counts[s]} {s.value.replace('_', ' ')}" for s in CoverageStatus if counts[s]]
-    return f"read {len(snapshot.resources)} objects; coverage: {', '.join(parts) or 'none'}"
-
-
-def _collect(args: argparse.Namespace) -> int:
-    _check_writable(args.output)
-    snapshot = _collect_live(args)
-    try:
-        save_snapshot(snapshot, args.output)
-    except OSError as exc:
-        raise UsageError(f"{args.output}: cannot write ({exc.strerror or exc})") from None
-    _err(f"wrote {args.output}")
-    return EXIT_OK
-
-
 # Opens the interactive app; given by the `aci-audit` entry point (tui.launch), which
 # keeps imports pointing one way: tui → aciaudit → checks.
 OpenApp = Callable[[argparse.Namespace, LiveOptions | None], int]
@@ -359,7 +303,7 @@ def live_options_given(args: argparse.Namespace) -> LiveOptions | None:
         args.management_group,
         args.cloud != "AzureCloud",
     )
-    return _live_options(args) if any(given) else None
+    return live_options(args) if any(given) else None
 
 
 def main(argv: Sequence[str] | None = None, open_app: OpenApp | None = None) -> int:
@@ -372,13 +316,13 @@ def main(argv: Sequence[str] | None = None, open_app: OpenApp | None = None) -> 
             return 130
     try:
         if args.command == "scan":
-            return _scan(args)
+            return scan(args)
         if args.command == "checks":
             return _checks(args)
         if args.command == "diff":
-            return _diff(args)
+            return diff(args)
         if args.command == "collect":
-            return _collect(args)
+            return collect(args)
         parser.print_help(sys.stderr)
         return EXIT_USAGE
     except (SnapshotError, UsageError, PolicyError) as exc:
@@ -387,129 +331,6 @@ def main(argv: Sequence[str] | None = None, open_app: OpenApp | None = None) -> 
     except KeyboardInterrupt:
         _err("interrupted; nothing was written")
         return 130
-
-
-def _scan(args: argparse.Namespace) -> int:
-    try:
-        plan = plan_outputs(args.format, args.output)
-    except OutputPathError as exc:
-        raise UsageError(str(exc)) from None
-    if args.fail_on_new and args.baseline is None:
-        raise UsageError("--fail-on-new needs --baseline FILE (the audit to compare with)")
-    if args.baseline is not None and not args.baseline.is_file():
-        raise UsageError(f"{args.baseline}: no such file")
-    # A broken policy file stops the scan before any work, with its line and key.
-    # The demo ships the approved lists a real user keeps in their policy file.
-    choice = resolve_policy(args.policy, demo=args.demo)
-    file_source = source_from_args(args, None)
-    # Without --demo, --snapshot or --az-export, a scan reads live Azure.
-    source = file_source or live_source(_live_options(args))
-    with CollectBars(enabled=sys.stderr.isatty()) as bars:
-        try:
-            done = run_audit(
-                source,
-                policy=choice.policy,
-                policy_file=choice.info,
-                vulns=args.vulns or (),
-                baseline=args.baseline,
-                progress=bars,
-                compared_as="this scan",
-                on_note=_say,
-            )
-        except UserError as exc:
-            raise UsageError(str(exc)) from None
-        except Cancelled:
-            raise KeyboardInterrupt from None
-    run = done.run
-    if file_source is None:
-        _err(_coverage_summary(run.snapshot))
-    if done.baseline_error is not None:
-        # Unlike the app, a scan asked to compare never writes a report without it.
-        raise UsageError(done.baseline_error)
-    steps = f"Writing {', '.join(plan.formats)}"
-    with Phases(enabled=sys.stderr.isatty()) as phases, paused_gc(), phases.step(steps):
-        try:
-            written = write_outputs(run, plan, sys.stdout)
-        except OSError as exc:
-            where = exc.filename or args.output
-            raise UsageError(f"{where}: cannot write ({exc.strerror or exc})") from None
-    if run.snapshot.is_demo:
-        _err(DEMO_NOTICE)
-    for warning in run.policy_warnings:
-        _err(f"warning: {warning}")
-    for path in written:
-        _err(f"wrote {path}")
-    _err(_summary_line(run))
-    if run.delta is not None:
-        _err(run.delta.summary())
-    return max(_exit_code(run, args.fail_on), _new_exit_code(run.delta, args.fail_on_new))
-
-
-def _say(note: Note) -> None:
-    """The pipeline's notes, as the scan always said them (the baseline's is an error)."""
-    if note.kind in (NoteKind.VULN_WARNING, NoteKind.SOURCE_WARNING):
-        _err(f"warning: {note.text}")
-    elif note.kind is NoteKind.VULN_SUMMARY:
-        _err(note.text)
-
-
-def _diff(args: argparse.Namespace) -> int:
-    from aciaudit.reports.delta import DIFF_WRITERS
-
-    if args.output is not None:
-        _check_writable(args.output)
-    # A snapshot side is audited under the policy file, as `scan` would audit it.
-    choice = resolve_policy(args.policy)
-    policy = choice.policy if choice.info is not None else None
-    with paused_gc():
-        delta = diff_sides(load_side(args.old, "OLD", policy), load_side(args.new, "NEW", policy))
-    write = DIFF_WRITERS[args.format]
-    if args.output is None:
-        write(delta, sys.stdout.write)
-        sys.stdout.flush()
-    else:
-        try:
-            with atomic_text(args.output) as handle:
-                write(delta, handle.write)
-        except OSError as exc:
-            raise UsageError(f"{args.output}: cannot write ({exc.strerror or exc})") from None
-        _err(f"wrote {args.output}")
-    _err(delta.summary())
-    return _new_exit_code(delta, args.fail_on_new)
-
-
-def _new_exit_code(delta: Diff | None, fail_on_new: str | None) -> int:
-    if fail_on_new is None or delta is None:
-        return EXIT_OK
-    return EXIT_FINDINGS if delta.new_failures_at_least(Severity(fail_on_new)) else EXIT_OK
-
-
-def _check_writable(path: Path) -> None:
-    """Fail before the work, not after it."""
-    if path.is_dir():
-        raise UsageError(f"{path}: is a directory; give a file name")
-    if not path.parent.exists():
-        raise UsageError(f"{path.parent}: no such folder")
-
-
-def _summary_line(run: Run) -> str:
-    counts = run.status_counts
-    fails = run.fail_counts_by_severity
-    by_sev = ", ".join(f"{fails[s]} {s.value}" for s in Severity if fails[s])
-    return (
-        f"score {run.score}/100 · {counts[Status.FAIL]} FAIL"
-        + (f" ({by_sev})" if by_sev else "")
-        + f" · {counts[Status.PASS]} PASS · {counts[Status.NOT_ASSESSED]} NOT_ASSESSED"
-        + (f" · {run.suppressed_count} suppressed" if run.suppressed_count else "")
-        + f" · {counts[Status.MANUAL]} MANUAL"
-    )
-
-
-def _exit_code(run: Run, fail_on: str | None) -> int:
-    if fail_on is None:
-        return EXIT_OK
-    worst = run.worst_failing_severity()
-    return EXIT_FINDINGS if worst is not None and worst.at_least(Severity(fail_on)) else EXIT_OK
 
 
 def _checks(args: argparse.Namespace) -> int:
@@ -544,10 +365,6 @@ def _checks(args: argparse.Namespace) -> int:
         sys.stdout.write(f"{c.id}  {c.severity.value:<8}  {sections:<8}  {c.title}\n")
     sys.stdout.write(f"\n{len(catalogue)} checks · sections: {len(SECTIONS)} (S1–S17)\n")
     return EXIT_OK
-
-
-def _err(message: str) -> None:
-    sys.stderr.write(f"aci-audit: {terminal(message)}\n")
 
 
 if __name__ == "__main__":

@@ -1,10 +1,14 @@
-"""Where a scan's reports go: one format to stdout or a file, several into a folder."""
+"""Writing what the tool produces: one format to stdout or a file, several into a folder,
+each file atomically. `scan`, `diff`, `collect` and the app's export all write through
+here, and `check_output_path` is the one judge of whether a path can take an output.
+"""
 
 from __future__ import annotations
 
 import argparse
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from enum import Enum
 from pathlib import Path
 from typing import TextIO
 
@@ -14,9 +18,45 @@ from aciaudit.run import Run
 
 DEFAULT_FORMAT = "markdown"
 
+Write = Callable[[str], object]
+# Writes one document in the named format through `write`.
+FormatWriter = Callable[[str, Write], None]
 
-class OutputPathError(ValueError):
-    """An -o that cannot take the chosen formats; one line, said before any work."""
+
+class PathProblem(Enum):
+    IS_FOLDER = "is a directory; give a file name"  # a file was wanted
+    IS_FILE = "is a file"  # a folder was wanted
+    NO_FOLDER = "no such folder"  # the folder it would go in is missing
+
+
+class OutputError(ValueError):
+    """Output that cannot be written as asked; one line, said before any work."""
+
+
+class OutputPathError(OutputError):
+    """A path that cannot take the output. `problem` lets a caller word it its own way
+    (the app's dialog does)."""
+
+    def __init__(self, path: Path, problem: PathProblem, hint: str = "") -> None:
+        self.path, self.problem = path, problem
+        where = path.parent if problem is PathProblem.NO_FOLDER else path
+        super().__init__(f"{where}: {problem.value}{hint}")
+
+
+def check_output_path(path: Path, *, folder: bool = False, hint: str = "") -> None:
+    """Can `path` take an output: a file (its folder must exist), or with `folder` a
+    folder (made when missing, so its parent must exist). `hint` follows the message
+    when the path is the wrong kind (it says why this kind is wanted)."""
+    if folder:
+        if path.exists() and not path.is_dir():
+            raise OutputPathError(path, PathProblem.IS_FILE, hint)
+        if not path.exists() and not path.parent.is_dir():
+            raise OutputPathError(path, PathProblem.NO_FOLDER)
+        return
+    if path.is_dir():
+        raise OutputPathError(path, PathProblem.IS_FOLDER, hint)
+    if not path.parent.is_dir():
+        raise OutputPathError(path, PathProblem.NO_FOLDER)
 
 
 def parse_formats(text: str) -> list[str]:
@@ -42,54 +82,62 @@ def formats_of(values: Iterable[Iterable[str]] | None) -> tuple[str, ...]:
 @dataclass(frozen=True)
 class OutputPlan:
     formats: tuple[str, ...]
-    # None: stdout. A file for one format; a folder (made if missing) for several.
+    # None: stdout. A file for one format; a folder (made if missing) for several,
+    # each format in its usual file (report.md, report.json…).
     target: Path | None
     folder: bool = False
 
+    def check(self, hint: str = "") -> None:
+        """The target can take this plan (see `check_output_path`)."""
+        if self.target is not None:
+            check_output_path(self.target, folder=self.folder, hint=hint)
+
 
 def plan_outputs(values: Iterable[Iterable[str]] | None, output: Path | None) -> OutputPlan:
-    """Check -o against the formats before the work, not after it."""
+    """`scan --format … -o …`, checked before the work, not after it."""
     formats = formats_of(values)
     if len(formats) == 1:
-        if output is not None:
-            if output.is_dir():
-                raise OutputPathError(
-                    f"{output}: is a directory; give a file name (a folder takes several "
-                    "formats, e.g. --format markdown,json,sarif,csv)"
-                )
-            if not output.parent.exists():
-                raise OutputPathError(f"{output.parent}: no such folder")
-        return OutputPlan(formats, output)
+        plan = OutputPlan(formats, output)
+        plan.check(" (a folder takes several formats, e.g. --format markdown,json,sarif,csv)")
+        return plan
     names = ", ".join(FILE_NAMES[f] for f in formats)
     if output is None:
-        raise OutputPathError(
+        raise OutputError(
             f"several formats ({', '.join(formats)}) need -o FOLDER to write {names} into"
         )
-    if output.exists() and not output.is_dir():
-        raise OutputPathError(
-            f"{output}: is a file; with several formats -o names a folder (it receives {names})"
-        )
-    if not output.exists() and not output.parent.exists():
-        raise OutputPathError(f"{output.parent}: no such folder")
-    return OutputPlan(formats, output, folder=True)
+    plan = OutputPlan(formats, output, folder=True)
+    plan.check(f"; with several formats -o names a folder (it receives {names})")
+    return plan
 
 
-def write_outputs(run: Run, plan: OutputPlan, stdout: TextIO) -> list[Path]:
-    """Write every report of the plan; each file atomically. Returns the files written."""
+def write_outputs(
+    plan: OutputPlan, write_format: FormatWriter, stdout: TextIO | None = None
+) -> list[Path]:
+    """Write every format of the plan; each file atomically (the old one stays whole
+    when writing fails). Returns the files written ([] for stdout)."""
     if plan.target is None:
+        if stdout is None:
+            raise ValueError("no file to write to and no stdout")
         (fmt,) = plan.formats
-        write_report(run, fmt, stdout.write)
+        write_format(fmt, stdout.write)
         stdout.flush()
         return []
     if not plan.folder:
-        with atomic_text(plan.target) as handle:
-            write_report(run, plan.formats[0], handle.write)
-        return [plan.target]
-    plan.target.mkdir(exist_ok=True)
-    written = []
-    for fmt in plan.formats:
-        path = plan.target / FILE_NAMES[fmt]
+        (fmt,) = plan.formats
+        paths = [(fmt, plan.target)]
+    else:
+        plan.target.mkdir(exist_ok=True)
+        paths = [(fmt, plan.target / FILE_NAMES[fmt]) for fmt in plan.formats]
+    for fmt, path in paths:
         with atomic_text(path) as handle:
-            write_report(run, fmt, handle.write)
-        written.append(path)
-    return written
+            write_format(fmt, handle.write)
+    return [path for _, path in paths]
+
+
+def write_reports(run: Run, plan: OutputPlan, stdout: TextIO | None = None) -> list[Path]:
+    """The run's reports (or, for a subset, `run.subset(results)`'s) as planned."""
+
+    def write_format(fmt: str, write: Write) -> None:
+        write_report(run, fmt, write)
+
+    return write_outputs(plan, write_format, stdout)

@@ -13,13 +13,34 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Label, RadioButton, RadioSet, Static
 from textual.worker import Worker, WorkerState
 
-from aciaudit.reports import FORMATS
+from aciaudit.outputs import OutputPathError, OutputPlan, PathProblem, write_reports
+from aciaudit.reports import FILE_NAMES, FORMATS
 from aciaudit.run import Run
 from checks.model import Result
-from tui.export import EXTENSIONS, LABELS, default_path, export, export_folder
 from tui.text import literal, safe
 
 FOLDER = "folder"  # the format choice that writes several formats into a folder
+# The dialog's labels and the suffix each format's file takes.
+LABELS = {"markdown": "Markdown", "json": "JSON", "sarif": "SARIF", "csv": "CSV"}
+EXTENSIONS = {fmt: Path(FILE_NAMES[fmt]).suffix for fmt in FORMATS}
+DEFAULT_STEM = "aci-audit-report"
+DEFAULT_FOLDER = "aci-audit-reports"
+
+
+def default_path(fmt: str | None, folder: Path) -> Path:
+    """`aci-audit-report.<ext>` for one format; a folder name for several (None)."""
+    return folder / (DEFAULT_FOLDER if fmt is None else DEFAULT_STEM + EXTENSIONS[fmt])
+
+
+def path_problem(exc: OutputPathError) -> str:
+    """What is wrong with the path, in the dialog's words."""
+    if exc.problem is PathProblem.IS_FOLDER:
+        return f"{exc.path} is a folder; give a file name"
+    if exc.problem is PathProblem.IS_FILE:
+        return f"{exc.path} is a file; several formats go into a folder"
+    if exc.problem is PathProblem.NO_FOLDER:
+        return f"folder {exc.path.parent} does not exist"
+    return str(exc)
 
 
 class ExportDialog(ModalScreen[Path | None]):
@@ -132,19 +153,19 @@ class ExportDialog(ModalScreen[Path | None]):
     def _do_write(
         self, path: Path, folder: bool, formats: list[str], results: list[Result] | None
     ) -> None:
+        plan = OutputPlan(tuple(formats), path, folder=folder)
+        # The run's snapshot, coverage and catalogue stay whole in a view's export.
+        run = self.run if results is None else self.run.subset(results)
         try:
-            if folder:
-                written = export_folder(self.run, formats, path, results)
-            else:
-                export(self.run, formats[0], path, results)
-                written = [path]
+            plan.check()
+            written = write_reports(run, plan)
         except OSError as exc:
             reason = exc.strerror or str(exc)
             where = exc.filename or path
             self.app.call_from_thread(self._error, f"Cannot write {where}: {reason}")
             return
-        except ValueError as exc:  # ExportPathError: the path cannot take this export
-            self.app.call_from_thread(self._error, str(exc))
+        except OutputPathError as exc:
+            self.app.call_from_thread(self._error, path_problem(exc))
             return
         count = len(self.run.results if results is None else results)
         self.app.call_from_thread(self._done, path, written, count)
