@@ -14,6 +14,7 @@ from fixtures import CATALOGUE_CONTRACT
 
 from aciaudit.cli import main
 from aciaudit.reports.catalogue_md import REGENERATE, render_catalogue
+from checks import CATALOGUE_VERSION
 from checks.catalogue import FAMILIES, load_about, load_catalogue
 from checks.catalogue.loader import Source, build_catalogue, decode
 from checks.catalogue.schema import Family
@@ -288,7 +289,7 @@ def test_docs_checklist_is_the_rendered_catalogue() -> None:
 def test_the_document_lists_every_check_with_its_fields() -> None:
     text = CHECKLIST_DOC.read_text(encoding="utf-8")
     assert text.startswith("<!-- Generated")
-    assert f"# {load_about().title}\n" in text
+    assert f"# {load_about().title} (v{CATALOGUE_VERSION})\n" in text
     for chk in load_catalogue():
         assert f"\n### {chk.id} — {chk.title}\n" in text
         assert f"<{chk.learn_url}>" in text
