@@ -164,24 +164,6 @@ class Run:
             delta = delta.only({key(r.check_id, r.resource_id) for r in results})
         return replace(self, results=results, delta=delta)
 
-    def apply_policy(
-        self,
-        policy: Policy,
-        policy_file: PolicyFileInfo | None = None,
-        today: date | None = None,
-    ) -> None:
-        """Deprecated: `with_policy`. Kept only until the app's policy edits use it;
-        it overwrites this run with the new one and forgets the cached views."""
-        new = self.with_policy(policy, policy_file, today)
-        self.results[:] = new.results
-        for name in ("policy", "policy_file", "policy_today", "suppressions"):
-            object.__setattr__(self, name, getattr(new, name))
-        for name in ("expired_suppressions", "unmatched_suppressions"):
-            object.__setattr__(self, name, getattr(new, name))
-        derived = ("status_counts", "fail_counts_by_severity", "score")
-        for name in (*derived, "suppressed_by_check", "policy_warnings"):
-            self.__dict__.pop(name, None)
-
     def severity(self, result: Result) -> Severity:
         return self.catalogue[result.check_id].severity
 
