@@ -134,7 +134,9 @@ def test_denied_findings_leave_the_rest_and_say_why(fake: FakeAzure) -> None:
     fake.deny_graph_table("securityresources")
     snap = collect(options(fake))
     assert not [r for r in snap.resources if r["type"] == DEFENDER_FINDINGS]
-    for entry in coverage(snap).values():
+    cov = coverage(snap)
+    assert set(cov) == {f"/subscriptions/{SUB1}", f"/subscriptions/{SUB2}"}
+    for entry in cov.values():
         assert entry.status is CoverageStatus.DENIED
         assert entry.detail and entry.detail.startswith("AuthorizationFailed")
     # The inventory's own query still worked: the groups came from Resource Graph.
