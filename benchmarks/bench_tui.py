@@ -73,14 +73,14 @@ async def measure(snapshot: Snapshot, keystrokes: int) -> dict[str, float]:
     async with app.run_test(size=(120, 36)) as pilot:
         watch.last = time.perf_counter()  # app start-up is not a stall
         app.set_interval(0.01, watch.tick)
-        while app.audit_run is None or type(app.screen).__name__ != "OverviewScreen":
+        while app.session.run is None or type(app.screen).__name__ != "OverviewScreen":
             await pilot.pause(0.01)
         figures["worst loop stall while loading (ms)"] = watch.worst * 1000
         watch.worst = 0.0
 
         started = time.perf_counter()
         watch.worst = 0.0
-        app.push_screen(FindingsScreen(app.rows, Filter()))
+        app.push_screen(FindingsScreen(app.session.rows, Filter()))
         while not isinstance(app.screen, FindingsScreen) or not app.screen.query(ResultTable):
             await pilot.pause()
         await pilot.pause()

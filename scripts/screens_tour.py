@@ -47,7 +47,7 @@ def on(pilot: Pilot, name: str) -> Callable[[], bool]:
 async def loaded(pilot: Pilot) -> None:
     app = pilot.app
     assert isinstance(app, AuditApp)
-    await until(pilot, lambda: app.audit_run is not None and on(pilot, "OverviewScreen")())
+    await until(pilot, lambda: app.session.run is not None and on(pilot, "OverviewScreen")())
     await pilot.pause()
 
 
@@ -203,9 +203,7 @@ SCENARIOS: tuple[Scenario, ...] = (
     Scenario("images", WIDE, _demo, images),
     Scenario("help", WIDE, _demo, help_screen),
     Scenario("export", WIDE, _demo, export_dialog),
-    Scenario(
-        "error", WIDE, lambda: AuditApp(Source("estate.json", _broken)), error_dialog
-    ),
+    Scenario("error", WIDE, lambda: AuditApp(Source("estate.json", _broken)), error_dialog),
     Scenario("overview-80x24", SMALL, _demo, loaded),
     Scenario("findings-80x24", SMALL, _demo, lambda p: findings(p)),
     Scenario("findings-light", WIDE, _light, lambda p: findings(p, "t")),

@@ -1,35 +1,50 @@
-"""The application: sources in, screens out. Navigation and failures live here."""
+"""The application: sources in, screens out. Navigation and failures live here; the
+audit itself lives in the session (tui.session), and screens ask for navigation with
+messages (tui.messages)."""
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import replace
 from pathlib import Path
 from typing import ClassVar
 
+from textual import on
 from textual.app import App, SystemCommand
 from textual.screen import ModalScreen, Screen
-from textual.worker import Worker
 
+from aciaudit.errors import UserError
 from aciaudit.policy_file import PolicyError
-from aciaudit.run import Run
 from aciaudit.snapshot_io import SnapshotError
 from aciaudit.sources.azure.options import LiveOptions
 from aciaudit.sources.azure.prompts import show_device_prompts
+from aciaudit.sources.choice import Source
 from tui.findings_model import Filter, Row
 from tui.keys import KeyAction, bindings, palette_entries
-from tui.overview_model import Overview
-from tui.related_model import Related, build_related
-from tui.resources_model import ResourceTree
+from tui.messages import (
+    BackToConnect,
+    Loaded,
+    OpenSource,
+    PolicyChanged,
+    ShowFindings,
+    ShowImages,
+    ShowResources,
+    WorkerFailed,
+)
 from tui.screens.base import AuditScreen
+from tui.screens.collect import CollectScreen
 from tui.screens.error_dialog import ErrorDialog
+from tui.screens.export_dialog import ExportDialog
+from tui.screens.findings import FindingsScreen
 from tui.screens.help import HelpScreen
-from tui.sources import Source
+from tui.screens.images import ImagesScreen
+from tui.screens.overview import OverviewScreen
+from tui.screens.resources import ResourcesScreen
+from tui.session import Session
 from tui.text import safe
 
 # Failures whose message is already one actionable line for a user.
-_EXPECTED = (SnapshotError, OSError, ValueError, PolicyError)
+_EXPECTED = (UserError, SnapshotError, OSError, ValueError, PolicyError)
 
 
 class AuditApp(App[int]):
@@ -46,32 +61,24 @@ class AuditApp(App[int]):
         source: Source | None = None,
         live_options: LiveOptions | None = None,
         policy_path: Path | None = None,
+        *,
+        vuln_paths: tuple[Path, ...] = (),
+        baseline_path: Path | None = None,
     ) -> None:
+        """`source`: opened at once; None: the connect screen asks."""
         super().__init__()
-        self.source = source
-        # The policy file runs read and `m` / `u` / `a` write; None: ./aci-audit.toml.
-        self.policy_path = policy_path
+        self.session = Session(source, policy_path, vuln_paths, baseline_path)
         # What the command line said about Azure; the connect screen starts from it.
         self.live_options = live_options
-        self.audit_run: Run | None = None
-        self.rows: list[Row] = []
-        self.overview: Overview | None = None
-        # Built on first use and kept for the run: the resources tree, the relations.
-        self.resource_tree: ResourceTree | None = None
-        self._related: Related | None = None
-        # --vulns: reports every opened source is joined with; what could not be used.
-        self.vuln_paths: tuple[Path, ...] = ()
-        self.vuln_notes: list[str] = []
-        # --baseline: an earlier report or snapshot every opened source is compared with
-        # (the run's `delta`: new / resolved / incomparable on the findings and overview).
-        self.baseline_path: Path | None = None
 
     def on_mount(self) -> None:
         # Device-code sign-in prints its instructions; stderr is hidden behind the screen.
         show_device_prompts(self._device_prompt)
-        if self.source is not None:
-            self.open_source(self.source)
+        if self.session.source is not None:
+            self._open(self.session.source)
         else:
+            # Imported here: the connect screen brings the Azure SDK, which the demo,
+            # a snapshot or an export never need.
             from tui.screens.connect import ConnectScreen
 
             self.push_screen(ConnectScreen(self.live_options))
@@ -85,26 +92,43 @@ class AuditApp(App[int]):
 
     # -- sources --------------------------------------------------------------------
 
-    def open_source(self, source: Source) -> None:
-        from tui.screens.collect import CollectScreen
+    @on(OpenSource)
+    def _open_source(self, message: OpenSource) -> None:
+        self._open(message.source)
 
-        if self.vuln_paths and not source.vulns:
-            source = replace(source, vulns=self.vuln_paths)
-        self.source = source
-        self.push_screen(CollectScreen(source))
+    def _open(self, source: Source) -> None:
+        self.push_screen(CollectScreen(self.session.to_open(source), self.clock))
 
-    def loaded(self, source: Source, run: Run, rows: list[Row], overview: Overview) -> None:
-        from tui.screens.overview import OverviewScreen
-
-        self.source, self.audit_run, self.rows, self.overview = source, run, rows, overview
-        self.forget_derived()
-        self.sub_title = safe(source.label)
+    @on(Loaded)
+    def _loaded(self, message: Loaded) -> None:
+        self._vulns_skipped(message.vuln_notes)
+        if message.baseline_error is not None:
+            self.notify(
+                safe(message.baseline_error),
+                title="Baseline not used",
+                severity="warning",
+                markup=False,
+                timeout=10,
+            )
+        self.session.start(message.source, message.views, message.vuln_notes)
+        self.sub_title = safe(message.source.label)
         self.switch_screen(OverviewScreen())
 
-    def forget_derived(self) -> None:
-        """The run's results changed (a new run, a policy edit): views built from them
-        are built again when next shown."""
-        self.resource_tree, self._related = None, None
+    def _vulns_skipped(self, notes: list[str]) -> None:
+        """Report files that could not be used: the images screen lists them; told."""
+        if notes:
+            more = f" (+{len(notes) - 1} more: see the images screen, i)" if len(notes) > 1 else ""
+            self.notify(
+                safe(notes[0]) + more,
+                title="Vulnerability reports skipped",
+                severity="warning",
+                markup=False,
+                timeout=10,
+            )
+
+    @on(BackToConnect)
+    def _back_to_connect(self, message: BackToConnect) -> None:
+        self.back_to_connect(message.error)
 
     def back_to_connect(self, error: tuple[str, str] | None = None) -> None:
         """Back to the connect screen; `error` (title, message) is shown over it once
@@ -120,41 +144,24 @@ class AuditApp(App[int]):
                 return
         self.switch_screen(ConnectScreen(self.live_options, error))
 
-    def related(self) -> Related:
-        """Same-resource findings and registry relations, computed once per run."""
-        if self._related is None:
-            assert self.audit_run is not None
-            self._related = build_related(self.audit_run, self.rows)
-        return self._related
+    @on(PolicyChanged)
+    def _policy_changed(self) -> None:
+        for screen in self.screen_stack:
+            if isinstance(screen, AuditScreen):
+                screen.policy_changed()
 
     # -- navigation -----------------------------------------------------------------
 
-    def show_findings(self, filter: Filter | None = None, scope: str = "") -> None:
-        from tui.screens.findings import FindingsScreen
+    @on(ShowFindings)
+    def _show_findings(self, message: ShowFindings) -> None:
+        self.push_screen(FindingsScreen(self.session.rows, message.filter, message.scope))
 
-        self.push_screen(FindingsScreen(self.rows, filter or Filter(), scope))
-
-    def show_images(self) -> None:
-        from tui.screens.images import ImagesScreen
-
+    @on(ShowImages)
+    def _show_images(self) -> None:
         self.push_screen(ImagesScreen())
 
-    def vulns_loaded(self, notes: list[str]) -> None:
-        """Report files that could not be used: kept for the images screen, and told."""
-        self.vuln_notes = notes
-        if notes:
-            more = f" (+{len(notes) - 1} more: see the images screen, i)" if len(notes) > 1 else ""
-            self.notify(
-                safe(notes[0]) + more,
-                title="Vulnerability reports skipped",
-                severity="warning",
-                markup=False,
-                timeout=10,
-            )
-
-    def show_resources(self) -> None:
-        from tui.screens.resources import ResourcesScreen
-
+    @on(ShowResources)
+    def _show_resources(self) -> None:
         self.push_screen(ResourcesScreen())
 
     async def action_back(self) -> None:
@@ -192,21 +199,20 @@ class AuditApp(App[int]):
         self.theme = "textual-light" if self.current_theme.dark else "textual-dark"
 
     def action_export(self) -> None:
-        from tui.screens.export_dialog import ExportDialog
-
-        if self.audit_run is None:
+        run = self.session.run
+        if run is None:
             self.notify("Nothing to export yet: open a source first.", severity="warning")
             return
         view = getattr(self.screen, "view", None)
         if view is not None and view.filter != Filter():
             filtered = [item.result for item in view.items if isinstance(item, Row)]
-            self.push_screen(ExportDialog(self.audit_run, filtered, view.title()))
+            self.push_screen(ExportDialog(run, filtered, view.title()))
         else:
-            self.push_screen(ExportDialog(self.audit_run))
+            self.push_screen(ExportDialog(run))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # Nothing to export before a run is loaded: hidden from the footer.
-        return not (action == "export" and self.audit_run is None)
+        return not (action == "export" and self.session.run is None)
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
@@ -228,17 +234,16 @@ class AuditApp(App[int]):
 
     # -- failures -------------------------------------------------------------------
 
-    def worker_failed(self, worker: Worker) -> None:
-        from tui.screens.collect import CollectScreen
-
+    @on(WorkerFailed)
+    def _worker_failed(self, message: WorkerFailed) -> None:
+        worker = message.worker
         error = worker.error
-        if isinstance(error, _EXPECTED) or type(error).__name__ in ("CollectionError", "AuthError"):
-            message = str(error)
-        else:
-            message = f"{type(error).__name__}: {error}"
+        # A user's failure is one line that says what to do; anything else is a bug
+        # worth its type name.
+        text = str(error) if isinstance(error, _EXPECTED) else f"{type(error).__name__}: {error}"
         title = "Could not read the source" if worker.group == "load" else "Something failed"
         if isinstance(self.screen, CollectScreen):
             # A failed collection leaves nothing to look at.
-            self.back_to_connect((title, message))
+            self.back_to_connect((title, text))
         else:
-            self.push_screen(ErrorDialog(title, message))
+            self.push_screen(ErrorDialog(title, text))

@@ -1,7 +1,7 @@
 """Running images as data: one row per distinct image with the container groups that run
 it, how a scan report was matched, counts by severity and the worst CVE. No Textual.
 
-Built once per run (lazily, off the event loop) from `Run.running_images`; `/` then
+Built once per run (lazily, off the event loop: tui.session) from `Run.running_images`; `/` then
 filters precomputed lower-case haystacks, which include every CVE id (and alias) of the
 image, so typing a CVE id answers "which running containers are exposed to it?".
 Also the CVE rows of one finding (ACI-029 on a group, ACR-016 on a registry).
@@ -9,7 +9,6 @@ Also the CVE rows of one finding (ACI-029 on a group, ACR-016 on a registry).
 
 from __future__ import annotations
 
-import weakref
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
@@ -119,27 +118,6 @@ def build_images(run: Run) -> ImagesModel:
 def _unscanned(run: Run) -> list[RunningImage]:
     """Without scan data the images are still worth listing (with "no scan data")."""
     return running_images(run.index.of_type(Target.CONTAINER_GROUP), ScanIndex(()))
-
-
-# The model of the run last asked about (one run is loaded at a time); a weak
-# reference, so a replaced run and its model go together.
-_cache: tuple[weakref.ref[Run], ImagesModel] | None = None
-
-
-def cached_images(run: Run) -> ImagesModel | None:
-    if _cache is not None and _cache[0]() is run:
-        return _cache[1]
-    return None
-
-
-def images_for(run: Run) -> ImagesModel:
-    """The model of this run, built on first use and kept as long as the run."""
-    global _cache
-    model = cached_images(run)
-    if model is None:
-        model = build_images(run)
-        _cache = (weakref.ref(run), model)
-    return model
 
 
 # -- the CVEs behind one finding -------------------------------------------------------

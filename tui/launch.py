@@ -39,9 +39,8 @@ def open_app(args: argparse.Namespace, live: LiveOptions | None) -> int:
     wanted = live if live is not None and (live.subscriptions or live.management_group) else None
     source = source_from_args(args, wanted)
     # Otherwise the connect screen; it starts from the live options given, if any.
-    app = AuditApp(source, live, policy_path)
-    app.vuln_paths = tuple(getattr(args, "vulns", None) or ())
-    app.baseline_path = baseline
+    vulns = tuple(getattr(args, "vulns", None) or ())
+    app = AuditApp(source, live, policy_path, vuln_paths=vulns, baseline_path=baseline)
     return app.run() or 0
 
 

@@ -1,72 +1,54 @@
 """Suppress, lift and attest from the app: ask, write the policy file (comments kept,
-atomically), then apply it to the loaded run so counts and exports change at once.
+atomically), then put the run under it in the session so counts and exports change at
+once, and tell the open screens (`PolicyChanged`).
 
-The screens own the keys (`m`, `u`, `a`); this module owns what they do.
+The screens own the keys (`m`, `u`, `a`); this module owns what they do. `screen` is the
+screen the key was pressed on: dialogs open over it, and it posts the message.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import replace
-from pathlib import Path
-from typing import TYPE_CHECKING
 
 from aciaudit.policy_file import (
-    DEFAULT_NAME,
     PolicyError,
     add_suppression,
-    policy_with_base,
     remove_suppression,
     set_attestation,
 )
-from aciaudit.run import PolicyFileInfo
 from checks.model import Status
-from checks.policy import Policy
-from tui.findings_model import Row, build_rows
-from tui.overview_model import build_overview
+from tui.findings_model import Row
+from tui.messages import PolicyChanged
 from tui.screens.attest_dialog import AttestDialog, AttestRequest
+from tui.screens.base import AuditScreen
 from tui.screens.error_dialog import ErrorDialog
 from tui.screens.suppress_dialog import SuppressDialog, SuppressRequest
-from tui.sources import Source
 from tui.text import safe
 
-if TYPE_CHECKING:
-    from tui.app import AuditApp
 
-
-def policy_path(app: AuditApp) -> Path:
-    """Where edits go: the policy file given or found at start, else ./aci-audit.toml."""
-    return app.policy_path if app.policy_path is not None else Path.cwd() / DEFAULT_NAME
-
-
-def policy_for(app: AuditApp, source: Source) -> tuple[Policy, PolicyFileInfo | None]:
-    """The policy a run of `source` uses: the file's, with the source's approved lists
-    (the demo's) where the file sets none."""
-    return policy_with_base(policy_path(app), source.policy)
-
-
-def suppress(app: AuditApp, row: Row | None) -> None:
+def suppress(screen: AuditScreen, row: Row | None) -> None:
     if row is None:
         return
-    run = app.audit_run
+    session = screen.session
+    run = session.run
     if run is None:
         return
     if row.result.status is not Status.FAIL:
-        app.notify(
+        screen.notify(
             "Only a FAIL can be suppressed; NOT ASSESSED and the rest stay as they are.",
             severity="warning",
         )
         return
     if run.suppression(row.result) is not None:
-        app.notify("Already suppressed: u lifts it.", severity="warning")
+        screen.notify("Already suppressed: u lifts it.", severity="warning")
         return
-    path = policy_path(app)
+    path = session.policy_file()
 
     def done(request: SuppressRequest | None) -> None:
         if request is None:
             return
         _write(
-            app,
+            screen,
             lambda: add_suppression(
                 path,
                 request.check,
@@ -79,34 +61,36 @@ def suppress(app: AuditApp, row: Row | None) -> None:
         )
 
     dialog = SuppressDialog(row.result.check_id, row.result.resource_id, row.check.title, str(path))
-    app.push_screen(dialog, done)
+    screen.app.push_screen(dialog, done)
 
 
-def unsuppress(app: AuditApp, row: Row | None) -> None:
-    run = app.audit_run
+def unsuppress(screen: AuditScreen, row: Row | None) -> None:
+    session = screen.session
+    run = session.run
     if row is None or run is None:
         return
     rule = run.suppression(row.result)
     if rule is None:
-        app.notify("This finding is not suppressed.", severity="warning")
+        screen.notify("This finding is not suppressed.", severity="warning")
         return
     covered = run.suppression_uses()[rule]
-    path = policy_path(app)
+    path = session.policy_file()
     others = f" (it covered {covered} FAILs)" if covered > 1 else ""
     _write(
-        app,
+        screen,
         lambda: remove_suppression(path, rule.check, rule.resource),
         f"Lifted the suppression of {rule.check} on {rule.resource}{others}.",
     )
 
 
-def attest(app: AuditApp, check_id: str | None = None) -> None:
-    run = app.audit_run
+def attest(screen: AuditScreen, check_id: str | None = None) -> None:
+    session = screen.session
+    run = session.run
     if run is None:
         return
     items = [(c.id, c.title) for c in run.catalogue if c.is_manual]
     if check_id is not None and check_id not in dict(items):
-        app.notify("Only manual items (MAN-…) are attested.", severity="warning")
+        screen.notify("Only manual items (MAN-…) are attested.", severity="warning")
         return
     if not items:
         return
@@ -115,51 +99,32 @@ def attest(app: AuditApp, check_id: str | None = None) -> None:
         check_id = next(
             (cid for cid, _ in items if cid not in run.policy.attestations), items[0][0]
         )
-    path = policy_path(app)
+    path = session.policy_file()
 
     def done(request: AttestRequest | None) -> None:
         if request is None:
             return
         _write(
-            app,
+            screen,
             lambda: set_attestation(
                 path, request.check_id, request.status, request.note, request.by, request.on
             ),
             f"Attested {request.check_id}: {request.status.value}.",
         )
 
-    app.push_screen(AttestDialog(items, check_id, str(path)), done)
+    screen.app.push_screen(AttestDialog(items, check_id, str(path)), done)
 
 
-def _write(app: AuditApp, change: Callable[[], object], message: str) -> None:
-    """Run the file edit, then re-apply the policy; a failure shows in a dialog."""
+def _write(screen: AuditScreen, change: Callable[[], object], message: str) -> None:
+    """Run the file edit, then read the policy again; a failure shows in a dialog."""
     try:
         change()
-        reapply(app)
+        screen.session.reapply_policy()
     except (PolicyError, OSError) as exc:
-        app.push_screen(ErrorDialog("Could not update the policy file", str(exc)))
+        screen.app.push_screen(ErrorDialog("Could not update the policy file", str(exc)))
         return
-    app.notify(safe(message), title="Policy saved", markup=False)
-
-
-def reapply(app: AuditApp) -> None:
-    """Load the policy file again and apply it to the run; rebuild rows and the
-    overview; tell every open screen."""
-    run, source = app.audit_run, app.source
-    if run is None or source is None:
-        return
-    policy, info = policy_for(app, source)
-    # The run was evaluated with its severity overrides and disabled checks; those
-    # need a new scan and are kept from the run.
-    policy = replace(run.policy, suppressions=policy.suppressions, attestations=policy.attestations)
-    run.apply_policy(policy, info)
-    app.rows = build_rows(run)
-    app.overview = build_overview(run, app.rows)
-    app.forget_derived()
-    for screen in app.screen_stack:
-        hook = getattr(screen, "policy_changed", None)
-        if callable(hook):
-            hook()
+    screen.post_message(PolicyChanged())
+    screen.notify(safe(message), title="Policy saved", markup=False)
 
 
 def same_rows(rows: list[Row], old: list[Row]) -> list[Row]:

@@ -34,7 +34,7 @@ async def wait_loaded(pilot: Pilot) -> None:
     app = pilot.app
     assert isinstance(app, AuditApp)
     await wait_for(
-        pilot, lambda: app.audit_run is not None and type(app.screen).__name__ == "OverviewScreen"
+        pilot, lambda: app.session.run is not None and type(app.screen).__name__ == "OverviewScreen"
     )
     await pilot.pause()
 

@@ -86,9 +86,7 @@ async def _findings(pilot: Pilot) -> FindingsScreen:
 
 
 def _app(baseline: Path | None, source: Source | None = None) -> AuditApp:
-    app = AuditApp(source or demo_source())
-    app.baseline_path = baseline
-    return app
+    return AuditApp(source or demo_source(), baseline_path=baseline)
 
 
 async def test_new_since_baseline_shows_exactly_the_new_fails(tmp_path: Path) -> None:
@@ -102,15 +100,17 @@ async def test_new_since_baseline_shows_exactly_the_new_fails(tmp_path: Path) ->
     app = _app(baseline)
     async with app.run_test(size=SIZE) as pilot:
         await wait_loaded(pilot)
-        run = app.audit_run
+        run = app.session.run
         assert run is not None and run.delta is not None
         # Expected, from the two audits themselves: FAIL now, and the baseline assessed
         # that (check, resource) without failing it (absent: its data was collected).
         before = {(r.check_id, r.resource_id): r.status for r in old_run.results}
         expected = {
-            k for k in _fails(app.rows) if before.get(k) not in (Status.FAIL, Status.NOT_ASSESSED)
+            k
+            for k in _fails(app.session.rows)
+            if before.get(k) not in (Status.FAIL, Status.NOT_ASSESSED)
         }
-        storefront = {k for k in _fails(app.rows) if k[1].endswith("/storefront-web")}
+        storefront = {k for k in _fails(app.session.rows) if k[1].endswith("/storefront-web")}
         assert storefront and storefront <= expected
 
         summary = _summary(app)
@@ -170,11 +170,11 @@ async def test_a_subscription_denied_in_the_baseline_is_incomparable_not_new(
     app = _app(baseline)
     async with app.run_test(size=SIZE) as pilot:
         await wait_loaded(pilot)
-        run = app.audit_run
+        run = app.session.run
         assert run is not None and run.delta is not None
         dev_groups = {
-            k for k in _fails(app.rows) if k[1].lower().startswith(f"/subscriptions/{DEV}/")
-        } & {k for k in _fails(app.rows) if "/containergroups/" in k[1].lower()}
+            k for k in _fails(app.session.rows) if k[1].lower().startswith(f"/subscriptions/{DEV}/")
+        } & {k for k in _fails(app.session.rows) if "/containergroups/" in k[1].lower()}
         assert dev_groups
         counts = run.delta.counts()
         assert counts[Change.NEW] == 0
@@ -184,7 +184,7 @@ async def test_a_subscription_denied_in_the_baseline_is_incomparable_not_new(
         await _findings(pilot)
         marked = {
             (r.result.check_id, r.result.resource_id): r.change
-            for r in app.rows
+            for r in app.session.rows
             if (r.result.check_id, r.result.resource_id) in dev_groups
         }
         assert set(marked.values()) == {Change.INCOMPARABLE}
@@ -216,7 +216,7 @@ async def test_a_subscription_denied_in_this_run_is_incomparable_not_resolved(
     app = _app(baseline, Source("denied estate", load, DEMO_POLICY))
     async with app.run_test(size=SIZE) as pilot:
         await wait_loaded(pilot)
-        run = app.audit_run
+        run = app.session.run
         assert run is not None and run.delta is not None
         for check_id, resource_id in gone:
             assert run.delta.change_of(check_id, resource_id) is Change.INCOMPARABLE
@@ -225,14 +225,14 @@ async def test_a_subscription_denied_in_this_run_is_incomparable_not_resolved(
         assert counts[Change.INCOMPARABLE] >= len(gone)
         assert "0 new, 0 resolved" in _summary(app)
         # The rows this run has there (not assessed) never say resolved either.
-        assert not any(r.change is Change.RESOLVED for r in app.rows)
+        assert not any(r.change is Change.RESOLVED for r in app.session.rows)
 
 
 async def test_without_a_baseline_nothing_changes() -> None:
     app = _app(None)
     async with app.run_test(size=SIZE) as pilot:
         await wait_loaded(pilot)
-        assert app.audit_run is not None and app.audit_run.delta is None
+        assert app.session.run is not None and app.session.run.delta is None
         assert "since baseline" not in _summary(app)
         screen = await _findings(pilot)
         assert not screen.query_one(ResultTable).show_change
@@ -245,7 +245,7 @@ async def test_without_a_baseline_nothing_changes() -> None:
         await pilot.press("N")
         await pilot.pause()
         assert screen.sub_title == before
-        assert all(r.change is None for r in app.rows)
+        assert all(r.change is None for r in app.session.rows)
 
 
 def _help_text(app: AuditApp) -> str:
@@ -289,7 +289,7 @@ async def test_an_unreadable_baseline_is_a_warning_not_a_failed_load(tmp_path: P
     app = _app(bad)
     async with app.run_test(size=SIZE) as pilot:
         await wait_loaded(pilot)
-        assert app.audit_run is not None and app.audit_run.delta is None
+        assert app.session.run is not None and app.session.run.delta is None
         await wait_for(pilot, lambda: any("broken.json" in n.message for n in app._notifications))
         assert "since baseline" not in _summary(app)
 
@@ -312,7 +312,7 @@ def test_baseline_is_an_app_option(opened: list[AuditApp], tmp_path: Path) -> No
     old = _report(load_demo(), tmp_path / "old.json")
     assert launch.main(["--demo", "--baseline", str(old)]) == 0
     [app] = opened
-    assert app.baseline_path == old
+    assert app.session.baseline_path == old
 
 
 def test_a_missing_baseline_stops_before_the_app_opens(

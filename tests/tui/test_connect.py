@@ -3,7 +3,6 @@ server, through the real SDK clients and the app's Pilot."""
 
 from __future__ import annotations
 
-import sys
 import threading
 from dataclasses import replace
 from pathlib import Path
@@ -16,6 +15,7 @@ from fixtures import container_group, registry
 from textual.widgets import Input, SelectionList, Static
 
 import tui.screens.connect as connect_module
+from aciaudit.sources.azure import auth
 from aciaudit.sources.azure.auth import Identity
 from aciaudit.sources.azure.collector import CollectionError
 from aciaudit.sources.azure.options import LiveOptions
@@ -93,7 +93,7 @@ async def test_opens_without_a_source_and_d_opens_the_demo_estate() -> None:
         assert "FICTIONAL DATA" in shown(app.screen.query_one("#box-demo .box-text", Static))
         await pilot.press("d")
         await wait_loaded(pilot)
-        assert app.audit_run is not None and app.audit_run.snapshot.is_demo
+        assert app.session.run is not None and app.session.run.snapshot.is_demo
         assert type(app.screen).__name__ == "OverviewScreen"
 
 
@@ -111,7 +111,7 @@ async def test_a_bad_snapshot_path_says_why_inline(tmp_path: Path, name: str) ->
         assert error.display and "does not exist" in shown(error)
         assert "\n" not in shown(error) and "\x1b" not in shown(error)
         assert box.has_class("-invalid")
-        assert app.screen is screen and app.audit_run is None
+        assert app.screen is screen and app.session.run is None
 
         box.value = str(tmp_path)  # a folder
         await pilot.pause()
@@ -152,7 +152,7 @@ async def test_a_malformed_snapshot_ends_in_a_dialog_and_back_here(tmp_path: Pat
         await pilot.press("escape")
         await wait_for(pilot, lambda: app.screen is screen)
         assert screen.query_one("#snapshot-path", Input).value == str(path)
-        assert app.audit_run is None
+        assert app.session.run is None
 
 
 # -- Azure -------------------------------------------------------------------------------
@@ -178,7 +178,7 @@ async def test_sign_in_lists_subscriptions_and_collect_reaches_the_overview(
 
         await pilot.press("c")  # the listing has focus; `c` is the screen's Collect
         await wait_loaded(pilot)
-        run = app.audit_run
+        run = app.session.run
         assert run is not None and not run.snapshot.is_demo
         assert {s.subscription_id for s in run.snapshot.subscriptions} == {SUB1, SUB2}
         assert any(r.resource_id.lower().endswith("/containergroups/web") for r in run.results)
@@ -197,8 +197,8 @@ async def test_collect_takes_only_the_subscriptions_left_selected(fake: FakeAzur
         assert "1 of 3 selected" in shown(screen.query_one("#selection-count", Static))
         await pilot.click("#collect-button")
         await wait_loaded(pilot)
-        assert app.audit_run is not None
-        assert [s.subscription_id for s in app.audit_run.snapshot.subscriptions] == [SUB2]
+        assert app.session.run is not None
+        assert [s.subscription_id for s in app.session.run.snapshot.subscriptions] == [SUB2]
 
 
 async def test_nothing_selected_means_no_collection(fake: FakeAzure) -> None:
@@ -301,16 +301,15 @@ async def test_the_command_line_options_prefill_the_form(fake: FakeAzure) -> Non
         assert form.cloud == "AzureUSGovernment" and form.arm_endpoint is None
 
 
-async def test_device_code_prompt_is_shown_on_the_screen(
-    monkeypatch: pytest.MonkeyPatch,
+async def test_device_code_prompt_is_shown_while_signing_in(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    # The credential writes where to go and the code to stderr, which the app captures.
+    # azure-identity hands the code to the prompt callback from the signing-in thread;
+    # in the app it is a toast over the connect screen, never the hidden stderr.
     release = threading.Event()
 
     def discover(options: LiveOptions) -> tuple[Identity, list[Subscription]]:
-        sys.stderr.write("aci-audit: to sign in, open https://login.example/device ")
-        sys.stderr.write("and enter QZX-CODE\n")
-        sys.stderr.flush()
+        auth._device_prompt("https://login.example/device", "QZX-CODE", None)
         release.wait(10)
         raise CollectionError("device code expired")
 
@@ -320,9 +319,13 @@ async def test_device_code_prompt_is_shown_on_the_screen(
         await wait_for(pilot, lambda: type(app.screen).__name__ == "ConnectScreen")
         status = connect_screen(app).query_one("#azure-status", Static)
         await pilot.click("#sign-in")
-        await wait_for(pilot, lambda: "enter QZX-CODE" in shown(status))
+        await wait_for(pilot, lambda: any("QZX-CODE" in n.message for n in app._notifications))
+        (toast,) = [n for n in app._notifications if "QZX-CODE" in n.message]
+        assert "https://login.example/device" in toast.message
+        assert toast.title == "Azure sign-in"
         release.set()
         await wait_for(pilot, lambda: "device code expired" in shown(status))
+    assert "QZX-CODE" not in capsys.readouterr().err
 
 
 @pytest.mark.parametrize("size", [(80, 24), (120, 36)])

@@ -23,13 +23,15 @@ def screen_is(app: AuditApp, name: str) -> bool:
 async def open_detail(pilot, app: AuditApp, row: Row) -> None:  # type: ignore[no-untyped-def]
     from tui.screens.detail import DetailScreen
 
-    app.push_screen(DetailScreen(app.rows, app.rows.index(row)))
+    app.push_screen(DetailScreen(app.session.rows, app.session.rows.index(row)))
     await wait_for(pilot, lambda: screen_is(app, "DetailScreen"))
     await pilot.pause()
 
 
 def first(app: AuditApp, check_id: str, status: Status = Status.FAIL) -> Row:
-    return next(r for r in app.rows if r.result.check_id == check_id and r.result.status is status)
+    return next(
+        r for r in app.session.rows if r.result.check_id == check_id and r.result.status is status
+    )
 
 
 def test_json_lines_follow_json_dumps_and_mark_paths() -> None:
@@ -80,7 +82,7 @@ async def test_y_marks_every_container_for_a_wildcard_path() -> None:
         await wait_loaded(pilot)
         row = next(
             r
-            for r in app.rows
+            for r in app.session.rows
             if any(ev.path.startswith("properties.containers[*]") for ev in r.result.evidence)
         )
         await open_detail(pilot, app, row)
@@ -93,7 +95,7 @@ async def test_y_on_a_subscription_finding_explains_instead_of_opening() -> None
     app = AuditApp(demo_source())
     async with app.run_test(size=SIZE) as pilot:
         await wait_loaded(pilot)
-        row = next(r for r in app.rows if r.rtype in ("subscription", "estate"))
+        row = next(r for r in app.session.rows if r.rtype in ("subscription", "estate"))
         await open_detail(pilot, app, row)
         await pilot.press("y")
         await pilot.pause()
@@ -105,7 +107,9 @@ async def test_related_registries_and_same_resource_findings_on_the_demo() -> No
     async with app.run_test(size=SIZE) as pilot:
         await wait_loaded(pilot)
         group = next(
-            r for r in app.rows if r.rtype == "container group" and r.cells[3] == "storefront-web"
+            r
+            for r in app.session.rows
+            if r.rtype == "container group" and r.cells[3] == "storefront-web"
         )
         await open_detail(pilot, app, group)
         related = str(app.screen.query_one("#detail-related", Static).render())
@@ -113,7 +117,7 @@ async def test_related_registries_and_same_resource_findings_on_the_demo() -> No
         assert "fabrikamprod.azurecr.io/storefront/web:2.14.1" in related
         others = [
             r
-            for r in app.rows
+            for r in app.session.rows
             if r.result.resource_id == group.result.resource_id and r.result is not group.result
         ]
         same = app.screen.query_one("#detail-same", OptionList)
@@ -131,7 +135,7 @@ async def test_related_registries_and_same_resource_findings_on_the_demo() -> No
         await wait_for(pilot, lambda: app.screen.row is group)  # type: ignore[attr-defined]
 
         registry = next(
-            r for r in app.rows if r.rtype == "registry" and r.cells[3] == "FabrikamProd"
+            r for r in app.session.rows if r.rtype == "registry" and r.cells[3] == "FabrikamProd"
         )
         await open_detail(pilot, app, registry)
         related = str(app.screen.query_one("#detail-related", Static).render())
@@ -157,7 +161,7 @@ async def test_raw_json_and_related_render_hostile_names_literally() -> None:
         await wait_loaded(pilot)
         row = next(
             r
-            for r in app.rows
+            for r in app.session.rows
             if r.rtype == "container group"
             and any(ev.path.startswith("properties.containers") for ev in r.result.evidence)
         )

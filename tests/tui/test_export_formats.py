@@ -52,13 +52,13 @@ async def test_sarif_and_csv_of_the_current_filter(tmp_path: Path) -> None:
     app = AuditApp(demo_source())
     async with app.run_test(size=SIZE) as pilot:
         await wait_loaded(pilot)
-        assert app.audit_run is not None
+        assert app.session.run is not None
         await pilot.press("f")
         await wait_for(pilot, lambda: type(app.screen).__name__ == "FindingsScreen")
         await pilot.press("t")  # FAIL only
         await pilot.pause()
         fails = [i for i in app.screen.view.items if isinstance(i, Row)]  # type: ignore[attr-defined]
-        assert fails and len(fails) < len(app.audit_run.results)
+        assert fails and len(fails) < len(app.session.run.results)
 
         dialog = await _open_dialog(pilot)
         # The default file name follows the format.
@@ -101,7 +101,7 @@ async def test_several_formats_into_a_folder(tmp_path: Path) -> None:
     app = AuditApp(demo_source())
     async with app.run_test(size=SIZE) as pilot:
         await wait_loaded(pilot)
-        assert app.audit_run is not None
+        assert app.session.run is not None
         dialog = await _open_dialog(pilot)
         assert not dialog.query_one("#folder-formats").display
         await _choose(pilot, dialog, "folder")
@@ -123,7 +123,7 @@ async def test_several_formats_into_a_folder(tmp_path: Path) -> None:
         sarif = json.loads((folder / "report.sarif").read_text())
         assert sum(len(run["results"]) for run in sarif["runs"]) > 0
         rows = list(csv.DictReader(io.StringIO((folder / "report.csv").read_text(), newline="")))
-        assert len(rows) == len(app.audit_run.results)
+        assert len(rows) == len(app.session.run.results)
 
 
 async def test_bad_paths_are_said_in_the_dialog(tmp_path: Path) -> None:

@@ -32,14 +32,14 @@ async def test_demo_overview_findings_filter_detail_back_export(tmp_path: Path) 
     app = AuditApp(demo_source())
     async with app.run_test(size=SIZE) as pilot:
         await wait_loaded(pilot)
-        assert app.audit_run is not None and app.audit_run.snapshot.is_demo
+        assert app.session.run is not None and app.session.run.snapshot.is_demo
         banner = app.screen.query_one("#demo-banner")
         assert "DEMO DATA" in str(banner.render())
 
         await pilot.press("f")
         await wait_for(pilot, lambda: type(app.screen).__name__ == "FindingsScreen")
         shown = rows_shown(app)
-        assert len(shown) == len(app.audit_run.results)
+        assert len(shown) == len(app.session.run.results)
         # FAIL first, most severe first.
         assert shown[0].result.status is Status.FAIL
         assert shown[0].check.severity.rank == min(
@@ -75,7 +75,7 @@ async def test_demo_overview_findings_filter_detail_back_export(tmp_path: Path) 
         for row in fails:
             assert row.result.check_id in text
         # Only the filtered findings: a check that never fails on the jumpbox is absent.
-        others = {r.result.check_id for r in app.rows} - {r.result.check_id for r in fails}
+        others = {r.result.check_id for r in app.session.rows} - {r.result.check_id for r in fails}
         assert any(check not in text for check in others)
         await wait_for(pilot, lambda: type(app.screen).__name__ == "FindingsScreen")
 
@@ -107,7 +107,7 @@ async def test_snapshot_file_loads_through_the_same_screen(tmp_path: Path) -> No
     app = AuditApp(snapshot_source(path))
     async with app.run_test(size=SIZE) as pilot:
         await wait_loaded(pilot)
-        assert app.audit_run is not None and len(app.audit_run.results) > 100
+        assert app.session.run is not None and len(app.session.run.results) > 100
         assert str(path) in app.sub_title
 
 
@@ -140,7 +140,7 @@ async def test_a_key_is_handled_while_collecting_and_esc_cancels() -> None:
         await pilot.press("escape")
         await wait_for(pilot, seen_cancel.is_set)
         await wait_for(pilot, lambda: type(app.screen).__name__ == "ConnectScreen")
-        assert app.audit_run is None
+        assert app.session.run is None
         release.set()
 
 
@@ -255,10 +255,10 @@ async def test_detail_shows_evidence_and_copies_the_az_command() -> None:
         await wait_loaded(pilot)
         index = next(
             i
-            for i, r in enumerate(app.rows)
+            for i, r in enumerate(app.session.rows)
             if r.result.check_id == "ACR-001" and r.result.status is Status.FAIL
         )
-        app.push_screen(DetailScreen(app.rows, index))
+        app.push_screen(DetailScreen(app.session.rows, index))
         await wait_for(pilot, lambda: type(app.screen).__name__ == "DetailScreen")
         await pilot.pause()
         text = app.export_screenshot()

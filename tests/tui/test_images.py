@@ -221,11 +221,11 @@ async def test_aci_029_detail_lists_cves_and_o_resorts() -> None:
         await wait_loaded(pilot)
         row = next(
             r
-            for r in app.rows
+            for r in app.session.rows
             if r.result.check_id == "ACI-029" and r.result.resource_id.endswith("/legacy")
         )
         assert row.result.status is Status.FAIL
-        app.push_screen(DetailScreen(app.rows, app.rows.index(row)))
+        app.push_screen(DetailScreen(app.session.rows, app.session.rows.index(row)))
         await wait_for(pilot, lambda: screen_is(app, "DetailScreen"))
         await pilot.pause()
         cves = app.screen.query_one(CveTable)
@@ -240,8 +240,8 @@ async def test_aci_029_detail_lists_cves_and_o_resorts() -> None:
         assert "fix available first" in str(cves.query_one("#cve-title", Static).render())
 
         # Another check: no CVE table, and `o` is not offered.
-        other = next(r for r in app.rows if r.result.check_id != "ACI-029")
-        app.push_screen(DetailScreen(app.rows, app.rows.index(other)))
+        other = next(r for r in app.session.rows if r.result.check_id != "ACI-029")
+        app.push_screen(DetailScreen(app.session.rows, app.session.rows.index(other)))
         await wait_for(pilot, lambda: app.screen.query(CveTable) and True)
         await pilot.pause()
         assert not app.screen.query_one(CveTable).display
@@ -253,19 +253,18 @@ async def test_a_malformed_report_is_a_note_and_the_app_still_loads(tmp_path: Pa
     app = AuditApp(scanned_source(bad, EXAMPLES))
     async with app.run_test(size=SIZE) as pilot:
         table = await open_images(pilot, app)
-        assert len(app.vuln_notes) == 1 and "bad.json" in app.vuln_notes[0]
+        assert len(app.session.vuln_notes) == 1 and "bad.json" in app.session.vuln_notes[0]
         title = str(app.screen.query_one("#images-title", Static).render())
         assert "bad.json" in title
         assert any(r[0] == "alpine:3.10" and r[2] == "by tag" for r in table_rows(table))
 
 
 async def test_vulns_given_to_the_app_apply_to_the_source_opened() -> None:
-    app = AuditApp(scanned_source())
-    app.vuln_paths = (EXAMPLES,)
+    app = AuditApp(scanned_source(), vuln_paths=(EXAMPLES,))
     async with app.run_test(size=SIZE) as pilot:
         await wait_loaded(pilot)
-        assert app.source is not None and app.source.vulns == (EXAMPLES,)
-        assert app.audit_run is not None and app.audit_run.scans is not None
+        assert app.session.source is not None and app.session.source.vulns == (EXAMPLES,)
+        assert app.session.run is not None and app.session.run.scans is not None
 
 
 async def test_hostile_image_name_renders_literally() -> None:

@@ -31,35 +31,43 @@ def opened(monkeypatch: pytest.MonkeyPatch) -> list[AuditApp]:
 def test_demo_opens_the_app_on_the_demo_estate(opened: list[AuditApp]) -> None:
     assert launch.main(["--demo"]) == 0
     [app] = opened
-    assert app.source is not None and app.source.label == "demo estate (fictional data)"
-    assert app.source.policy is DEMO_POLICY  # the demo's approved lists come with it
+    assert (
+        app.session.source is not None
+        and app.session.source.label == "demo estate (fictional data)"
+    )
+    assert app.session.source.policy is DEMO_POLICY  # the demo's approved lists come with it
 
 
 def test_snapshot_opens_the_app_on_that_file(opened: list[AuditApp], tmp_path: Path) -> None:
     assert launch.main(["--snapshot", str(tmp_path / "estate.json")]) == 0
     [app] = opened
-    assert app.source is not None and app.source.label == str(tmp_path / "estate.json")
-    assert app.source.policy is None
+    assert app.session.source is not None and app.session.source.label == str(
+        tmp_path / "estate.json"
+    )
+    assert app.session.source.policy is None
 
 
 def test_subscription_goes_straight_to_collection(opened: list[AuditApp]) -> None:
     assert launch.main(["--subscription", "Contoso Production", "--tenant", "t1"]) == 0
     [app] = opened
-    assert app.source is not None and app.source.label == "Azure (AzureCloud, 1 subscription(s))"
+    assert (
+        app.session.source is not None
+        and app.session.source.label == "Azure (AzureCloud, 1 subscription(s))"
+    )
     assert app.live_options is not None and app.live_options.tenant == "t1"
 
 
 def test_other_live_options_prefill_the_connect_screen(opened: list[AuditApp]) -> None:
     assert launch.main(["--cloud", "AzureUSGovernment"]) == 0
     [app] = opened
-    assert app.source is None
+    assert app.session.source is None
     assert app.live_options is not None and app.live_options.cloud == "AzureUSGovernment"
 
 
 def test_no_option_opens_the_connect_screen(opened: list[AuditApp]) -> None:
     assert launch.main([]) == 0
     [app] = opened
-    assert app.source is None and app.live_options is None
+    assert app.session.source is None and app.live_options is None
 
 
 def test_without_a_terminal_it_says_so_in_one_line(

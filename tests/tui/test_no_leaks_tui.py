@@ -38,8 +38,8 @@ async def test_no_screen_shows_a_canary() -> None:
             await pilot.press("escape", "escape")
             await wait_for(pilot, lambda: type(app.screen).__name__ == "OverviewScreen")
         secret_rows = 0
-        for i, row in enumerate(app.rows):
-            app.push_screen(DetailScreen(app.rows, i))
+        for i, row in enumerate(app.session.rows):
+            app.push_screen(DetailScreen(app.session.rows, i))
             await wait_for(pilot, lambda: type(app.screen).__name__ == "DetailScreen")
             await pilot.pause()
             assert_clean(app, f"detail of {row.result.check_id}")

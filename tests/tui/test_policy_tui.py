@@ -13,6 +13,7 @@ from aciaudit.sources.choice import demo_source
 from checks.model import Status
 from tui.app import AuditApp
 from tui.findings_model import SUPPRESSED_STATUS, Filter, Row
+from tui.messages import ShowFindings
 from tui.policy_text import policy_note
 from tui.widgets.result_table import ResultTable
 
@@ -26,7 +27,7 @@ def current(app: AuditApp) -> Row:
 
 
 async def open_findings(pilot, app: AuditApp, filter: Filter) -> None:
-    app.show_findings(filter)
+    app.post_message(ShowFindings(filter))
     await wait_for(pilot, lambda: type(app.screen).__name__ == "FindingsScreen")
     await pilot.pause()
 
@@ -38,9 +39,9 @@ async def test_suppress_and_lift_from_the_findings_table(tmp_path: Path, monkeyp
     app = AuditApp(demo_source(), policy_path=policy)
     async with app.run_test(size=SIZE) as pilot:
         await wait_loaded(pilot)
-        run = app.audit_run
+        run = app.session.run
         assert run is not None and run.suppressed_count == 0
-        fails_before = app.overview.by_status[Status.FAIL] if app.overview else 0
+        fails_before = app.session.overview.by_status[Status.FAIL] if app.session.overview else 0
         await open_findings(pilot, app, Filter(statuses=frozenset({Status.FAIL})))
         row = current(app)
 
@@ -59,19 +60,24 @@ async def test_suppress_and_lift_from_the_findings_table(tmp_path: Path, monkeyp
         (rule,) = load_policy(policy).policy.suppressions
         assert (rule.check, rule.resource) == (row.result.check_id, row.result.resource_id)
         assert rule.author == "tester" and rule.justification == "accepted until the migration"
-        # At once: the run, the rows, the table, the overview and an export.
-        assert run.suppressed_count == 1
+        # At once: a new run, the rows, the table, the overview and an export; the run
+        # loaded first is left as it was.
+        assert run.suppressed_count == 0
+        suppressed = app.session.run
+        assert suppressed is not None and suppressed is not run
+        assert suppressed.suppressed_count == 1
         now = current(app)
         assert now.result == row.result and now.suppressed
         assert now.cells[6] == SUPPRESSED_STATUS
-        assert app.overview is not None and app.overview.suppressed == 1
-        assert app.overview.by_status[Status.FAIL] == fails_before  # still a FAIL
-        assert "**SUPPRESSED**" in render(run, "markdown")
-        assert run.policy_file is not None and run.policy_file.path == str(policy)
+        assert app.session.overview is not None and app.session.overview.suppressed == 1
+        assert app.session.overview.by_status[Status.FAIL] == fails_before  # still a FAIL
+        assert "**SUPPRESSED**" in render(suppressed, "markdown")
+        assert suppressed.policy_file is not None and suppressed.policy_file.path == str(policy)
 
         await pilot.press("u")
         await pilot.pause()
-        assert run.suppressed_count == 0
+        assert app.session.run is not None and app.session.run.suppressed_count == 0
+        assert suppressed.suppressed_count == 1
         assert not current(app).suppressed
         assert policy.read_text() == USER_TEXT
 
@@ -101,9 +107,9 @@ async def test_suppress_from_the_detail_screen(tmp_path: Path) -> None:
         await wait_for(pilot, lambda: type(app.screen).__name__ == "SuppressDialog")
         await pilot.press(*"risk accepted", "enter")
         await wait_for(pilot, lambda: type(app.screen).__name__ == "DetailScreen")
-        assert app.audit_run is not None and app.audit_run.suppressed_count >= 1
+        assert app.session.run is not None and app.session.run.suppressed_count >= 1
         assert app.screen.row.suppressed  # type: ignore[attr-defined]
-        note = policy_note(app.audit_run, app.screen.row.result)  # type: ignore[attr-defined]
+        note = policy_note(app.session.run, app.screen.row.result)  # type: ignore[attr-defined]
         assert "SUPPRESSED" in note.plain and "risk accepted" in note.plain
 
 
@@ -118,7 +124,7 @@ async def test_attest_a_manual_item_from_the_overview(tmp_path: Path, monkeypatc
         await wait_for(pilot, lambda: type(app.screen).__name__ == "AttestDialog")
         await pilot.press(*"pipeline gates on high CVEs", "enter")
         await wait_for(pilot, lambda: type(app.screen).__name__ == "OverviewScreen")
-        run = app.audit_run
+        run = app.session.run
         assert run is not None
         (man1,) = [r for r in run.results if r.check_id == "MAN-001"]
         assert man1.status is Status.PASS
@@ -126,9 +132,13 @@ async def test_attest_a_manual_item_from_the_overview(tmp_path: Path, monkeypatc
         assert policy.read_text().startswith(USER_TEXT)
         attestation = load_policy(policy).policy.attestations["MAN-001"]
         assert (attestation.status, attestation.by) == (Status.PASS, "auditor")
-        assert any(r.result.check_id == "MAN-001" and r.status is Status.PASS for r in app.rows)
+        assert any(
+            r.result.check_id == "MAN-001" and r.status is Status.PASS for r in app.session.rows
+        )
         # The overview was rebuilt from the new counts.
-        assert app.overview is not None and app.overview.by_status[Status.MANUAL] == 5
+        assert (
+            app.session.overview is not None and app.session.overview.by_status[Status.MANUAL] == 5
+        )
 
 
 async def test_detail_offers_only_the_policy_keys_that_apply(tmp_path: Path) -> None:

@@ -16,6 +16,7 @@ from checks.model import Status
 from tui.app import AuditApp
 from tui.findings_model import Row
 from tui.resources_model import CONTAINER_GROUP, GROUP, SUBSCRIPTION, build_tree
+from tui.session import RunViews
 from tui.widgets.result_table import ResultTable
 
 
@@ -27,11 +28,17 @@ def screen_is(app: AuditApp, name: str) -> bool:
     return type(app.screen).__name__ == name
 
 
+def _views(app: AuditApp) -> RunViews:
+    views = app.session.views
+    assert views is not None
+    return views
+
+
 async def open_resources(pilot, app: AuditApp) -> Tree:  # type: ignore[no-untyped-def]
     await wait_loaded(pilot)
     await pilot.press("r")
     await wait_for(pilot, lambda: screen_is(app, "ResourcesScreen"))
-    await wait_for(pilot, lambda: app.resource_tree is not None)
+    await wait_for(pilot, lambda: _views(app).built_tree is not None)
     await pilot.pause()
     return tree_of(app)
 
@@ -106,7 +113,7 @@ async def test_enter_on_the_estate_opens_every_finding() -> None:
         await pilot.press("enter")
         await wait_for(pilot, lambda: screen_is(app, "FindingsScreen"))
         table = app.screen.query_one(ResultTable)
-        assert len([i for i in table.items if isinstance(i, Row)]) == len(app.rows)
+        assert len([i for i in table.items if isinstance(i, Row)]) == len(app.session.rows)
 
 
 HOSTILE_NAMES = ("[bold]x[/]", "a[/]b", "\x1b[31mred", "tab\there\x07bell")
@@ -233,7 +240,7 @@ async def test_a_large_estate_builds_the_tree_in_a_worker(monkeypatch) -> None: 
         assert len(tree.root.children) == 3
         assert "FAIL" in str(tree.root.label)
         # Built once per run: a second visit reuses it.
-        built = app.resource_tree
+        built = _views(app).built_tree
         await pilot.press("escape", "r")
         await wait_for(pilot, lambda: screen_is(app, "ResourcesScreen"))
-        assert app.resource_tree is built
+        assert _views(app).built_tree is built

@@ -1,14 +1,16 @@
-"""What every screen of the app shares: its key areas and worker-failure routing."""
+"""What every screen of the app shares: its key areas, the audit session it reads, and
+worker-failure routing. Screens ask the app for anything else with messages
+(tui.messages); none imports the app."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar
+from typing import ClassVar
 
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
-if TYPE_CHECKING:
-    from tui.app import AuditApp
+from tui.messages import WorkerFailed
+from tui.session import Session
 
 
 class AuditScreen(Screen[None]):
@@ -18,13 +20,16 @@ class AuditScreen(Screen[None]):
     BACK: ClassVar[bool] = True
 
     @property
-    def audit_app(self) -> AuditApp:
-        from tui.app import AuditApp
+    def session(self) -> Session:
+        session = getattr(self.app, "session", None)
+        assert isinstance(session, Session), "audit screens run in the audit app"
+        return session
 
-        assert isinstance(self.app, AuditApp)
-        return self.app
+    def policy_changed(self) -> None:
+        """The policy file changed and the session holds the new run: show it. Screens
+        that show policy state say how."""
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         # The one place a failed worker surfaces: an error dialog, never a traceback.
         if event.state is WorkerState.ERROR:
-            self.audit_app.worker_failed(event.worker)
+            self.post_message(WorkerFailed(event.worker))

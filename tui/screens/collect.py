@@ -7,6 +7,8 @@ reaches the overview the same way.
 from __future__ import annotations
 
 import threading
+import time
+from collections.abc import Callable
 from typing import ClassVar
 
 from rich.text import Text
@@ -16,16 +18,14 @@ from textual.containers import Vertical, VerticalScroll
 from textual.widgets import Footer, Header, Label, ProgressBar, Static
 
 from aciaudit.gcpause import freeze_long_lived, paused_gc
-from aciaudit.run import Run, audit
-from aciaudit.snapshot_io import SnapshotError
+from aciaudit.pipeline import Note, NoteKind, run_audit
 from aciaudit.sources.azure.progress import Cancelled
-from checks.vulns import ImageScan
-from tui.findings_model import build_rows
+from aciaudit.sources.choice import Source
 from tui.keys import bindings
-from tui.overview_model import build_overview
+from tui.messages import BackToConnect, Loaded
 from tui.progress_state import ProgressState
 from tui.screens.base import AuditScreen
-from tui.sources import Source
+from tui.session import RunViews
 from tui.text import literal, safe
 
 
@@ -33,9 +33,11 @@ class CollectScreen(AuditScreen):
     AREAS: ClassVar[tuple[str, ...]] = ("collect",)
     BINDINGS = bindings("collect")
 
-    def __init__(self, source: Source) -> None:
+    def __init__(self, source: Source, clock: Callable[[], float] = time.monotonic) -> None:
         super().__init__()
         self.source = source
+        # Elapsed time on screen; screenshots pin it (AuditApp.clock).
+        self.clock = clock
         self.state = ProgressState()
         self.cancel = threading.Event()
         self.started: float | None = None
@@ -54,80 +56,39 @@ class CollectScreen(AuditScreen):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.started = self.audit_app.clock()
+        self.started = self.clock()
         self.sub_title = "collecting"
         self.set_interval(0.1, self._poll)
         self._load()
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="load", name="load")
     def _load(self) -> None:
-        # The collector stays off for the whole load and everything built is frozen
-        # before it comes back on: its first full pass over a large run would
-        # otherwise hold the interpreter (and the screen) for a tenth of a second.
-        with paused_gc():
-            try:
-                snapshot = self.source.load(self.state, self.cancel)
-            except Cancelled:
-                self.app.call_from_thread(self._cancelled)
-                return
-            if self.cancel.is_set():
-                self.app.call_from_thread(self._cancelled)
-                return
-            scans, notes = self._load_vulns()
-            self.state.phase("Evaluating checks", 1)
-            from tui.policy_actions import policy_for
-
-            run = audit(snapshot, *policy_for(self.audit_app, self.source), scans=scans)
-            baseline_note = self._compare_with_baseline(run)
-            rows = build_rows(run)
-            overview = build_overview(run, rows)  # here, not on the event loop
-            self.state.advance("Evaluating checks")
-            freeze_long_lived()
-        self.app.call_from_thread(self.audit_app.vulns_loaded, notes)
-        if baseline_note:
-            self.app.call_from_thread(
-                self.app.notify,
-                baseline_note,
-                title="Baseline not used",
-                severity="warning",
-                markup=False,
-                timeout=10,
-            )
-        self.app.call_from_thread(self.audit_app.loaded, self.source, run, rows, overview)
-
-    def _compare_with_baseline(self, run: Run) -> str:
-        """--baseline: the run's changes since it, as `run.delta`. A baseline that cannot
-        be read is said (the returned line), never a failed load."""
-        path = self.audit_app.baseline_path
-        if path is None:
-            return ""
-        from aciaudit.baseline import load_side
-        from aciaudit.diff import diff_sides, side_from_run
-
-        self.state.phase("Comparing with the baseline", 1)
+        session = self.session
+        policy, info = session.policy_for(self.source)
         try:
-            # A snapshot baseline is audited under the same policy as this run.
-            old = load_side(path, "baseline", run.policy)
-        except SnapshotError as exc:
-            self.state.note(safe(exc))
-            return safe(exc)
-        run.delta = diff_sides(old, side_from_run(run, "this run"))
-        self.state.advance("Comparing with the baseline")
-        return ""
+            done = run_audit(
+                self.source,
+                policy=policy,
+                policy_file=info,
+                vulns=self.source.vulns,
+                baseline=session.baseline_path,
+                progress=self.state,
+                cancel=self.cancel,
+                on_note=self._note,
+            )
+        except Cancelled:
+            self.app.call_from_thread(self._cancelled)
+            return
+        # Built here, not on the event loop, with the collector off and then frozen as
+        # the pipeline's run is (see aciaudit.pipeline).
+        with paused_gc():
+            views = RunViews(done.run)
+            freeze_long_lived()
+        # A baseline that cannot be read is said, never a failed load.
+        self.post_message(Loaded(self.source, views, list(done.vuln_warnings), done.baseline_error))
 
-    def _load_vulns(self) -> tuple[list[ImageScan] | None, list[str]]:
-        """--vulns: a file that cannot be used is a note, never a failed load."""
-        if not self.source.vulns:
-            return None, []
-        from aciaudit.vulns import load_vulns
-
-        self.state.phase("Reading vulnerability reports", 1)
-        loaded = load_vulns(self.source.vulns)
-        for warning in loaded.warnings():
-            self.state.note(warning)
-        self.state.note(loaded.summary())
-        self.state.advance("Reading vulnerability reports")
-        return loaded.scans, loaded.warnings()
+    def _note(self, note: Note) -> None:
+        self.state.note(safe(note.text) if note.kind is NoteKind.BASELINE_ERROR else note.text)
 
     def _poll(self) -> None:
         seen = self.state.read()
@@ -150,7 +111,7 @@ class CollectScreen(AuditScreen):
         self._shown_problems = len(seen.problems)
         if seen.notes:
             self.query_one("#collect-notes", Static).update(literal(seen.notes[-1]))
-        elapsed = self.audit_app.clock() - (self.started or 0.0)
+        elapsed = self.clock() - (self.started or 0.0)
         state = "cancelling…" if self.cancel.is_set() else "esc cancels"
         self.query_one("#collect-elapsed", Static).update(f"{elapsed:.1f} s — {state}")
 
@@ -161,4 +122,4 @@ class CollectScreen(AuditScreen):
 
     def _cancelled(self) -> None:
         self.notify("Collection cancelled; nothing was kept.", severity="warning")
-        self.audit_app.back_to_connect()
+        self.post_message(BackToConnect())

@@ -1,5 +1,6 @@
 """The first screen: open the demo estate, a snapshot file, or sign in to Azure and pick
-subscriptions. Nothing here reads an estate; every way in ends in `open_source`."""
+subscriptions. Nothing here reads an estate; every way in ends in an
+`OpenSource` message to the app."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from pathlib import Path
 from typing import ClassVar, TypeVar
 
 from rich.text import Text
-from textual import events, work
+from textual import work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widget import Widget
@@ -17,15 +18,18 @@ from textual.widgets import Button, Footer, Header, Input, Label, Select, Select
 from textual.widgets.selection_list import Selection
 from textual.worker import Worker, WorkerState
 
+from aciaudit.errors import UserError
 from aciaudit.sources.azure.auth import Identity
 from aciaudit.sources.azure.clouds import CLOUDS
-from aciaudit.sources.azure.collector import CollectionError, discover
+from aciaudit.sources.azure.collector import discover
 from aciaudit.sources.azure.options import AUTH_MODES, LiveOptions
+from aciaudit.sources.choice import demo_source, live_source, snapshot_source
 from checks.snapshot import Subscription
 from tui.keys import bindings
+from tui.messages import OpenSource
 from tui.screens.base import AuditScreen
-from tui.sources import demo_source, live_source, snapshot_source
-from tui.text import join, literal, safe
+from tui.screens.error_dialog import ErrorDialog
+from tui.text import join, literal
 
 # Select values that are not a cloud name or an --auth mode.
 CUSTOM_CLOUD = "custom"
@@ -123,10 +127,6 @@ class ConnectScreen(AuditScreen):
         # What the command line said (custom cloud endpoints, CA bundle, timeouts…).
         self.options = options or LiveOptions()
         self.signed_in: SignedIn | None = None
-        # The --auth mode of the sign-in in flight or last done: device code prompts
-        # arrive on stderr, which the app captures, and are shown from here.
-        self._auth_in_use: str | None = None
-        self._stderr = ""
 
     # -- layout ---------------------------------------------------------------------
 
@@ -208,21 +208,15 @@ class ConnectScreen(AuditScreen):
         return self.options.auth if self.options.auth in AUTH_MODES else DEFAULT_AUTH
 
     def on_mount(self) -> None:
-        self.app.begin_capture_print(self, stdout=False, stderr=True)
         if self._error is not None:
-            from tui.screens.error_dialog import ErrorDialog
-
             title, message = self._error
             self._error = None
             self.call_after_refresh(self.app.push_screen, ErrorDialog(title, message))
 
-    def on_unmount(self) -> None:
-        self.app.end_capture_print(self)
-
     # -- the three ways in ------------------------------------------------------------
 
     def action_demo(self) -> None:
-        self.audit_app.open_source(demo_source())
+        self.post_message(OpenSource(demo_source()))
 
     def action_snapshot(self) -> None:
         self.query_one("#snapshot-path", Input).focus()
@@ -236,7 +230,7 @@ class ConnectScreen(AuditScreen):
         error.display = problem is not None
         if problem is not None:
             return
-        self.audit_app.open_source(snapshot_source(Path(box.value.strip()).expanduser()))
+        self.post_message(OpenSource(snapshot_source(Path(box.value.strip()).expanduser())))
 
     def form_options(self) -> LiveOptions:
         """The live options the Azure fields describe, on top of the command line's."""
@@ -258,8 +252,6 @@ class ConnectScreen(AuditScreen):
     def action_sign_in(self) -> None:
         options = self.form_options()
         self._forget_listing()
-        self._auth_in_use = options.auth
-        self._stderr = ""
         self._status(Text("Signing in…"))
         self._sign_in(options)
 
@@ -279,7 +271,7 @@ class ConnectScreen(AuditScreen):
         elif event.state is WorkerState.ERROR:
             event.prevent_default()
             error = event.worker.error
-            if isinstance(error, CollectionError):
+            if isinstance(error, UserError):
                 message = str(error)  # one line that says what to do
             else:
                 first = str(error).strip().splitlines()
@@ -351,7 +343,7 @@ class ConnectScreen(AuditScreen):
             self._status(Text("Select at least one subscription (space toggles)."), error=True)
             return
         options = replace(self.signed_in.options, subscriptions=chosen)
-        self.audit_app.open_source(live_source(options))
+        self.post_message(OpenSource(live_source(options)))
 
     # -- events -----------------------------------------------------------------------
 
@@ -409,19 +401,6 @@ class ConnectScreen(AuditScreen):
                 return False
             return True if self.chosen() else None
         return True
-
-    def on_print(self, event: events.Print) -> None:
-        # Device code sign-in prints where to go and the code to enter; outside the
-        # app that is stderr, here it is this line (or a toast over a later screen).
-        if self._auth_in_use != "device-code":
-            return
-        self._stderr += event.text
-        *lines, self._stderr = self._stderr.split("\n")
-        for line in filter(None, (line.strip() for line in lines)):
-            if self.app.screen is self:
-                self._status(literal(line))
-            else:
-                self.app.notify(safe(line), title="Sign in", timeout=60, markup=False)
 
     def _status(self, text: Text, error: bool = False) -> None:
         status = self.query_one("#azure-status", Static)

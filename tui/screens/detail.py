@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from typing import ClassVar
 
+from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
@@ -14,10 +15,13 @@ from textual.widgets.option_list import Option
 
 from checks.model import Status
 from checks.sections import SECTIONS
+from tui import policy_actions
 from tui.findings_model import STATUS_SHORT, Row
+from tui.images_model import cves_for
 from tui.keys import bindings
 from tui.policy_text import policy_note
 from tui.screens.base import AuditScreen
+from tui.screens.raw_json import RawJsonScreen
 from tui.text import join, literal
 from tui.widgets.cve_table import CveTable
 
@@ -65,7 +69,7 @@ class DetailScreen(AuditScreen):
         out.append(f"{result.check_id}  {check.title}\n", style="bold")
         out.append(f"{check.severity.value.upper()}  ·  ")
         out.append(STATUS_SHORT.get(result.status, result.status.value), style="bold")
-        out.append(policy_note(self.audit_app.audit_run, result))
+        out.append(policy_note(self.session.run, result))
         self.refresh_bindings()  # m / u / a depend on the finding shown
         out.append("\n\n")
         out.append(literal(result.message, multiline=True))
@@ -96,8 +100,6 @@ class DetailScreen(AuditScreen):
         fix.append(f"\nLearn more: {check.learn_url}\n")
         if check.references:
             fix.append("References: " + ", ".join(check.references) + "\n")
-        from rich.console import Group
-
         body = Group(out, Text("\nEvidence", style="bold underline"), evidence, fix)
         self.query_one("#detail-body", Static).update(body)
         self._show_cves()
@@ -105,9 +107,7 @@ class DetailScreen(AuditScreen):
 
     def _show_cves(self) -> None:
         """ACI-029 / ACR-016: every CVE of the matched reports, in a sortable table."""
-        from tui.images_model import cves_for
-
-        run, result = self.audit_app.audit_run, self.row.result
+        run, result = self.session.run, self.row.result
         rows = cves_for(run, result.check_id, result.resource_id) if run is not None else []
         self.query_one(CveTable).show(rows)
 
@@ -120,7 +120,9 @@ class DetailScreen(AuditScreen):
 
     def _show_related(self) -> None:
         result = self.row.result
-        related = self.audit_app.related()
+        views = self.session.views
+        assert views is not None
+        related = views.related()
         self._same = [r for r in related.findings(result.resource_id) if r.result is not result]
         out = Text()
         links = related.links(result.resource_id)
@@ -177,10 +179,8 @@ class DetailScreen(AuditScreen):
         self.app.push_screen(DetailScreen(self._same, int(event.option.id)))
 
     def action_raw_json(self) -> None:
-        from tui.screens.raw_json import RawJsonScreen
-
         result = self.row.result
-        run = self.audit_app.audit_run
+        run = self.session.run
         resource = run.index.get(result.resource_id) if run is not None else None
         if resource is None:
             self.notify(
@@ -218,25 +218,17 @@ class DetailScreen(AuditScreen):
         return True
 
     def action_suppress(self) -> None:
-        from tui import policy_actions
-
-        policy_actions.suppress(self.audit_app, self.row)
+        policy_actions.suppress(self, self.row)
 
     def action_unsuppress(self) -> None:
-        from tui import policy_actions
-
-        policy_actions.unsuppress(self.audit_app, self.row)
+        policy_actions.unsuppress(self, self.row)
 
     def action_attest(self) -> None:
-        from tui import policy_actions
-
-        policy_actions.attest(self.audit_app, self.row.result.check_id)
+        policy_actions.attest(self, self.row.result.check_id)
 
     def policy_changed(self) -> None:
         """The policy file changed: show the same findings as they are now."""
-        from tui.policy_actions import same_rows
-
-        self.rows = same_rows(self.audit_app.rows, self.rows)
+        self.rows = policy_actions.same_rows(self.session.rows, self.rows)
         self._show()
 
     def action_next_finding(self) -> None:

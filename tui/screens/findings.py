@@ -11,6 +11,7 @@ from textual.widgets import Footer, Header, Input, Static
 from aciaudit.diff import Change
 from checks.model import STATUS_ORDER, Severity, Status
 from checks.sections import SECTIONS
+from tui import policy_actions
 from tui.findings_model import (
     COLUMNS,
     HEADERS,
@@ -24,7 +25,9 @@ from tui.findings_model import (
     Header as GroupHeader,
 )
 from tui.keys import bindings
+from tui.messages import ShowFindings
 from tui.screens.base import AuditScreen
+from tui.screens.detail import DetailScreen
 from tui.text import literal
 from tui.widgets.filter_input import FilterHost, FilterInput
 from tui.widgets.result_table import ResultTable
@@ -131,16 +134,19 @@ class FindingsScreen(AuditScreen, FilterHost):
             )
             if row is not None:
                 if self.view.grouping is Grouping.CHECK:
-                    self.audit_app.show_findings(
-                        self.view.filter.with_(check_id=row.result.check_id), self.scope
+                    self.post_message(
+                        ShowFindings(
+                            self.view.filter.with_(check_id=row.result.check_id), self.scope
+                        )
                     )
                 else:
-                    self.audit_app.show_findings(
-                        self.view.filter.with_(resource_id=row.result.resource_id), row.cells[3]
+                    self.post_message(
+                        ShowFindings(
+                            self.view.filter.with_(resource_id=row.result.resource_id),
+                            row.cells[3],
+                        )
                     )
             return
-        from tui.screens.detail import DetailScreen
-
         rows = [i for i in self.view.items if isinstance(i, Row)]
         self.app.push_screen(DetailScreen(rows, rows.index(item)))
 
@@ -167,11 +173,11 @@ class FindingsScreen(AuditScreen, FilterHost):
         self._change(change=new)
 
     def _has_suppressions(self) -> bool:
-        run = self.audit_app.audit_run
+        run = self.session.run
         return run is not None and run.suppressed_count > 0
 
     def _has_baseline(self) -> bool:
-        run = self.audit_app.audit_run
+        run = self.session.run
         return run is not None and run.delta is not None
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -207,22 +213,15 @@ class FindingsScreen(AuditScreen, FilterHost):
     # -- policy: suppress and lift (written to the policy file) ----------------------
 
     def action_suppress(self) -> None:
-        from tui import policy_actions
-
-        policy_actions.suppress(self.audit_app, self._current_row())
+        policy_actions.suppress(self, self._current_row())
 
     def action_unsuppress(self) -> None:
-        from tui import policy_actions
-
-        policy_actions.unsuppress(self.audit_app, self._current_row())
+        policy_actions.unsuppress(self, self._current_row())
 
     def policy_changed(self) -> None:
         """The policy file changed: the same view over the rebuilt rows, cursor kept."""
-        from tui.policy_actions import same_row
-
+        rows = self.session.rows
         self.query_one(ResultTable).show_suppressed = self._has_suppressions()
         old, keep = self.view, self._current_row()
-        self.view = FindingsView(
-            self.audit_app.rows, old.filter, old.sort, old.reverse, old.grouping
-        )
-        self._show(same_row(self.audit_app.rows, keep))
+        self.view = FindingsView(rows, old.filter, old.sort, old.reverse, old.grouping)
+        self._show(policy_actions.same_row(rows, keep))

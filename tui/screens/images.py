@@ -15,9 +15,11 @@ from textual.worker import Worker, WorkerState
 
 from checks.vulns import VulnSeverity
 from tui.findings_model import Filter
-from tui.images_model import COUNTED, NO_SCAN, ImageRow, ImagesModel, cached_images, images_for
+from tui.images_model import COUNTED, NO_SCAN, ImageRow, ImagesModel
 from tui.keys import bindings
+from tui.messages import ShowFindings
 from tui.screens.base import AuditScreen
+from tui.session import RunViews
 from tui.text import literal, safe, short_reference
 from tui.theme import severity_colour
 from tui.widgets.filter_input import FilterHost, FilterInput
@@ -69,20 +71,18 @@ class ImagesScreen(AuditScreen, FilterHost):
         self.query_one("#images-filter", Input).display = False
         table = self.query_one("#images-table", DataTable)
         table.focus()
-        run = self.audit_app.audit_run
-        assert run is not None
-        model = cached_images(run)
+        views = self.session.views
+        assert views is not None
+        model = views.built_images
         if model is not None:
             self._loaded(model)
         else:
-            self._build()
+            self._build(views)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="images")
-    def _build(self) -> ImagesModel:
+    def _build(self, views: RunViews) -> ImagesModel:
         # Matching every container of a large estate: off the event loop, once per run.
-        run = self.audit_app.audit_run
-        assert run is not None
-        return images_for(run)
+        return views.images()
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.worker.group == "images" and event.state is WorkerState.SUCCESS:
@@ -170,7 +170,7 @@ class ImagesScreen(AuditScreen, FilterHost):
                 "(Trivy, Grype or Defender for Cloud output)",
                 style="dim italic",
             )
-        for note in self.audit_app.vuln_notes:
+        for note in self.session.vuln_notes:
             out.append("\n")
             out.append(literal(note, style="italic"))
         self.query_one("#images-title", Static).update(out)
@@ -221,7 +221,7 @@ class ImagesScreen(AuditScreen, FilterHost):
             filter = Filter(resource_id=row.group_ids[0])
         else:
             filter = Filter(resource_ids=frozenset(ids))
-        self.audit_app.show_findings(filter, row.image)
+        self.post_message(ShowFindings(filter, row.image))
 
     # -- filter input ---------------------------------------------------------------
 

@@ -13,9 +13,11 @@ from textual.widgets import DataTable, Footer, Header, Label, Static
 
 from aciaudit.diff import Change, Diff
 from checks.model import Severity, Status
-from tui.findings_model import STATUS_SHORT, Filter
+from tui import policy_actions
+from tui.findings_model import STATUS_SHORT
 from tui.keys import bindings
-from tui.overview_model import COUNTED, Line, Overview, build_overview
+from tui.messages import ShowFindings, ShowImages, ShowResources
+from tui.overview_model import COUNTED, Line, Overview
 from tui.screens.base import AuditScreen
 from tui.text import literal
 from tui.theme import severity_colour
@@ -59,11 +61,11 @@ class OverviewScreen(AuditScreen):
         self._specs: dict[str, _TableSpec] = {}
 
     def compose(self) -> ComposeResult:
-        app = self.audit_app
-        assert app.audit_run is not None
-        data = app.overview or build_overview(app.audit_run, app.rows)
+        views = self.session.views
+        assert views is not None
+        data = views.overview
         yield Header()
-        if app.audit_run.snapshot.is_demo:
+        if views.run.snapshot.is_demo:
             yield Static(
                 "DEMO DATA — a fictional estate (Fabrikam Logistics), not a real Azure tenant.",
                 id="demo-banner",
@@ -124,8 +126,9 @@ class OverviewScreen(AuditScreen):
         out.append(
             f"\n{data.subscriptions} subscription(s), {data.resources} resource(s) read from "
         )
-        out.append(literal(self.audit_app.source.label if self.audit_app.source else "?"))
-        run = self.audit_app.audit_run
+        source = self.session.source
+        out.append(literal(source.label if source else "?"))
+        run = self.session.run
         if run is not None and run.delta is not None:
             out.append("\n")
             out.append(baseline_line(run.delta))
@@ -195,24 +198,22 @@ class OverviewScreen(AuditScreen):
             line = lines[int(str(event.row_key.value))]
         except (ValueError, IndexError):
             return
-        self.audit_app.show_findings(line.filter, line.scope)
+        self.post_message(ShowFindings(line.filter, line.scope))
 
     def action_findings(self) -> None:
-        self.audit_app.show_findings(Filter())
+        self.post_message(ShowFindings())
 
     def action_resources(self) -> None:
-        self.audit_app.show_resources()
+        self.post_message(ShowResources())
 
     def action_images(self) -> None:
-        self.audit_app.show_images()
+        self.post_message(ShowImages())
 
     def action_attest(self) -> None:
-        from tui import policy_actions
-
-        policy_actions.attest(self.audit_app)
+        policy_actions.attest(self)
 
     def policy_changed(self) -> None:
-        """The policy file changed: counts and tables again, from the app's overview."""
+        """The policy file changed: counts and tables again, from the new overview."""
         self.refresh(recompose=True)
 
     def action_open(self) -> None:

@@ -16,15 +16,10 @@ from textual.worker import Worker, WorkerState
 
 from checks.model import Severity
 from tui.keys import bindings
-from tui.resources_model import (
-    CONTAINER,
-    ESTATE,
-    INIT_CONTAINER,
-    Node,
-    ResourceTree,
-    build_tree,
-)
+from tui.messages import ShowFindings
+from tui.resources_model import CONTAINER, ESTATE, INIT_CONTAINER, Node, ResourceTree
 from tui.screens.base import AuditScreen
+from tui.session import RunViews
 from tui.text import literal
 from tui.theme import severity_colour
 
@@ -64,26 +59,22 @@ class ResourcesScreen(AuditScreen):
     def on_mount(self) -> None:
         self.sub_title = "resources"
         self.query_one(ResourceTreeWidget).focus()
-        app = self.audit_app
-        if app.resource_tree is None and app.audit_run and len(app.audit_run.results) <= INLINE:
-            app.resource_tree = build_tree(app.audit_run)  # a few ms: no worker, no flicker
-        if app.resource_tree is not None:
-            self._show(app.resource_tree)
+        views = self.session.views
+        assert views is not None
+        if views.built_tree is not None or len(views.run.results) <= INLINE:
+            self._show(views.tree())  # built or a few ms: no worker, no flicker
         else:
-            self._build()
+            self._build(views)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="resources")
-    def _build(self) -> ResourceTree:
+    def _build(self, views: RunViews) -> ResourceTree:
         # About a second on 10,000 groups: off the event loop, like every long job.
-        run = self.audit_app.audit_run
-        assert run is not None
-        return build_tree(run)
+        return views.tree()
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.worker.group == "resources" and event.state is WorkerState.SUCCESS:
             tree = event.worker.result
             assert isinstance(tree, ResourceTree)
-            self.audit_app.resource_tree = tree
             self._show(tree)
 
     def _show(self, model: ResourceTree) -> None:
@@ -188,7 +179,7 @@ class ResourcesScreen(AuditScreen):
     def _open(self, node: Node) -> None:
         if node.kind in (CONTAINER, INIT_CONTAINER) and node.parent is not None:
             node = node.parent  # a container has no ARM id: its group's findings
-        self.audit_app.show_findings(node.filter(), node.place())
+        self.post_message(ShowFindings(node.filter(), node.place()))
 
     def action_open(self) -> None:
         cursor = self.query_one(ResourceTreeWidget).cursor_node
