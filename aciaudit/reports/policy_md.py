@@ -4,20 +4,12 @@ attestations, and the note on a suppressed FAIL."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
-from typing import Protocol
+from collections.abc import Sequence
 
 from aciaudit.escape import md_cell, md_inline
+from aciaudit.reports.md_blocks import Out, table
 from aciaudit.run import Run
 from checks.model import Result
-
-Table = Callable[..., None]
-
-
-class Out(Protocol):
-    def append(self, line: str) -> None: ...
-
-    def extend(self, lines: Iterable[str]) -> None: ...
 
 
 def policy_line(run: Run) -> str:
@@ -53,7 +45,7 @@ def suppression_note(run: Run, result: Result) -> str:
     return ""
 
 
-def write_policy_section(run: Run, out: Out, table: Table) -> None:
+def write_policy_section(run: Run, out: Out) -> None:
     policy = run.policy
     out.append("## Policy")
     out.append("")
@@ -128,7 +120,7 @@ def suppressed_suffix(run: Run, check_id: str) -> str:
     return f" ({n} suppressed)" if n else ""
 
 
-def write_attestations(run: Run, out: Out, table: Table) -> None:
+def write_attestations(run: Run, out: Out) -> None:
     """Manual items a person attested, with who, when and the note."""
     attestations = run.attestations
     if not attestations:

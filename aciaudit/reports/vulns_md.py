@@ -1,16 +1,17 @@
 """The reports' "Vulnerable running images" (issue 6): a Markdown section, a JSON list.
 
 Apart from markdown.py so that file stays readable; it writes through the same
-`Lines` buffer and `table` helper, and escapes every scanner or Azure string with
-`aciaudit.escape` like the rest of the report.
+`Lines` buffer and `table` helper (md_blocks), and escapes every scanner or Azure string
+with `aciaudit.escape` like the rest of the report.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, Protocol
+from typing import Any
 
 from aciaudit.escape import md_cell
+from aciaudit.reports.md_blocks import Out, table
 from aciaudit.run import Run
 from checks.vulns import RunningImage, Vulnerability, VulnSeverity
 
@@ -20,14 +21,9 @@ GROUPS_IN_CELL = 8
 _COLUMNS = (VulnSeverity.CRITICAL, VulnSeverity.HIGH, VulnSeverity.MEDIUM, VulnSeverity.LOW)
 
 Where = Callable[[str], tuple[str, str, str]]
-Table = Callable[..., None]
 
 
-class Sink(Protocol):
-    def append(self, line: str) -> None: ...
-
-
-def write_section(run: Run, out: Sink, where: Where, table: Table) -> None:
+def write_section(run: Run, out: Out, where: Where) -> None:
     """Nothing when no vulnerability data was given: the section would only say so."""
     if run.scans is None:
         return
