@@ -114,21 +114,6 @@ def md_fence(text: str, char: str = "`", minimum: int = 3) -> str:
     return char * max(minimum, longest + 1)
 
 
-def md_code(text: object) -> str:
-    """An inline code span holding `text` literally (outside tables: `|` stays `|`).
-
-    The delimiter is longer than any backtick run inside, and the content is padded
-    with spaces when it starts or ends with a backtick, as CommonMark requires.
-    """
-    body = _one_line(str(text))
-    fence = md_fence(body, minimum=1)
-    # CommonMark strips one space from each side when both are spaces; pad to keep them.
-    spaced = body.startswith(" ") and body.endswith(" ") and body.strip()
-    if body.startswith("`") or body.endswith("`") or spaced:
-        body = f" {body} "
-    return f"{fence}{body}{fence}"
-
-
 def md_fenced(text: object, lang: str = "") -> str:
     """A fenced code block the content cannot close, ending with a newline.
 

@@ -9,7 +9,7 @@ import pytest
 from jsonschema import Draft4Validator, FormatChecker
 
 from aciaudit.reports import render
-from aciaudit.reports.sarif import SECURITY_SEVERITY, fingerprint, render_sarif
+from aciaudit.reports.sarif import SECURITY_SEVERITY, fingerprint
 from aciaudit.run import Run, audit
 from aciaudit.sources.demo import DEMO_POLICY, load_demo
 from checks.model import Severity, Status
@@ -44,7 +44,7 @@ def test_demo_sarif_is_valid_against_the_official_schema(demo_run: Run) -> None:
 
 
 def test_one_rule_per_check_with_help_and_security_severity(demo_run: Run) -> None:
-    driver = render_sarif(demo_run)["runs"][0]["tool"]["driver"]
+    driver = json.loads(render(demo_run, "sarif"))["runs"][0]["tool"]["driver"]
     rules = {rule["id"]: rule for rule in driver["rules"]}
     assert list(rules) == [c.id for c in demo_run.catalogue]
     for chk in demo_run.catalogue:
@@ -60,7 +60,7 @@ def test_one_rule_per_check_with_help_and_security_severity(demo_run: Run) -> No
 
 
 def test_results_point_at_resources_with_stable_fingerprints(demo_run: Run) -> None:
-    doc = render_sarif(demo_run)
+    doc = json.loads(render(demo_run, "sarif"))
     rules = doc["runs"][0]["tool"]["driver"]["rules"]
     for item in doc["runs"][0]["results"]:
         (loc,) = item["locations"][0]["logicalLocations"]
@@ -84,7 +84,7 @@ def test_suppressed_fail_is_left_out(demo_run: Run) -> None:
     run = Run(demo_run.snapshot, demo_run.index, demo_run.results, demo_run.catalogue)
     run.suppressions[(fail.check_id, fail.resource_id)] = {"reason": "accepted risk"}
     assert run.suppression(fail) is not None
-    doc = render_sarif(run)
+    doc = json.loads(render(run, "sarif"))
     validate(doc)
     keys = {
         (r["ruleId"], r["locations"][0]["logicalLocations"][0]["fullyQualifiedName"])
@@ -102,6 +102,6 @@ def test_no_failures_still_valid(demo_run: Run) -> None:
         [r for r in demo_run.results if r.status is not Status.FAIL],
         demo_run.catalogue,
     )
-    doc = render_sarif(run)
+    doc = json.loads(render(run, "sarif"))
     validate(doc)
     assert doc["runs"][0]["results"] == []

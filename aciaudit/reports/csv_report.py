@@ -37,12 +37,6 @@ class _Sink:
         self.write = write
 
 
-def render_csv(run: Run) -> str:
-    chunks: list[str] = []
-    write_csv(run, chunks.append)
-    return "".join(chunks)
-
-
 def write_csv(run: Run, write: Callable[[str], object]) -> None:
     buffer: list[str] = []
     writer = csv.writer(_Sink(buffer.append), lineterminator="\r\n")

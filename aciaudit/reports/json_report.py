@@ -19,7 +19,8 @@ from checks.registry import Check
 STATUSES = (Status.FAIL, Status.PASS, Status.NOT_ASSESSED, Status.NOT_APPLICABLE, Status.MANUAL)
 
 
-def render_json(run: Run, with_results: bool = True) -> dict[str, Any]:
+def render_json(run: Run) -> dict[str, Any]:
+    """The report without its results, which `write_json` streams after this head."""
     snap = run.snapshot
     status_counts = run.status_counts
     fail_counts = run.fail_counts_by_severity
@@ -49,11 +50,6 @@ def render_json(run: Run, with_results: bool = True) -> dict[str, Any]:
         # Per running image, only when vulnerability data was given (`scan --vulns`).
         **({"vulnerable_images": vulnerable_images_json(run)} if run.scans is not None else {}),
         "checks": [_check(chk) for chk in run.catalogue],
-        **(
-            {"results": [_result(r, run.check(r), run) for r in run.results]}
-            if with_results
-            else {}
-        ),
     }
 
 
@@ -70,7 +66,7 @@ def write_json(run: Run, write: Callable[[str], object]) -> None:
     results); one compact line per result keeps the C encoder and stays diff-friendly.
     sort_keys: evidence holds ARM objects whose key order depends on the source.
     """
-    doc = render_json(run, with_results=False)
+    doc = render_json(run)
     head = json.dumps(doc, indent=2, ensure_ascii=False, sort_keys=True, default=str)
     if not run.results:
         write(head[:-2] + ',\n  "results": []\n}\n')

@@ -54,17 +54,6 @@ def fingerprint(check_id: str, resource_id: str) -> str:
     return hashlib.sha256(key.encode("utf-8")).hexdigest()
 
 
-def render_sarif(run: Run) -> dict[str, Any]:
-    """The whole SARIF log as a dict (tests, small estates); `write_sarif` streams."""
-    return json.loads(dumps_sarif(run))
-
-
-def dumps_sarif(run: Run) -> str:
-    chunks: list[str] = []
-    write_sarif(run, chunks.append)
-    return "".join(chunks)
-
-
 def write_sarif(run: Run, write: Callable[[str], object]) -> None:
     """Indented header, then one compact result per line (as the JSON report does)."""
     rules = [_rule(chk) for chk in run.catalogue]
