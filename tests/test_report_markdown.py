@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
@@ -340,3 +341,24 @@ def test_large_run_renders_every_result() -> None:
     # Speed is measured by benchmarks/bench_scan.py; here: nothing is dropped.
     assert text.count("\n") > len(res)
     assert all(f"cg-{i}" in text for i in (0, 1499, 2999))
+
+
+def test_a_table_row_of_the_wrong_width_is_refused() -> None:
+    from aciaudit.reports.md_blocks import table
+
+    out: list[str] = []
+    with pytest.raises(ValueError, match="2 cells, header has 3"):
+        table(out, ["a", "b", "c"], [["1", "2"]])
+
+
+def test_lines_are_written_in_chunks_and_end_with_one_newline() -> None:
+    from aciaudit.reports.md_blocks import Lines
+
+    writes: list[str] = []
+    lines = Lines(writes.append)
+    lines.extend(str(i) for i in range(Lines.CHUNK + 1))
+    lines.extend(["", ""])
+    assert len(writes) == 1  # one full chunk, the rest still buffered
+    lines.finish()
+    text = "".join(writes)
+    assert text.endswith(f"{Lines.CHUNK}\n") and text.count("\n") == Lines.CHUNK + 1

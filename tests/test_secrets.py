@@ -200,3 +200,21 @@ def test_thirty_thousand_distinct_values_scan_fast() -> None:
         find_secrets(value)
     # ~25 µs per value measured; the bound leaves room for slow CI machines.
     assert time.perf_counter() - start < 5.0
+
+
+def test_the_left_out_plugins_are_never_loaded() -> None:
+    from detect_secrets.plugins.ip_public import IPPublicDetector
+    from detect_secrets.plugins.keyword import KeywordDetector
+
+    from aciaudit.secret_plugins import load_plugins
+
+    loaded = {type(p) for p in load_plugins()}
+    assert loaded and not loaded & {IPPublicDetector, KeywordDetector}
+
+
+def test_every_loaded_plugin_has_a_name_of_its_own() -> None:
+    # Two plugins under one name would read as one detector in every marker and report.
+    from aciaudit.secret_plugins import load_plugins
+
+    names = [kebab_detector_name(type(p).__name__) for p in load_plugins()]
+    assert len(names) == len(set(names))
