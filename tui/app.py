@@ -128,9 +128,9 @@ class AuditApp(App[int]):
 
     @on(BackToConnect)
     def _back_to_connect(self, message: BackToConnect) -> None:
-        self.back_to_connect(message.error)
+        self._to_connect(message.error)
 
-    def back_to_connect(self, error: tuple[str, str] | None = None) -> None:
+    def _to_connect(self, error: tuple[str, str] | None = None) -> None:
         """Back to the connect screen; `error` (title, message) is shown over it once
         it is mounted."""
         from tui.screens.connect import ConnectScreen
@@ -244,6 +244,6 @@ class AuditApp(App[int]):
         title = "Could not read the source" if worker.group == "load" else "Something failed"
         if isinstance(self.screen, CollectScreen):
             # A failed collection leaves nothing to look at.
-            self.back_to_connect((title, text))
+            self._to_connect((title, text))
         else:
             self.push_screen(ErrorDialog(title, text))

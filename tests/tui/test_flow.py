@@ -13,6 +13,7 @@ import pytest
 from conftest import SIZE, source_of, wait_for, wait_loaded
 from rich.text import Text
 
+from aciaudit.errors import UserError
 from aciaudit.sources.azure.arm import Cancelled
 from aciaudit.sources.azure.progress import CollectProgress
 from aciaudit.sources.choice import Source, demo_source, snapshot_source
@@ -152,9 +153,29 @@ async def test_a_failing_source_shows_an_error_dialog_not_a_traceback() -> None:
     async with app.run_test(size=SIZE) as pilot:
         await wait_for(pilot, lambda: type(app.screen).__name__ == "ErrorDialog")
         body = app.screen.query_one(".dialog-body")
-        assert "the fake source broke" in str(body.render())
+        # Not a failure the user can act on: its type is named, for the bug report.
+        assert str(body.render()).strip() == "RuntimeError: the fake source broke"
         await pilot.press("escape")
         await wait_for(pilot, lambda: type(app.screen).__name__ == "ConnectScreen")
+
+
+async def test_a_user_error_of_any_name_is_its_message_alone() -> None:
+    # Routed by type: any UserError is one actionable line, whatever its class is called.
+    class TenantGone(UserError):
+        pass
+
+    def gone(progress: CollectProgress, cancel: threading.Event) -> Snapshot:
+        raise TenantGone("tenant contoso.example is gone: sign in to another")
+
+    app = AuditApp(Source("gone fake", gone))
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: bool(app.screen.query(".dialog-body")))
+        body = str(app.screen.query_one(".dialog-body").render()).strip()
+        assert body == "tenant contoso.example is gone: sign in to another"
+        assert str(app.screen.query_one(".dialog-title").render()) == "Could not read the source"
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: type(app.screen).__name__ == "ConnectScreen")
+        await pilot.pause(0.3)
 
 
 async def test_a_malformed_snapshot_is_one_line_in_a_dialog(tmp_path: Path) -> None:
