@@ -68,6 +68,8 @@ class RunViews:
 
 
 class Session:
+    """The app's one audit: screens read it, the app and the policy actions change it."""
+
     def __init__(
         self,
         source: Source | None = None,
@@ -113,11 +115,9 @@ class Session:
 
     def to_open(self, source: Source) -> Source:
         """`source` as it is read: joined with the --vulns reports when it has none."""
-        return (
-            replace(source, vulns=self.vuln_paths)
-            if self.vuln_paths and not source.vulns
-            else source
-        )
+        if self.vuln_paths and not source.vulns:
+            return replace(source, vulns=self.vuln_paths)
+        return source
 
     def policy_file(self) -> Path:
         """Where edits go: the policy file given or found at start, else ./aci-audit.toml."""
