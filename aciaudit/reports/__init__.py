@@ -8,6 +8,7 @@ want a string.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import NamedTuple
 
 from aciaudit.reports.csv_report import write_csv
 from aciaudit.reports.json_report import dumps, render_json, write_json
@@ -16,20 +17,28 @@ from aciaudit.reports.sarif import write_sarif
 from aciaudit.run import Run
 
 Writer = Callable[[Run, Callable[[str], object]], None]
-WRITERS: dict[str, Writer] = {
-    "markdown": write_markdown,
-    "json": write_json,
-    "sarif": write_sarif,
-    "csv": write_csv,
+
+
+class ReportFormat(NamedTuple):
+    writer: Writer
+    # The file it is written to when several formats go into one folder (`-o FOLDER`).
+    file_name: str
+    # How the app's export dialog names it.
+    label: str
+
+
+# Every format, in the order `--format` lists and the export dialog offers them: the
+# one place a new format is registered.
+REPORT_FORMATS: dict[str, ReportFormat] = {
+    "markdown": ReportFormat(write_markdown, "report.md", "Markdown"),
+    "json": ReportFormat(write_json, "report.json", "JSON"),
+    "sarif": ReportFormat(write_sarif, "report.sarif", "SARIF"),
+    "csv": ReportFormat(write_csv, "report.csv", "CSV"),
 }
-FORMATS = tuple(WRITERS)
-# The file each format is written to when several go into one folder (`-o FOLDER`).
-FILE_NAMES: dict[str, str] = {
-    "markdown": "report.md",
-    "json": "report.json",
-    "sarif": "report.sarif",
-    "csv": "report.csv",
-}
+WRITERS: dict[str, Writer] = {name: f.writer for name, f in REPORT_FORMATS.items()}
+FORMATS = tuple(REPORT_FORMATS)
+FILE_NAMES: dict[str, str] = {name: f.file_name for name, f in REPORT_FORMATS.items()}
+LABELS: dict[str, str] = {name: f.label for name, f in REPORT_FORMATS.items()}
 
 
 def write_report(run: Run, fmt: str, write: Callable[[str], object]) -> None:
@@ -50,6 +59,8 @@ def render(run: Run, fmt: str) -> str:
 __all__ = [
     "FILE_NAMES",
     "FORMATS",
+    "LABELS",
+    "REPORT_FORMATS",
     "dumps",
     "render",
     "render_json",

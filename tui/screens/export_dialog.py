@@ -14,14 +14,13 @@ from textual.widgets import Button, Checkbox, Input, Label, RadioButton, RadioSe
 from textual.worker import Worker, WorkerState
 
 from aciaudit.outputs import OutputPathError, OutputPlan, PathProblem, write_reports
-from aciaudit.reports import FILE_NAMES, FORMATS
+from aciaudit.reports import FILE_NAMES, FORMATS, LABELS
 from aciaudit.run import Run
 from checks.model import Result
 from tui.text import literal, safe
 
 FOLDER = "folder"  # the format choice that writes several formats into a folder
-# The dialog's labels and the suffix each format's file takes.
-LABELS = {"markdown": "Markdown", "json": "JSON", "sarif": "SARIF", "csv": "CSV"}
+# The suffix each format's file takes.
 EXTENSIONS = {fmt: Path(FILE_NAMES[fmt]).suffix for fmt in FORMATS}
 DEFAULT_STEM = "aci-audit-report"
 DEFAULT_FOLDER = "aci-audit-reports"
