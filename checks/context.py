@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Hashable, Iterable
 from fnmatch import fnmatchcase
 from functools import cached_property
 from typing import Any, TypeVar, cast
@@ -42,6 +42,7 @@ class Context:
         # None: no vulnerability data was given at all (not the same as no reports).
         self.scans = as_index(scans)
         self._memo: dict[tuple[Callable[..., Any], int], Any] = {}
+        self._shared: dict[Hashable, Any] = {}
         # Resource id → why it cannot be judged by any check (None: it can). The engine's.
         self.unread: dict[str, Outcome | None] = {}
 
@@ -53,6 +54,16 @@ class Context:
             return cast(T, self._memo[key])
         except KeyError:
             value = self._memo[key] = fn(resource)
+            return value
+
+    def shared(self, key: Hashable, fn: Callable[[], T]) -> T:
+        """`fn()` computed once per run under `key` and the same object handed to every
+        caller: for verdicts that depend on less than the resource being judged (a role
+        definition, a shared identity), so results share them instead of copies."""
+        try:
+            return cast(T, self._shared[key])
+        except KeyError:
+            value = self._shared[key] = fn()
             return value
 
     @cached_property

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from functools import lru_cache
-from typing import Any
+from functools import lru_cache, partial
+from typing import Any, NamedTuple
 
 from checks.catalogue.aci_parts import (
     ACI_DOCS,
@@ -310,10 +310,9 @@ def _principals(group: Resource) -> dict[str, str]:
     return out
 
 
-def _role_verdict(assignment: Resource, ctx: Context) -> tuple[str | None, str]:
-    """(privileged role name or None, description). Description names unknowns."""
-    rd_id = str(get(assignment, "properties.roleDefinitionId") or "")
-    guid = rd_id.rstrip("/").rsplit("/", 1)[-1].lower()
+def _role_verdict(guid: str, ctx: Context) -> tuple[str | None, str]:
+    """(privileged role name or None, description) of one role definition GUID.
+    Description names unknowns."""
     if guid in PRIVILEGED_BUILTINS:
         return PRIVILEGED_BUILTINS[guid], PRIVILEGED_BUILTINS[guid]
     definition = ctx.role_definitions_by_guid.get(guid)
@@ -333,6 +332,40 @@ def _role_verdict(assignment: Resource, ctx: Context) -> tuple[str | None, str]:
     return None, role_name
 
 
+class _Grant(NamedTuple):
+    """One (identity, role, scope) of a principal, judged once per run."""
+
+    evidence: Evidence
+    privileged: str | None  # "identity: role at scope" when the role is privileged
+    unknown: bool  # the role definition was not collected
+
+
+def _grants(principal: str, label: str, ctx: Context) -> tuple[_Grant, ...]:
+    """The principal's role assignments, de-duplicated by (role, scope), each judged
+    once per role definition. Groups that share a user-assigned identity share these
+    very objects (and their evidence) instead of one copy per group."""
+    out: dict[tuple[str, str], _Grant] = {}
+    for ra in ctx.role_assignments_by_principal.get(principal, []):
+        rd_id = str(get(ra, "properties.roleDefinitionId") or "")
+        guid = rd_id.rstrip("/").rsplit("/", 1)[-1].lower()
+        role, described = ctx.shared(("ACI-025 role", guid), partial(_role_verdict, guid, ctx))
+        scope = get(ra, "properties.scope")
+        key = (guid, scope if isinstance(scope, str) else repr(scope))
+        if key in out:
+            continue
+        evidence = Evidence(
+            "roleAssignments",
+            {"identity": label, "role": described, "scope": scope},
+            "no Owner, Contributor, access-admin or * role",
+        )
+        out[key] = _Grant(
+            evidence,
+            f"{label}: {role} at {scope}" if role else None,
+            role is None and "unknown role" in described,
+        )
+    return tuple(out.values())
+
+
 @check("ACI-025")
 def aci_025(group: Resource, ctx: Context) -> Outcome:
     n = name(group)
@@ -344,28 +377,22 @@ def aci_025(group: Resource, ctx: Context) -> Outcome:
     reason = ctx.index.missing_reason(ROLE_ASSIGNMENTS, group["id"])
     if reason is not None:
         return not_assessed(f"{GROUP_NOUN} '{n}' has a managed identity but {reason}.")
-    privileged, unknown, evidence, offending = [], [], [], []
-    for principal, label in principals.items():
-        for ra in ctx.role_assignments_by_principal.get(principal, []):
-            role, described = _role_verdict(ra, ctx)
-            scope = get(ra, "properties.scope")
-            evidence.append(
-                Evidence(
-                    "roleAssignments",
-                    {"identity": label, "role": described, "scope": scope},
-                    "no Owner, Contributor, access-admin or * role",
-                )
-            )
-            if role:
-                privileged.append(f"{label}: {role} at {scope}")
-                offending.append(evidence[-1])
-            elif "unknown role" in described:
-                unknown.append(label)
+    grants = [
+        grant
+        for principal, label in principals.items()
+        for grant in ctx.shared(
+            ("ACI-025 grants", principal, label), partial(_grants, principal, label, ctx)
+        )
+    ]
+    privileged = [g for g in grants if g.privileged]
     if privileged:
         return fail(
-            f"{GROUP_NOUN} '{n}' runs with privileged roles: {'; '.join(privileged)}.", *offending
+            f"{GROUP_NOUN} '{n}' runs with privileged roles: "
+            f"{'; '.join(str(g.privileged) for g in privileged)}.",
+            *(g.evidence for g in privileged),
         )
-    if unknown:
+    evidence = [g.evidence for g in grants]
+    if any(g.unknown for g in grants):
         return not_assessed(
             f"{GROUP_NOUN} '{n}': some role definitions of its identities were not collected.",
             *evidence,
