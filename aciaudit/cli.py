@@ -355,6 +355,20 @@ def _checks(args: argparse.Namespace) -> int:
                 "az": c.az,
                 "learn_url": c.learn_url,
                 "references": list(c.references),
+                "frameworks": {
+                    m.framework: {"controls": list(m.controls), "source": m.source}
+                    for m in c.frameworks
+                },
+                "policies": [
+                    {
+                        "id": p.definition_id,
+                        "name": p.name,
+                        "effects": list(p.effects),
+                        "default_effect": p.default_effect,
+                        "role": p.role,
+                    }
+                    for p in c.policies
+                ],
             }
             for c in catalogue
         ]

@@ -28,6 +28,42 @@ BOUND_ID = "__check_id__"
 FAMILY_ORDER = ("ACR", "ACI", "SUB", "MAN")
 
 
+# The compliance frameworks a check maps to, in the order reports list them, and their
+# names for people.
+FRAMEWORKS: dict[str, str] = {
+    "mcsb-v2": "Microsoft cloud security benchmark v2",
+    "mcsb-v1": "Microsoft cloud security benchmark v1",
+    "nist-800-53-r5": "NIST SP 800-53 Rev. 5",
+    "pci-dss-4.0.1": "PCI DSS v4.0.1",
+    "finos-ccc": "FINOS Common Cloud Controls",
+}
+
+
+@dataclass(frozen=True)
+class ControlMapping:
+    """A check's control ids in one framework, and where that mapping comes from."""
+
+    framework: str
+    controls: tuple[str, ...]
+    source: str
+
+
+@dataclass(frozen=True)
+class BuiltInPolicy:
+    """An Azure Policy built-in definition for what a check finds; `role` "audit" reports
+    or denies it, "remediate" (Modify / DeployIfNotExists) fixes it."""
+
+    guid: str
+    name: str
+    effects: tuple[str, ...]
+    default_effect: str
+    role: str
+
+    @property
+    def definition_id(self) -> str:
+        return f"/providers/Microsoft.Authorization/policyDefinitions/{self.guid}"
+
+
 class CatalogueError(ValueError):
     """The catalogue's data or its functions are inconsistent. The message names the
     file and the key (`checks/catalogue/acr.toml: checks[3] (ACR-004).severity: …`)."""
@@ -52,12 +88,17 @@ class Check:
     # The specification's prose: when the check FAILs, and its notes and sources.
     fail_when: str = ""
     notes: str = ""
-    # Framework → its control ids (e.g. ("MCSB", ("IM-1",))); pairs, so a Check hashes.
-    frameworks: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    # Its controls per framework (tuples, so a Check hashes), and Azure Policy built-ins.
+    frameworks: tuple[ControlMapping, ...] = ()
+    policies: tuple[BuiltInPolicy, ...] = ()
 
     @property
     def section(self) -> str:
         return self.sections[0]
+
+    def controls(self, framework: str) -> tuple[str, ...]:
+        """Its control ids in one framework (FRAMEWORKS), none when unmapped."""
+        return next((m.controls for m in self.frameworks if m.framework == framework), ())
 
     @property
     def is_manual(self) -> bool:

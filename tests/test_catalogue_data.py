@@ -22,7 +22,7 @@ from checks.context import Context
 from checks.model import Outcome, Severity, passed
 from checks.overrides import effective_catalogue
 from checks.policy import Policy
-from checks.registry import Catalogue, CatalogueError, check
+from checks.registry import Catalogue, CatalogueError, ControlMapping, check
 
 ROOT = Path(__file__).resolve().parents[1]
 CHECKLIST_DOC = ROOT / "docs" / "CHECKLIST.md"
@@ -194,7 +194,10 @@ def test_every_problem_is_listed_not_only_the_first() -> None:
 def test_a_valid_family_builds_checks_with_every_field_and_frameworks() -> None:
     text = family_text(
         entry(notes="Policy dc921057", references=["MCSB IM-1"], az="az acr show --ids {id}")
-        + '[checks.frameworks]\nMCSB = ["IM-1"]\n"CIS Azure" = ["9.1", "9.2"]\n'
+        + '[checks.frameworks.mcsb-v2]\ncontrols = ["IM-1"]\nsource = "baseline"\n'
+        + '[checks.frameworks."pci-dss-4.0.1"]\ncontrols = ["1.4.4"]\nsource = "initiative"\n'
+        + '[[checks.policies]]\nid = "dc921057-6b28-4fbe-9b83-f7bec05db6c2"\nname = "n"\n'
+        + 'effects = ["Audit", "Deny"]\ndefault_effect = "Audit"\nrole = "audit"\n'
     )
     fn = bound("ACR-001")
     cat = build_catalogue([Source(ACR_TOML, decode(text, ACR_TOML, Family), ACR_PY, (fn,))])
@@ -205,7 +208,14 @@ def test_a_valid_family_builds_checks_with_every_field_and_frameworks() -> None:
         fn,
         "Policy dc921057",
     )
-    assert chk.frameworks == (("MCSB", ("IM-1",)), ("CIS Azure", ("9.1", "9.2")))
+    assert chk.frameworks == (
+        ControlMapping("mcsb-v2", ("IM-1",), "baseline"),
+        ControlMapping("pci-dss-4.0.1", ("1.4.4",), "initiative"),
+    )
+    assert chk.controls("pci-dss-4.0.1") == ("1.4.4",)
+    assert [p.definition_id for p in chk.policies] == [
+        "/providers/Microsoft.Authorization/policyDefinitions/dc921057-6b28-4fbe-9b83-f7bec05db6c2"
+    ]
     assert chk.az_for("/subscriptions/s/resourceGroups/rg/providers/X/y/n") == (
         "az acr show --ids /subscriptions/s/resourceGroups/rg/providers/X/y/n"
     )
@@ -309,3 +319,17 @@ def test_readme_counts_are_the_catalogues() -> None:
     assert counts, "the README no longer states the number of checks: drop this test"
     for item, listed in counts:
         assert int(item or listed) == len(load_catalogue())
+
+
+def test_every_automated_check_maps_to_mcsb_v2_with_a_source() -> None:
+    for chk in load_catalogue():
+        if chk.is_manual:
+            continue
+        assert chk.controls("mcsb-v2"), chk.id
+        assert all(m.source.strip() for m in chk.frameworks), chk.id
+
+
+def test_a_framework_key_outside_the_list_is_refused() -> None:
+    text = family_text(entry() + '[checks.frameworks.cis]\ncontrols = ["1"]\nsource = "x"\n')
+    with pytest.raises(CatalogueError, match="frameworks"):
+        decode(text, ACR_TOML, Family)

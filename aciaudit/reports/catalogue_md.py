@@ -96,8 +96,14 @@ def _details(chk: Check) -> list[str]:
         lines.append("- **Also reads:** " + ", ".join(f"`{k}`" for k in chk.requires))
     if chk.references:
         lines.append("- **References:** " + "; ".join(chk.references))
-    for framework, controls in chk.frameworks:
-        lines.append(f"- **{framework}:** " + ", ".join(controls))
+    for m in chk.frameworks:
+        lines.append(f"- **{m.framework}:** " + ", ".join(m.controls) + f" _(source: {m.source})_")
+    for p in chk.policies:
+        effects = ", ".join(p.effects)
+        lines.append(
+            f"- **Azure Policy ({p.role}):** `{p.guid}` {p.name} ({effects}; default "
+            f"{p.default_effect})"
+        )
     lines.append(f"- **Microsoft Learn:** <{chk.learn_url}>")
     if chk.az:
         lines += ["", "```sh", chk.az, "```"]

@@ -19,7 +19,16 @@ import msgspec
 from checks.catalogue.schema import About, Entry, Family
 from checks.kinds import AUDITED_KINDS
 from checks.model import Severity, Target
-from checks.registry import Catalogue, CatalogueError, Check, Evaluate, bound_id
+from checks.registry import (
+    FRAMEWORKS,
+    BuiltInPolicy,
+    Catalogue,
+    CatalogueError,
+    Check,
+    ControlMapping,
+    Evaluate,
+    bound_id,
+)
 from checks.sections import SECTIONS
 
 S = TypeVar("S", Family, About)
@@ -178,7 +187,14 @@ def _check(entry: Entry, fn: Evaluate | None) -> Check:
         evaluate=fn,
         fail_when=entry.fail_when,
         notes=entry.notes,
-        frameworks=tuple(entry.frameworks.items()),
+        frameworks=tuple(
+            ControlMapping(key, entry.frameworks[key].controls, entry.frameworks[key].source)
+            for key in FRAMEWORKS
+            if key in entry.frameworks
+        ),
+        policies=tuple(
+            BuiltInPolicy(p.id, p.name, p.effects, p.default_effect, p.role) for p in entry.policies
+        ),
     )
 
 

@@ -8,7 +8,7 @@ the app's start-up path).
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 import msgspec
 
@@ -16,6 +16,34 @@ from checks.model import Severity, Target
 
 CheckId = Annotated[str, msgspec.Meta(pattern=r"^(ACR|ACI|SUB|MAN)-\d{3}$")]
 Text = Annotated[str, msgspec.Meta(min_length=1)]
+# The compliance frameworks a check may map to (docs/CHECKLIST.md names them).
+FrameworkKey = Literal["mcsb-v1", "mcsb-v2", "nist-800-53-r5", "pci-dss-4.0.1", "finos-ccc"]
+PolicyGuid = Annotated[
+    str, msgspec.Meta(pattern=r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
+]
+Effect = Literal[
+    "Audit", "Deny", "Disabled", "AuditIfNotExists", "DeployIfNotExists", "Modify", "Append"
+]
+
+
+class Mapping(msgspec.Struct, kw_only=True, forbid_unknown_fields=True, frozen=True):
+    """`[checks.frameworks.<key>]`: the check's control ids in one framework, and where
+    the mapping comes from (an Azure initiative, a service baseline, or our judgement)."""
+
+    controls: Annotated[tuple[Text, ...], msgspec.Meta(min_length=1)]
+    source: Text
+
+
+class BuiltIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True, frozen=True):
+    """`[[checks.policies]]`: an Azure Policy built-in definition for what the check finds.
+    `role` is "audit" (reports or denies it: what `--format azure-policy` references) or
+    "remediate" (a Modify / DeployIfNotExists companion that fixes it)."""
+
+    id: PolicyGuid
+    name: Text
+    effects: Annotated[tuple[Effect, ...], msgspec.Meta(min_length=1)]
+    default_effect: Effect
+    role: Literal["audit", "remediate"]
 
 
 class Entry(msgspec.Struct, kw_only=True, forbid_unknown_fields=True, frozen=True):
@@ -37,8 +65,10 @@ class Entry(msgspec.Struct, kw_only=True, forbid_unknown_fields=True, frozen=Tru
     # The specification's two prose columns: when it FAILs; notes and sources.
     fail_when: str = ""
     notes: str = ""
-    # Framework → its control ids; optional, filled by the framework-mapping work.
-    frameworks: dict[Text, tuple[Text, ...]] = {}
+    # Framework → its control ids and their source (checks.registry.FRAMEWORKS).
+    frameworks: dict[FrameworkKey, Mapping] = {}
+    # Azure Policy built-ins (from Azure/azure-policy; ../shared/POLICY-BUILTINS.md).
+    policies: tuple[BuiltIn, ...] = ()
 
 
 class Family(msgspec.Struct, kw_only=True, forbid_unknown_fields=True, frozen=True):
