@@ -27,6 +27,7 @@ from aciaudit.sources.azure.clouds import CLOUDS
 from aciaudit.sources.azure.options import AUTH_MODES, LiveOptions
 from checks.catalogue import load_catalogue
 from checks.model import Severity
+from checks.registry import FRAMEWORKS
 from checks.sections import SECTIONS
 
 __all__ = ["EXIT_FINDINGS", "EXIT_OK", "EXIT_USAGE", "UsageError", "build_parser", "main"]
@@ -145,6 +146,15 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="SEVERITY",
         help="exit 1 when a FAIL at or above this severity exists (critical|high|medium|low); "
         "suppressed FAILs never count; default: never",
+    )
+    scan.add_argument(
+        "--framework",
+        action="append",
+        choices=list(FRAMEWORKS),
+        metavar="ID",
+        default=[],
+        help="list this compliance framework first in the reports' Compliance section "
+        "(repeatable): " + ", ".join(FRAMEWORKS),
     )
     _add_policy_option(scan)
     scan.add_argument(

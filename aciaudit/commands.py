@@ -11,6 +11,7 @@ import argparse
 import sys
 from collections import Counter
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 from aciaudit.diff import Diff, diff_sides
@@ -101,6 +102,8 @@ def scan(args: argparse.Namespace) -> int:
         except Cancelled:
             raise KeyboardInterrupt from None
     run = done.run
+    if getattr(args, "framework", None):
+        run = replace(run, frameworks_first=tuple(args.framework))
     if file_source is None:
         err(_coverage_summary(run.snapshot))
     if done.baseline_error is not None:

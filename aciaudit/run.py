@@ -66,6 +66,8 @@ class Run:
 
     # Vulnerability reports joined with running images; None: none were given.
     scans: ScanIndex | None = None
+    # Compliance frameworks the reports list first (`scan --framework`); the rest follow.
+    frameworks_first: tuple[str, ...] = ()
 
     def check(self, result: Result) -> Check:
         return self.catalogue[result.check_id]

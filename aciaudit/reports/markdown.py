@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from aciaudit.reports import policy_md
+from aciaudit.reports.compliance_md import write_compliance
 from aciaudit.reports.delta import delta_markdown
 from aciaudit.reports.md_appendix import write_appendix
 from aciaudit.reports.md_context import Report
@@ -45,6 +46,7 @@ def write_markdown(run: Run, write: Callable[[str], object]) -> None:
         report.out.extend(delta_markdown(run.delta))
     policy_md.write_policy_section(run, report.out)
     write_checklist_coverage(report)
+    write_compliance(run, report.out)
     write_findings(report)
     write_section(run, report.out, report.where)
     write_not_assessed(report)
