@@ -20,8 +20,10 @@ from aciaudit.commands import (
     scan,
 )
 from aciaudit.commands import err as _err
+from aciaudit.crash import guarded
 from aciaudit.outputs import parse_formats
 from aciaudit.policy_file import PolicyError
+from aciaudit.reading import DEFAULT_MAX_INPUT, parse_size, set_max_input_size
 from aciaudit.snapshot_io import SnapshotError
 from aciaudit.sources.azure.clouds import CLOUDS
 from aciaudit.sources.azure.options import AUTH_MODES, LiveOptions
@@ -36,7 +38,9 @@ EXIT_CODES = """exit codes:
   0  the scan ran (and, with --fail-on, found nothing at or above the threshold)
   1  --fail-on was given and a FAIL at or above that severity was found, or
      --fail-on-new was given and a new FAIL (not in the baseline) at or above it
-  2  bad usage or unreadable input (the message says which)"""
+  2  bad usage or unreadable input (the message says which)
+  4  an internal error (a bug): the message names the file holding the traceback
+  130  interrupted (Ctrl-C or SIGTERM); the message says what was written"""
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -81,6 +85,7 @@ def build_parser() -> argparse.ArgumentParser:
         "marked new / unchanged / incomparable, N shows only the new FAILs",
     )
     _add_live_options(parser)
+    _add_input_limit(parser, top=True)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     scan = sub.add_parser(
@@ -127,8 +132,9 @@ def build_parser() -> argparse.ArgumentParser:
         "--output",
         metavar="FILE|FOLDER",
         type=Path,
-        help="write here (atomically) instead of stdout; with several formats, a folder that "
-        "receives report.md, report.json, report.sarif and report.csv",
+        help="write here instead of stdout (- is stdout; see README: file rules); with "
+        "several formats, a folder that receives report.md, report.json, report.sarif and "
+        "report.csv",
     )
     scan.add_argument(
         "--baseline",
@@ -170,6 +176,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
 
     _add_live_options(scan)
+    _add_input_limit(scan)
 
     collect = sub.add_parser(
         "collect",
@@ -210,6 +217,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _add_fail_on_new(diff)
     _add_policy_option(diff)
+    _add_input_limit(diff)
 
     checks = sub.add_parser(
         "checks",
@@ -257,10 +265,18 @@ def _add_live_options(parser: argparse.ArgumentParser) -> None:
         help="list per subscription instead of through Azure Resource Graph",
     )
     live.add_argument(
-        "--concurrency", type=_positive_int, default=8, metavar="N", help="parallel reads (8)"
+        "--concurrency",
+        type=_concurrency,
+        default=8,
+        metavar="N",
+        help=f"parallel reads, 1 to {MAX_CONCURRENCY} (8)",
     )
     live.add_argument(
-        "--timeout", type=float, default=60.0, metavar="SECONDS", help="per request (60)"
+        "--timeout",
+        type=_timeout,
+        default=60.0,
+        metavar="SECONDS",
+        help=f"per request, more than 0 and at most {MAX_TIMEOUT:g} (60)",
     )
     live.add_argument(
         "--ca-bundle", metavar="FILE", help="trust this CA bundle (TLS-intercepting proxies)"
@@ -290,11 +306,48 @@ def _add_fail_on_new(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def _positive_int(text: str) -> int:
-    value = int(text)
-    if value < 1:
-        raise argparse.ArgumentTypeError("must be 1 or more")
+MAX_CONCURRENCY, MAX_TIMEOUT = 64, 3600.0
+
+
+def _concurrency(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if not 1 <= value <= MAX_CONCURRENCY:
+        raise argparse.ArgumentTypeError(f"must be from 1 to {MAX_CONCURRENCY}")
     return value
+
+
+def _timeout(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds") from None
+    # `not 0 < value` also refuses nan, which compares false with everything.
+    if not 0 < value <= MAX_TIMEOUT:
+        raise argparse.ArgumentTypeError(f"must be more than 0 and at most {MAX_TIMEOUT:g}")
+    return value
+
+
+def _size(text: str) -> int:
+    try:
+        return parse_size(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a size (bytes, or with K, M, G: e.g. 500M, 2G)"
+        ) from None
+
+
+def _add_input_limit(parser: argparse.ArgumentParser, top: bool = False) -> None:
+    parser.add_argument(
+        "--max-input-size",
+        type=_size,
+        metavar="SIZE",
+        default=DEFAULT_MAX_INPUT if top else argparse.SUPPRESS,
+        help="refuse any input (snapshot, az output, reports, baseline, policy; a file, "
+        "- for stdin, or a FIFO) larger than this; bytes or 500M, 2G… (2G)",
+    )
 
 
 # Opens the interactive app; given by the `aci-audit` entry point (tui.launch), which
@@ -317,13 +370,17 @@ def live_options_given(args: argparse.Namespace) -> LiveOptions | None:
 
 
 def main(argv: Sequence[str] | None = None, open_app: OpenApp | None = None) -> int:
+    """The command line; every way it can end is one line and an exit code
+    (aciaudit.crash), never a traceback."""
+    return guarded(lambda: _main(argv, open_app))
+
+
+def _main(argv: Sequence[str] | None, open_app: OpenApp | None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    set_max_input_size(args.max_input_size)
     if args.command is None and open_app is not None:
-        try:
-            return open_app(args, live_options_given(args))
-        except KeyboardInterrupt:
-            return 130
+        return open_app(args, live_options_given(args))
     try:
         if args.command == "scan":
             return scan(args)
@@ -338,9 +395,6 @@ def main(argv: Sequence[str] | None = None, open_app: OpenApp | None = None) -> 
     except (SnapshotError, UsageError, PolicyError) as exc:
         _err(f"error: {exc}")
         return EXIT_USAGE
-    except KeyboardInterrupt:
-        _err("interrupted; nothing was written")
-        return 130
 
 
 def _checks(args: argparse.Namespace) -> int:

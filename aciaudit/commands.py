@@ -23,6 +23,7 @@ from aciaudit.outputs import (
     OutputPlan,
     Write,
     check_output_path,
+    is_stdout,
     plan_outputs,
     write_outputs,
     write_reports,
@@ -31,7 +32,7 @@ from aciaudit.pipeline import Note, NoteKind, run_audit
 from aciaudit.policy_file import resolve_policy
 from aciaudit.progress import CollectBars, Phases
 from aciaudit.run import Run
-from aciaudit.snapshot_io import save_snapshot
+from aciaudit.snapshot_io import save_snapshot, snapshot_text
 from aciaudit.sources.azure.options import LiveOptions
 from aciaudit.sources.azure.progress import Cancelled
 from aciaudit.sources.choice import live_source, source_from_args
@@ -157,7 +158,7 @@ def diff(args: argparse.Namespace) -> int:
     from aciaudit.baseline import load_side
     from aciaudit.reports.delta import DIFF_WRITERS
 
-    plan = OutputPlan((args.format,), args.output)
+    plan = OutputPlan((args.format,), None if is_stdout(args.output) else args.output)
     try:
         plan.check()
     except OutputError as exc:
@@ -189,6 +190,8 @@ def _write(plan: OutputPlan, write: Callable[[], list[Path]]) -> list[Path]:
     with Phases(enabled=sys.stderr.isatty()) as phases, paused_gc(), phases.step(steps):
         try:
             return write()
+        except BrokenPipeError:
+            raise  # the reader went away (`| head`): aciaudit.crash ends quietly
         except OSError as exc:
             where = exc.filename or plan.target or "stdout"
             raise UsageError(f"{where}: cannot write ({exc.strerror or exc})") from None
@@ -200,8 +203,10 @@ def _write(plan: OutputPlan, write: Callable[[], list[Path]]) -> list[Path]:
 def collect(args: argparse.Namespace) -> int:
     from aciaudit.sources.azure.collector import collect as collect_live
 
+    to_stdout = is_stdout(args.output)
     try:
-        check_output_path(args.output)
+        if not to_stdout:
+            check_output_path(args.output)
     except OutputError as exc:
         raise UsageError(str(exc)) from None
     with CollectBars(enabled=sys.stderr.isatty()) as bars:
@@ -212,6 +217,10 @@ def collect(args: argparse.Namespace) -> int:
         except Cancelled:
             raise KeyboardInterrupt from None
     err(_coverage_summary(snapshot))
+    if to_stdout:
+        sys.stdout.write(snapshot_text(snapshot))
+        sys.stdout.flush()
+        return EXIT_OK
     try:
         save_snapshot(snapshot, args.output)
     except OSError as exc:

@@ -6,13 +6,14 @@ here, and `check_output_path` is the one judge of whether a path can take an out
 from __future__ import annotations
 
 import argparse
+import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
 from typing import TextIO
 
-from aciaudit.atomic import atomic_text
+from aciaudit.atomic import batch, refusal
 from aciaudit.reports import FILE_NAMES, FORMATS, write_report
 from aciaudit.run import Run
 
@@ -27,6 +28,7 @@ class PathProblem(Enum):
     IS_FOLDER = "is a directory; give a file name"  # a file was wanted
     IS_FILE = "is a file"  # a folder was wanted
     NO_FOLDER = "no such folder"  # the folder it would go in is missing
+    NOT_A_FILE = "cannot take a file"  # a socket, a block device (see aciaudit.atomic)
 
 
 class OutputError(ValueError):
@@ -40,7 +42,10 @@ class OutputPathError(OutputError):
     def __init__(self, path: Path, problem: PathProblem, hint: str = "") -> None:
         self.path, self.problem = path, problem
         where = path.parent if problem is PathProblem.NO_FOLDER else path
-        super().__init__(f"{where}: {problem.value}{hint}")
+        what = problem.value
+        if problem is PathProblem.NOT_A_FILE:
+            what = f"is {refusal(path) or 'not a regular file'}; give a file name"
+        super().__init__(f"{where}: {what}{hint}")
 
 
 def check_output_path(path: Path, *, folder: bool = False, hint: str = "") -> None:
@@ -55,8 +60,19 @@ def check_output_path(path: Path, *, folder: bool = False, hint: str = "") -> No
         return
     if path.is_dir():
         raise OutputPathError(path, PathProblem.IS_FOLDER, hint)
-    if not path.parent.is_dir():
+    if refusal(path) is not None:
+        raise OutputPathError(path, PathProblem.NOT_A_FILE)
+    if path.exists():  # a file, FIFO or device (a symlink's target included)
+        return
+    # New, or a dangling symlink: the file is created where the link points.
+    real = Path(os.path.realpath(path)) if path.is_symlink() else path
+    if not real.parent.is_dir():
         raise OutputPathError(path, PathProblem.NO_FOLDER)
+
+
+def is_stdout(path: Path | None) -> bool:
+    """`-o -`: the output goes to stdout."""
+    return path is not None and str(path) == "-"
 
 
 def parse_formats(text: str) -> list[str]:
@@ -94,8 +110,12 @@ class OutputPlan:
 
 
 def plan_outputs(values: Iterable[Iterable[str]] | None, output: Path | None) -> OutputPlan:
-    """`scan --format … -o …`, checked before the work, not after it."""
+    """`scan --format … -o …`, checked before the work, not after it. `-o -` is stdout."""
     formats = formats_of(values)
+    if is_stdout(output):
+        if len(formats) > 1:
+            raise OutputError("-o - (stdout) takes one format; several need -o FOLDER")
+        output = None
     if len(formats) == 1:
         plan = OutputPlan(formats, output)
         plan.check(" (a folder takes several formats, e.g. --format markdown,json,sarif,csv)")
@@ -113,8 +133,9 @@ def plan_outputs(values: Iterable[Iterable[str]] | None, output: Path | None) ->
 def write_outputs(
     plan: OutputPlan, write_format: FormatWriter, stdout: TextIO | None = None
 ) -> list[Path]:
-    """Write every format of the plan; each file atomically (the old one stays whole
-    when writing fails). Returns the files written ([] for stdout)."""
+    """Write every format of the plan through `aciaudit.atomic`'s rule: all files staged
+    first and renamed together (an error or an interruption replaces none). Returns the
+    files written ([] for stdout)."""
     if plan.target is None:
         if stdout is None:
             raise ValueError("no file to write to and no stdout")
@@ -126,11 +147,11 @@ def write_outputs(
         (fmt,) = plan.formats
         paths = [(fmt, plan.target)]
     else:
-        plan.target.mkdir(exist_ok=True)
+        plan.target.mkdir(mode=0o700, exist_ok=True)  # new: as private as its files
         paths = [(fmt, plan.target / FILE_NAMES[fmt]) for fmt in plan.formats]
-    for fmt, path in paths:
-        with atomic_text(path) as handle:
-            write_format(fmt, handle.write)
+    with batch() as staged:
+        for fmt, path in paths:
+            write_format(fmt, staged.open(path).write)
     return [path for _, path in paths]
 
 

@@ -22,6 +22,7 @@ from tomlkit.items import AoT
 from tomlkit.toml_document import TOMLDocument
 
 from aciaudit.atomic import write_text_atomic
+from aciaudit.reading import InputError, read_input
 from aciaudit.run import PolicyFileInfo
 from checks.catalogue import load_catalogue
 from checks.model import Severity, Status
@@ -86,10 +87,10 @@ def find_policy(explicit: Path | None, folder: Path | None = None) -> Path | Non
 
 def load_policy(path: Path, catalogue: Catalogue | None = None) -> LoadedPolicy:
     try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        issue = PolicyIssue(None, "", f"cannot read ({exc.strerror or exc})")
-        raise PolicyError(str(path), [issue]) from None
+        raw = read_input(path, "a policy file")
+    except InputError as exc:
+        reason = str(exc).removeprefix(f"{path}: ")
+        raise PolicyError(str(path), [PolicyIssue(None, "", reason)]) from None
     try:
         text = raw.decode("utf-8").removeprefix("\ufeff")  # Windows editors add a BOM
     except UnicodeDecodeError:

@@ -13,6 +13,7 @@ from typing import Any
 
 from aciaudit.atomic import write_text_atomic
 from aciaudit.gcpause import paused_gc
+from aciaudit.reading import InputError, is_stdin, read_input
 from aciaudit.redact import redact_resources
 from checks import arm_id
 from checks.kinds import AUDITED_KINDS
@@ -42,20 +43,16 @@ def read_json_file(path: Path, what: str, expected: str) -> tuple[Any, bytes]:
     `expected` says what an empty file should have held.
     """
     try:
-        if path.is_dir():
-            raise SnapshotError(f"{path}: is a directory, not {what}")
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise SnapshotError(f"{path}: no such file") from None
-    except PermissionError:
-        raise SnapshotError(f"{path}: permission denied") from None
-    except OSError as exc:
-        raise SnapshotError(f"{path}: cannot be read ({exc.strerror or exc})") from None
+        raw = read_input(path, what)
+    except InputError as exc:
+        raise SnapshotError(str(exc)) from None
+    if is_stdin(path):
+        path = Path("stdin")
     if not raw.strip():
         raise SnapshotError(f"{path}: the file is empty; {expected}")
     try:
         with paused_gc():
-            return json.loads(raw), raw
+            return json.loads(raw, parse_constant=_no_constant), raw
     except UnicodeDecodeError:
         raise SnapshotError(f"{path}: not JSON (the file is not UTF-8 text)") from None
     except json.JSONDecodeError as exc:
@@ -64,6 +61,15 @@ def read_json_file(path: Path, what: str, expected: str) -> tuple[Any, bytes]:
         ) from None
     except RecursionError:
         raise SnapshotError(f"{path}: not JSON this tool can read (nested too deeply)") from None
+    except MemoryError:
+        raise SnapshotError(f"{path}: too large to read in the memory available") from None
+
+
+def _no_constant(name: str) -> Any:
+    """NaN, Infinity and -Infinity are not JSON, though Python's reader takes them as
+    floats: read as the strings they spell, so a check sees an unexpected type and no
+    report ever holds a non-finite number."""
+    return name
 
 
 def load_snapshot(path: Path) -> Snapshot:
@@ -247,6 +253,11 @@ def _json_type(value: Any) -> str:
     return "null" if value is None else names.get(type(value), type(value).__name__)
 
 
+def snapshot_text(snapshot: Snapshot) -> str:
+    """The snapshot as JSON any strict parser reads (no NaN or Infinity)."""
+    return json.dumps(snapshot.to_dict(), indent=1, ensure_ascii=False, allow_nan=False) + "\n"
+
+
 def save_snapshot(snapshot: Snapshot, path: Path) -> None:
-    """Write atomically: a reader never sees half a snapshot."""
-    write_text_atomic(path, json.dumps(snapshot.to_dict(), indent=1, ensure_ascii=False) + "\n")
+    """Write through aciaudit.atomic's rule: a reader never sees half a snapshot."""
+    write_text_atomic(path, snapshot_text(snapshot))

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from aciaudit.reading import InputError, read_input
 from aciaudit.vulns.defender import defender_rows, scans_from_defender
 from aciaudit.vulns.grype import is_grype, parse_grype
 from aciaudit.vulns.shapes import ReportError
@@ -121,15 +122,15 @@ def _starts_like_json(file: Path) -> bool:
 
 def _load_file(file: Path, out: VulnLoad) -> None:
     try:
-        text = file.read_bytes().decode("utf-8-sig")
-    except OSError as exc:
-        out.errors.append(f"{file}: cannot read ({exc.strerror or exc})")
+        text = read_input(file, "a vulnerability report").decode("utf-8-sig")
+    except InputError as exc:
+        out.errors.append(str(exc))
         return
     except UnicodeDecodeError:
         out.errors.append(f"{file}: not UTF-8 text")
         return
     try:
-        doc = json.loads(text)
+        doc = json.loads(text, parse_constant=str)  # NaN/Infinity: not numbers in a report
     except json.JSONDecodeError as exc:
         out.errors.append(f"{file}: not valid JSON ({exc.msg} at line {exc.lineno})")
         return

@@ -1,0 +1,122 @@
+"""Issue #13, exit codes: an internal error is one line naming the saved traceback and
+exit 4 (never 1, which means findings); deep nesting and memory exhaustion are one line
+and exit 2; Ctrl-C is 130; a closed stdout ends quietly; an unencodable character is
+escaped; options out of range are usage errors."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from aciaudit import commands
+from aciaudit.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _fail_with(exc: BaseException):
+    def run(args):
+        raise exc
+
+    return run
+
+
+def test_an_internal_error_is_exit_4_with_the_traceback_saved(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    monkeypatch.setattr("aciaudit.cli.scan", _fail_with(ZeroDivisionError("boom")))
+    assert main(["scan", "--demo"]) == 4
+    err = capsys.readouterr().err
+    assert len(err.strip().splitlines()) == 1 and "Traceback" not in err
+    saved = list((tmp_path / "aci-audit").glob("crash-*.txt"))
+    assert len(saved) == 1 and str(saved[0]) in err
+    assert "ZeroDivisionError: boom" in saved[0].read_text()
+
+
+@pytest.mark.parametrize(
+    ("exc", "code", "said"),
+    [
+        (RecursionError(), 2, "nested too deeply"),
+        (MemoryError(), 2, "out of memory"),
+        (KeyboardInterrupt(), 130, "interrupted"),
+    ],
+)
+def test_deep_nesting_memory_and_ctrl_c(
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    exc: BaseException,
+    code: int,
+    said: str,
+) -> None:
+    monkeypatch.setattr("aciaudit.cli.scan", _fail_with(exc))
+    assert main(["scan", "--demo"]) == code
+    err = capsys.readouterr().err
+    assert said in err and len(err.strip().splitlines()) == 1
+
+
+def test_deeply_nested_input_is_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    deep = tmp_path / "deep.json"
+    deep.write_text("[" * 200_000 + "]" * 200_000)
+    assert main(["scan", "--snapshot", str(deep)]) == 2
+    assert len(capsys.readouterr().err.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize(
+    "option",
+    [
+        ["--timeout", "0"],
+        ["--timeout", "-1"],
+        ["--timeout", "nan"],
+        ["--timeout", "inf"],
+        ["--concurrency", "0"],
+        ["--concurrency", "100000"],
+        ["--concurrency", "x"],
+        ["--max-input-size", "0"],
+    ],
+)
+def test_options_out_of_range_are_usage_errors(
+    option: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as caught:
+        main(["scan", "--demo", *option])
+    assert caught.value.code == 2
+    assert "Traceback" not in capsys.readouterr().err
+
+
+def _cli(*args: str, **env: str) -> subprocess.Popen[bytes]:
+    return subprocess.Popen(
+        [sys.executable, "-m", "aciaudit.cli", *args],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env={**os.environ, **env},
+    )
+
+
+def test_a_closed_stdout_ends_quietly() -> None:
+    proc = _cli("scan", "--demo", "--format", "json")
+    assert proc.stdout is not None and proc.stderr is not None
+    proc.stdout.read(10)
+    proc.stdout.close()
+    err = proc.stderr.read().decode()
+    assert proc.wait(30) == 141
+    assert "Traceback" not in err and "error" not in err
+
+
+def test_an_ascii_terminal_gets_escapes_not_a_traceback() -> None:
+    proc = _cli("scan", "--demo", PYTHONIOENCODING="ascii")
+    out, err = proc.communicate(timeout=60)
+    assert proc.returncode == 0, err
+    assert b"Traceback" not in err
+    out.decode("ascii")  # every byte is ASCII: the rest is escaped
+
+
+def test_fail_on_findings_is_still_1(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["scan", "--demo", "--fail-on", "critical"]) == commands.EXIT_FINDINGS
