@@ -164,6 +164,11 @@ class FailRule:
     headers: dict[str, str]
     api_version: str | None = None
     hits: int = 0
+    # The first `after` matching requests pass through (a fault on page 2, not page 1).
+    after: int = 0
+    passed: int = 0
+    # Seconds the answer waits before it is sent (a server that hangs).
+    stall: float = 0.0
 
     def matches(self, method: str, path: str, api_version: str | None) -> bool:
         if self.method is not None and self.method.upper() != method:
@@ -172,4 +177,9 @@ class FailRule:
             return False
         if self.times is not None and self.hits >= self.times:
             return False
-        return self.pattern.search(path) is not None
+        if self.pattern.search(path) is None:
+            return False
+        if self.passed < self.after:
+            self.passed += 1
+            return False
+        return True

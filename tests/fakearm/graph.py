@@ -318,7 +318,19 @@ def decode_skip(token: str) -> int:
         raise KqlError(f"invalid $skipToken {token!r}") from exc
 
 
-def handle(estate: Estate, body: Any, page_size: int, scrub: bool) -> Reply:
+# Answers a misbehaving service could give (FakeAzure.graph_fault):
+FAULTS = (
+    "data-not-list",  # `data` is a string: neither an object array nor a table
+    "truncated",  # resultTruncated "true", half the rows, no $skipToken
+    "row-without-id",  # the first row of each page lacks `id`
+    "duplicates",  # each page repeats the last row of the one before, id in upper case
+    "loop",  # every page hands back the first page's $skipToken
+)
+
+
+def handle(
+    estate: Estate, body: Any, page_size: int, scrub: bool, fault: str | None = None
+) -> Reply:
     if not isinstance(body, dict) or not isinstance(body.get("query"), str):
         return _bad_query("The request body must be a QueryRequest with a 'query' string.")
     query = body["query"].strip()
@@ -351,7 +363,31 @@ def handle(estate: Estate, body: Any, page_size: int, scrub: bool) -> Reply:
     if more and has_id:
         answer["$skipToken"] = encode_skip(start + size)
     answer["data"] = _table(page) if options.get("resultFormat") == "table" else page
+    if fault is not None:
+        _bend(answer, rows, start, fault)
     return Reply(200, answer)
+
+
+def _bend(answer: Json, rows: list[Row], start: int, fault: str) -> None:
+    page = list(answer["data"]) if isinstance(answer["data"], list) else []
+    if fault == "data-not-list":
+        answer["data"] = "rows unavailable"
+    elif fault == "truncated":
+        answer.pop("$skipToken", None)
+        answer["resultTruncated"] = "true"
+        answer["data"] = rows[: max(1, len(rows) // 2)] if rows else []
+        answer["count"] = len(answer["data"])
+    elif fault == "row-without-id" and page:
+        answer["data"] = [{k: v for k, v in page[0].items() if k != "id"}, *page[1:]]
+    elif fault == "duplicates" and start > 0:
+        again = dict(rows[start - 1])
+        again["id"] = str(again.get("id", "")).upper()
+        answer["data"] = [again, *page]
+        answer["count"] = len(answer["data"])
+    elif fault == "loop" and answer.get("$skipToken"):
+        answer["$skipToken"] = encode_skip(min(1, len(rows)))
+    elif fault not in FAULTS:
+        raise ValueError(f"unknown graph fault {fault!r}")
 
 
 def _table(rows: list[Row]) -> Json:

@@ -130,6 +130,8 @@ class FakeAzure:
         self.api_versions: dict[str, list[str]] = {}  # type -> the only versions served
         # Resource Graph tables the identity may not query: table -> (status, code).
         self.graph_denied: dict[str, tuple[int, str]] = {}
+        # A misbehaving Resource Graph (graph.FAULTS): every answer is bent that way.
+        self.graph_fault: str | None = None
         self.arm_audiences: set[str] = set(PUBLIC_AUDIENCES)
         # Seconds every ARM request waits before it is answered (a WAN round trip to ARM
         # is 20-100 ms); the handler thread sleeps, so concurrent requests overlap.
@@ -233,10 +235,13 @@ class FakeAzure:
         retry_after: int | None = None,
         headers: dict[str, str] | None = None,
         api_version: str | None = None,
+        after: int = 0,
+        stall: float = 0.0,
     ) -> FailRule:
         """ARM requests whose path (no query) matches `pattern` (re.search, ignoring case
         like ARM) answer `{"error": {code, message}}`; `method=None` matches any method,
-        `times=N` only the first N, `api_version` only requests at that version."""
+        `times=N` only the first N, `after=N` lets the first N through, `api_version`
+        only requests at that version, `stall` waits that many seconds first."""
         extra = dict(headers or {})
         if retry_after is not None:
             extra["Retry-After"] = str(retry_after)
@@ -250,6 +255,8 @@ class FakeAzure:
             retry_after,
             extra,
             api_version,
+            after=after,
+            stall=stall,
         )
         with self._lock:
             self._rules.append(rule)
@@ -360,9 +367,18 @@ class FakeAzure:
             return refused
         if is_graph:
             return graph.handle(
-                self._estate, _json_or_none(body), self.graph_page_size, self.scrub_secrets
+                self._estate,
+                _json_or_none(body),
+                self.graph_page_size,
+                self.scrub_secrets,
+                self.graph_fault,
             )
         return self._router.get(path, query, api_version)
+
+    def graph_quota(self, limit: int, window: float) -> None:
+        """Resource Graph's per-user budget: `limit` queries per `window` seconds (the
+        service's default is 15 per 5 s); the quota headers count it down."""
+        self._quota = _GraphQuota(limit, window)
 
     def deny_graph_table(
         self, table: str, status: int = 403, code: str = "AuthorizationFailed"
@@ -438,6 +454,8 @@ class FakeAzure:
             if rule is None:
                 return None
             rule.hits += 1
+        if rule.stall > 0:
+            time.sleep(rule.stall)
         message = rule.message or default_message(
             rule.code,
             method,

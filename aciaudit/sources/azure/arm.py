@@ -30,6 +30,7 @@ from azure.mgmt.resourcegraph import ResourceGraphClient
 from azure.mgmt.security import SecurityCenter
 
 from aciaudit.sources.azure.clouds import Cloud
+from aciaudit.sources.azure.guard import MAX_PAGES, ArmFailure, ArmOnly, BoundedRetry, origin
 from aciaudit.sources.azure.options import LiveOptions
 from aciaudit.sources.azure.progress import Cancelled
 from checks.snapshot import CoverageStatus
@@ -38,15 +39,8 @@ Json = dict[str, Any]
 
 __all__ = ["ArmFailure", "ArmSession", "Cancelled", "triage"]
 
-
-class ArmFailure(Exception):
-    """A read that failed, triaged for coverage: denied, failed, or gone."""
-
-    def __init__(self, status: CoverageStatus, detail: str, not_found: bool = False) -> None:
-        super().__init__(detail)
-        self.status = status
-        self.detail = detail
-        self.not_found = not_found
+# Resource Graph's stable api-version (the one azure-mgmt-resourcegraph 8 speaks).
+GRAPH_API = "2021-03-01"
 
 
 def triage(exc: Exception) -> ArmFailure:
@@ -111,11 +105,22 @@ class ArmSession:
             "retry_backoff_factor": options.backoff,
             "connection_timeout": options.timeout,
             "read_timeout": options.timeout,
+            # Every client, SDK pagers included: the token goes to ARM only, no redirect
+            # is followed, and Retry-After is honoured up to --max-retry-wait.
+            "custom_hook_policy": ArmOnly(cloud.arm_endpoint),
+            "permit_redirects": False,
         }
+        self.retry = BoundedRetry(
+            options.max_retry_wait,
+            retry_total=options.retries,
+            retry_backoff_factor=options.backoff,
+        )
+        self._kwargs["retry_policy"] = self.retry
         self._kwargs |= _environment_settings(options)
         self.subscriptions = SubscriptionClient(credential, **self._kwargs)
         self.graph = ResourceGraphClient(credential, **self._kwargs)
         self._per_sub: dict[tuple[str, str], Any] = {}
+        self.graph_quota: Any = None  # graph._Quota, set on the first query
         self._lock = threading.Lock()
 
     def _client(self, kind: str, subscription_id: str) -> Any:
@@ -129,6 +134,10 @@ class ArmSession:
                 self._per_sub[key] = factory(self._credential, subscription_id, **self._kwargs)
             return self._per_sub[key]
 
+    def watch(self, cancel: threading.Event) -> None:
+        """Waits between retries end when `cancel` is set."""
+        self.retry.cancel = cancel
+
     def acr(self, subscription_id: str) -> ContainerRegistryManagementClient:
         return self._client("acr", subscription_id)
 
@@ -141,13 +150,36 @@ class ArmSession:
         """GET one ARM object (or list body) exactly as ARM returns it."""
         query = {"api-version": api_version, **(params or {})}
         request = HttpRequest("GET", path_or_url, params=query)
+        return _json_object(self.graph._send_request(request))
+
+    def post_graph(self, body: Json) -> tuple[Any, dict[str, str]]:
+        """One Resource Graph query (a read sent as POST): ARM's JSON and the headers
+        (quota). The answer is not judged here: see graph.graph_rows."""
+        request = HttpRequest(
+            "POST",
+            "/providers/Microsoft.ResourceGraph/resources",
+            params={"api-version": GRAPH_API},
+            json=body,
+        )
         response = self.graph._send_request(request)
-        if response.status_code == 404:
-            raise ResourceNotFoundError(response=response, error_format=ARMErrorFormat)
-        if response.status_code >= 400:
-            raise HttpResponseError(response=response, error_format=ARMErrorFormat)
-        body = json.loads(response.text() or "{}")
-        return body if isinstance(body, dict) else {"value": body}
+        _raise_for_status(response)
+        return _parse(response), {k.lower(): v for k, v in response.headers.items()}
+
+    def pages(self, pager: Any, what: str) -> Iterator[Any]:
+        """An SDK pager's items, page by page, stopping on a continuation seen before or
+        after MAX_PAGES pages (its nextLinks are checked by the ArmOnly policy)."""
+        by_page = pager.by_page()
+        seen: set[str] = set()
+        for count, page in enumerate(by_page, start=1):
+            yield from page
+            token = getattr(by_page, "continuation_token", None)
+            if not token:
+                continue
+            if token in seen:
+                raise ArmFailure(CoverageStatus.FAILED, f"{what}: nextLink seen before (a loop)")
+            if count >= MAX_PAGES:
+                raise ArmFailure(CoverageStatus.FAILED, f"{what}: more than {MAX_PAGES} pages")
+            seen.add(token)
 
     def list(
         self,
@@ -158,6 +190,7 @@ class ArmSession:
     ) -> Iterator[Json]:
         """Every item of an ARM list, following `nextLink` exactly as given."""
         body = self.get(path, api_version, params)
+        seen: set[str] = set()
         while True:
             for item in body.get("value") or []:
                 if isinstance(item, dict):
@@ -167,22 +200,23 @@ class ArmSession:
                 return
             if cancel is not None and cancel.is_set():
                 raise Cancelled()
+            if not isinstance(link, str) or link in seen:
+                raise ArmFailure(CoverageStatus.FAILED, "nextLink seen before (a paging loop)")
+            if len(seen) + 1 >= MAX_PAGES:
+                raise ArmFailure(CoverageStatus.FAILED, f"more than {MAX_PAGES} pages")
+            seen.add(link)
             request = HttpRequest("GET", self._next_link(link, api_version))
-            response = self.graph._send_request(request)
-            if response.status_code >= 400:
-                raise HttpResponseError(response=response, error_format=ARMErrorFormat)
-            body = json.loads(response.text() or "{}")
+            body = _json_object(self.graph._send_request(request))
 
     def _next_link(self, link: str, api_version: str) -> str:
         """The link as given, with our api-version (the SDK convention), and only ever on
         the ARM host: the bearer token travels with the request."""
         parts = urlsplit(link)
-        arm = urlsplit(self.cloud.arm_endpoint)
-        if (parts.scheme, parts.netloc.lower()) != (arm.scheme, arm.netloc.lower()):
+        if origin(link) != origin(self.cloud.arm_endpoint):
             raise ArmFailure(
                 CoverageStatus.FAILED,
-                f"refused to follow a nextLink to {parts.scheme}://{parts.netloc} "
-                f"(outside {self.cloud.arm_endpoint})",
+                f"nextLink to another host refused: {parts.scheme}://{parts.netloc} is "
+                f"not {self.cloud.arm_endpoint}; nothing was sent there",
             )
         query = [
             (k, v)
@@ -197,3 +231,25 @@ class ArmSession:
         return lambda pipeline_response, _deserialized, _headers: json.loads(
             pipeline_response.http_response.text() or "{}"
         )
+
+
+def _raise_for_status(response: Any) -> None:
+    """Any answer but 2xx is a failed read: 404 gone, 3xx never followed, 4xx/5xx."""
+    status = response.status_code
+    if status == 404:
+        raise ResourceNotFoundError(response=response, error_format=ARMErrorFormat)
+    if not 200 <= status < 300:
+        raise HttpResponseError(response=response, error_format=ARMErrorFormat)
+
+
+def _parse(response: Any) -> Any:
+    try:
+        return json.loads(response.text() or "{}")
+    except ValueError:
+        raise ArmFailure(CoverageStatus.FAILED, "the answer is not JSON") from None
+
+
+def _json_object(response: Any) -> Json:
+    _raise_for_status(response)
+    body = _parse(response)
+    return body if isinstance(body, dict) else {"value": body}

@@ -41,6 +41,7 @@ def collect(
     subscriptions = _select_subscriptions(session, options, identity)
     progress.note(f"{len(subscriptions)} subscription(s) selected")
     out = Collected()
+    session.watch(cancel)
     pool = Pool(options.concurrency, cancel)
     try:
         read_inventory(session, subscriptions, out, progress, pool, options)
@@ -96,7 +97,7 @@ def _candidates(
                 state=str(getattr(s.state, "value", s.state) or ""),
                 tenant_id=str(getattr(s, "tenant_id", "") or identity.tenant_id),
             )
-            for s in session.subscriptions.subscriptions.list()
+            for s in session.pages(session.subscriptions.subscriptions.list(), "subscriptions")
         ]
     except Exception as exc:
         failure = triage(exc)

@@ -7,7 +7,7 @@ from collections import defaultdict
 from typing import Any
 
 from aciaudit.sources.azure.apis import DEFENDER_API
-from aciaudit.sources.azure.arm import Cancelled
+from aciaudit.sources.azure.arm import ArmFailure, Cancelled, triage
 from aciaudit.sources.azure.graph import batches, graph_rows
 from aciaudit.sources.azure.reads import Json, Reads
 from checks import arm_id, kinds
@@ -70,23 +70,36 @@ def defender_findings(reads: Reads) -> None:
         )
         return
     for batch in batches(reads.subs):
+        rows: list[Json] = []
         try:
             ids = [s.subscription_id for s in batch]
-            rows = graph_rows(reads.arm, DEFENDER_QUERY, ids, reads.cancel)
+            graph_rows(reads.arm, DEFENDER_QUERY, ids, reads.cancel, rows)
         except Cancelled:
             raise
         except Exception as exc:
-            # Denied here (no Security Reader) says nothing of the rest: go on.
+            # Denied here (no Security Reader) says nothing of the rest: go on. Rows read
+            # before the failure are kept; the batch stays failed (they may be partial).
+            _add_findings(reads, rows)
+            failure = triage(exc)
+            if rows:
+                failure = ArmFailure(
+                    failure.status,
+                    f"{failure.detail} ({len(rows)} finding row(s) read before it are kept)",
+                )
             for sub in batch:
-                reads.problem(sub.scope, kinds.DEFENDER_FINDINGS, exc)
+                reads.problem(sub.scope, kinds.DEFENDER_FINDINGS, failure)
         else:
-            for row in rows:
-                finding = _finding(row)
-                if finding is not None:
-                    reads.out.add(finding)
+            _add_findings(reads, rows)
             for sub in batch:
                 reads.covered(sub.scope, kinds.DEFENDER_FINDINGS, "resource-graph")
         reads.progress.advance(DEFENDER_PHASE, len(batch))
+
+
+def _add_findings(reads: Reads, rows: list[Json]) -> None:
+    for row in rows:
+        finding = _finding(row)
+        if finding is not None:
+            reads.out.add(finding)
 
 
 def _per_registry(reads: Reads, sub: Subscription, registry_ids: list[str]) -> None:

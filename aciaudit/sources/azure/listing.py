@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from aciaudit.sources.azure.apis import ACI_API, ACI_FALLBACK_API, ACR_API
 from aciaudit.sources.azure.arm import Cancelled, triage
 from aciaudit.sources.azure.graph import batches, graph_rows
@@ -17,34 +19,60 @@ GRAPH_QUERY = (
 
 
 def list_top_level(reads: Reads) -> None:
+    """Resource Graph, one query per batch of subscriptions; a batch whose query fails or
+    answers malformed is listed subscription by subscription instead (and then failed
+    in coverage if that fails too: never an empty inventory)."""
     reads.progress.phase("inventory", len(reads.subs))
+    fallback: list[Subscription] = list(reads.subs) if not reads.graph_ok else []
     if reads.graph_ok:
-        try:
-            _list_with_graph(reads)
-            return
-        except Cancelled:
-            raise
-        except Exception as exc:
-            reads.graph_ok = False
-            detail = triage(exc).detail
-            reads.progress.note(f"Resource Graph unavailable ({detail}); listing per subscription")
-            reads.registries.clear()
-            reads.groups.clear()
-    reads.pool.each(reads.subs, lambda sub: _list_subscription(reads, sub), lambda: None)
+        for batch in batches(reads.subs):
+            if not _list_batch_with_graph(reads, batch):
+                fallback.extend(batch)
+    if fallback:
+        reads.pool.each(fallback, lambda sub: _list_subscription(reads, sub), lambda: None)
+    # Rows a failed query returned before failing are kept (the listing wins where it
+    # read the same object); then every object once, whatever the case of its id.
+    for row in reads.graph_partial:
+        _sort_row(reads, row)
+    reads.registries[:] = _unique(reads.registries)
+    reads.groups[:] = _unique(reads.groups)
 
 
-def _list_with_graph(reads: Reads) -> None:
+def _unique(objects: list[Json]) -> list[Json]:
+    seen: set[str] = set()
+    out = []
+    for obj in objects:
+        key = str(obj.get("id", "")).lower()
+        if key and key not in seen:
+            seen.add(key)
+            out.append(obj)
+    return out
+
+
+def _list_batch_with_graph(reads: Reads, batch: Sequence[Subscription]) -> bool:
     rows: list[Json] = []
-    for batch in batches(reads.subs):
-        ids = [s.subscription_id for s in batch]
-        rows.extend(graph_rows(reads.arm, GRAPH_QUERY, ids, reads.cancel))
-        reads.progress.advance("inventory", len(batch))
+    try:
+        graph_rows(reads.arm, GRAPH_QUERY, [s.subscription_id for s in batch], reads.cancel, rows)
+    except Cancelled:
+        raise
+    except Exception as exc:
+        # Later reads (Defender findings) take the per-subscription path too.
+        reads.graph_ok = False
+        detail = triage(exc).detail
+        reads.progress.note(
+            f"Resource Graph unavailable ({detail}); listing per subscription "
+            f"({len(batch)} subscription(s); {len(rows)} row(s) read before it are kept)"
+        )
+        reads.graph_partial.extend(rows)
+        return False
     for row in rows:
         _sort_row(reads, row)
-    for sub in reads.subs:
+    for sub in batch:
         reads.covered(sub.scope, kinds.REGISTRIES, "resource-graph")
         # Groups are read one by one below; their api-version is recorded there.
         reads.covered(sub.scope, kinds.CONTAINER_GROUPS, "resource-graph")
+    reads.progress.advance("inventory", len(batch))
+    return True
 
 
 def _sort_row(reads: Reads, row: Json) -> None:
@@ -66,7 +94,7 @@ def _sort_row(reads: Reads, row: Json) -> None:
 def _list_subscription(reads: Reads, sub: Subscription) -> None:
     try:
         acr = reads.arm.acr(sub.subscription_id)
-        found = [r.as_dict() for r in acr.registries.list()]
+        found = [r.as_dict() for r in reads.arm.pages(acr.registries.list(), "registries")]
         reads.registries.extend(found)
         reads.covered(sub.scope, kinds.REGISTRIES, ACR_API)
     except Cancelled:

@@ -26,5 +26,7 @@ class LiveOptions:
     # azure-core retries: 429 with Retry-After and transient 5xx, exponential backoff.
     retries: int = 4
     backoff: float = 0.8
+    # The longest Retry-After honoured (seconds); a longer one fails the read.
+    max_retry_wait: float = 60.0
     # A CA bundle for TLS interception proxies (and the tests' fake ARM).
     ca_bundle: str | None = None

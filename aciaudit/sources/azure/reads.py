@@ -39,6 +39,8 @@ class Reads:
         self.cancel: threading.Event = pool.cancel
         self.registries: list[Json] = []
         self.groups: list[Json] = []
+        # Rows of a Resource Graph query that failed part-way: merged after the fallback.
+        self.graph_partial: list[Json] = []
         # False once the inventory's Resource Graph query was refused: later reads
         # take the per-subscription path without asking again.
         self.graph_ok = options.use_resource_graph

@@ -34,7 +34,8 @@ def _read_children(reads: Reads, registry: Json) -> None:
     for kind, operation in readers:
         reads.check_cancel()
         try:
-            for child in operation(parsed.resource_group, parsed.name):
+            pager = operation(parsed.resource_group, parsed.name)
+            for child in reads.arm.pages(pager, kind):
                 reads.out.add(child.as_dict())
             reads.covered(rid, kind, ACR_API)
         except Cancelled:
