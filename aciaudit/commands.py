@@ -17,6 +17,7 @@ from pathlib import Path
 from aciaudit.diff import Diff, diff_sides
 from aciaudit.errors import UserError
 from aciaudit.escape import terminal
+from aciaudit.gate import EXIT_UNREAD, gate_message, unread_inventory
 from aciaudit.gcpause import paused_gc
 from aciaudit.outputs import (
     OutputError,
@@ -120,6 +121,10 @@ def scan(args: argparse.Namespace) -> int:
     err(_summary_line(run))
     if run.delta is not None:
         err(run.delta.summary())
+    unread = unread_inventory(run.snapshot) if args.fail_on or args.fail_on_new else []
+    if unread:
+        err(gate_message(unread))
+        return EXIT_UNREAD
     return max(_exit_code(run, args.fail_on), _new_exit_code(run.delta, args.fail_on_new))
 
 
