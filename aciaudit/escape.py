@@ -17,6 +17,7 @@ that a name held something odd instead of having it silently vanish:
 
 from __future__ import annotations
 
+import html
 import re
 
 _CONTROL_PICTURE_BASE = 0x2400
@@ -176,3 +177,14 @@ def csv_cell(text: object) -> str:
     if _ONE_LINE_NEEDS.search(raw) is not None:
         raw = _one_line(raw)
     return prefix + raw
+
+
+def html_text(text: object, *, multiline: bool = False) -> str:
+    """Text safe as HTML element content or a quoted attribute value: `&`, `<`, `>`,
+    `"` and `'` become entities (so `</script>` or `<img onerror=…>` stay text), and
+    invisible characters are made visible; one line unless `multiline` (then LF stays)."""
+    raw = "" if text is None else str(text)
+    if _ONE_LINE_NEEDS.search(raw) is not None:
+        raw = raw.replace("\r\n", "\n")
+        raw = raw.translate(_MULTI_LINE if multiline else _ONE_LINE)
+    return html.escape(raw, quote=True)

@@ -77,7 +77,8 @@ def test_a_disabled_check_does_not_count_towards_its_controls(demo_run: Run) -> 
     im1 = next(c for c in mcsb.controls if c.control == "IM-1")
     acr001 = sum(1 for r in run.results if r.check_id == "ACR-001")
     before = next(
-        c for c in next(f for f in rollup(demo_run) if f.key == "mcsb-v2").controls
+        c
+        for c in next(f for f in rollup(demo_run) if f.key == "mcsb-v2").controls
         if c.control == "IM-1"
     )
     assert sum(n for _, n in before.counts) - sum(n for _, n in im1.counts) == acr001

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from typing import NamedTuple
 
 from aciaudit.reports.csv_report import write_csv
+from aciaudit.reports.html_report import write_html
 from aciaudit.reports.json_report import dumps, render_json, write_json
 from aciaudit.reports.markdown import render_markdown, write_markdown
 from aciaudit.reports.sarif import write_sarif
@@ -34,6 +35,7 @@ REPORT_FORMATS: dict[str, ReportFormat] = {
     "json": ReportFormat(write_json, "report.json", "JSON"),
     "sarif": ReportFormat(write_sarif, "report.sarif", "SARIF"),
     "csv": ReportFormat(write_csv, "report.csv", "CSV"),
+    "html": ReportFormat(write_html, "report.html", "HTML"),
 }
 WRITERS: dict[str, Writer] = {name: f.writer for name, f in REPORT_FORMATS.items()}
 FORMATS = tuple(REPORT_FORMATS)

@@ -7,14 +7,16 @@ already redacted by the sources; nothing here adds data the snapshot did not hol
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Callable
 from typing import Any
 
-from aciaudit.reports.compliance import rollup_json
+import orjson
+
 from aciaudit.reports.delta import delta_json
 from aciaudit.reports.vulns_md import vulnerable_images_json
 from aciaudit.run import Run
-from checks.model import Result, Severity, Status
+from checks.model import Evidence, Result, Severity, Status
 from checks.registry import Check
 
 STATUSES = (Status.FAIL, Status.PASS, Status.NOT_ASSESSED, Status.NOT_APPLICABLE, Status.MANUAL)
@@ -50,8 +52,6 @@ def render_json(run: Run) -> dict[str, Any]:
         **({"delta": delta_json(run.delta)} if run.delta is not None else {}),
         # Per running image, only when vulnerability data was given (`scan --vulns`).
         **({"vulnerable_images": vulnerable_images_json(run)} if run.scans is not None else {}),
-        # Per framework, per control: its checks and the roll-up of their results.
-        "compliance": rollup_json(run),
         "checks": [_check(chk) for chk in run.catalogue],
     }
 
@@ -62,30 +62,79 @@ def dumps(run: Run) -> str:
     return "".join(chunks)
 
 
-def write_json(run: Run, write: Callable[[str], object]) -> None:
-    """Indented header, then one result per line, streamed in chunks.
+# Keys sorted (evidence holds ARM objects whose key order depends on the source); a
+# key that is not a string is written as one; NaN and infinities become null (orjson's
+# rule), so the report is strict JSON whatever reached it.
+OPTIONS = orjson.OPT_SORT_KEYS | orjson.OPT_NON_STR_KEYS
+CHUNK = 1 << 20  # bytes handed to `write` at a time
+SHARED_CACHE = 1 << 16  # encoded evidence kept for reuse before the cache starts over
 
-    Indenting makes Python's json fall back to its pure-Python encoder (10 s for 300k
-    results); one compact line per result keeps the C encoder and stays diff-friendly.
-    sort_keys: evidence holds ARM objects whose key order depends on the source.
+
+def encode(value: Any, options: int = OPTIONS) -> bytes:
+    """`value` as strict, key-sorted JSON (compact unless `options` indent)."""
+    try:
+        return orjson.dumps(value, default=str, option=options)
+    except (orjson.JSONEncodeError, TypeError):
+        # What orjson refuses (an integer beyond 64 bits, a dict key of two types):
+        # the standard encoder, with non-finite floats nulled first.
+        indent = 2 if options & orjson.OPT_INDENT_2 else None
+        return json.dumps(
+            _finite(value),
+            indent=indent,
+            separators=(",", ": ") if indent else (",", ":"),
+            ensure_ascii=False,
+            sort_keys=True,
+            default=str,
+            allow_nan=False,
+        ).encode()
+
+
+def _finite(value: Any) -> Any:
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, dict):
+        return {str(k): _finite(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_finite(v) for v in value]
+    return value
+
+
+def write_json(run: Run, write: Callable[[str], object]) -> None:
+    """Indented header, then one compact result per line, written in ~1 MB pieces.
+
+    Evidence shared between results (ACI-025's grants of an identity many groups use)
+    is encoded once and its bytes reused.
     """
-    doc = render_json(run)
-    head = json.dumps(doc, indent=2, ensure_ascii=False, sort_keys=True, default=str)
+    head = encode(render_json(run), OPTIONS | orjson.OPT_INDENT_2).decode()
     if not run.results:
         write(head[:-2] + ',\n  "results": []\n}\n')
         return
     write(head[:-2] + ',\n  "results": [\n')
-    encode = json.JSONEncoder(ensure_ascii=False, sort_keys=True, default=str).encode
+    encoded: dict[int, bytes] = {}
+
+    def evidence(ev: Evidence) -> bytes:
+        try:
+            return encoded[id(ev)]
+        except KeyError:
+            if len(encoded) >= SHARED_CACHE:
+                encoded.clear()
+            # Ids are stable: the run keeps every result, and so its evidence, alive.
+            data = encoded[id(ev)] = encode(ev.to_dict())
+            return data
+
+    buffer = bytearray()
     last = len(run.results) - 1
-    chunk: list[str] = []
     for i, result in enumerate(run.results):
-        chunk.append(
-            "    " + encode(_result(result, run.check(result), run)) + (",\n" if i < last else "\n")
-        )
-        if len(chunk) >= 4096:
-            write("".join(chunk))
-            chunk.clear()
-    write("".join(chunk) + "  ]\n}\n")
+        doc = _result(result, run.check(result), run, evidence=False)
+        doc["evidence"] = orjson.Fragment(b"[" + b",".join(map(evidence, result.evidence)) + b"]")
+        buffer += b"    "
+        buffer += encode(doc)
+        buffer += b",\n" if i < last else b"\n"
+        if len(buffer) >= CHUNK:
+            write(buffer.decode())
+            buffer.clear()
+    buffer += b"  ]\n}\n"
+    write(buffer.decode())
 
 
 def _check(chk: Check) -> dict[str, Any]:
@@ -98,10 +147,6 @@ def _check(chk: Check) -> dict[str, Any]:
         "remediation": chk.remediation,
         "learn_url": chk.learn_url,
         "references": list(chk.references),
-        "frameworks": {
-            m.framework: {"controls": list(m.controls), "source": m.source}
-            for m in chk.frameworks
-        },
     }
 
 
@@ -129,7 +174,9 @@ def _policy(run: Run) -> dict[str, Any]:
     }
 
 
-def _result(result: Result, chk: Check, run: Run | None = None) -> dict[str, Any]:
+def _result(
+    result: Result, chk: Check, run: Run | None = None, evidence: bool = True
+) -> dict[str, Any]:
     # A command only where there is something to fix: on a PASS it would mislead.
     command = chk.az_for(result.resource_id) if result.status is Status.FAIL else None
     extra: dict[str, Any] = {}
@@ -149,6 +196,6 @@ def _result(result: Result, chk: Check, run: Run | None = None) -> dict[str, Any
         "sections": list(chk.sections),
         "title": chk.title,
         "message": result.message,
-        "evidence": [ev.to_dict() for ev in result.evidence],
+        "evidence": [ev.to_dict() for ev in result.evidence] if evidence else None,
         "remediation_command": command,
     }
