@@ -13,6 +13,7 @@ from typing import Any
 
 import orjson
 
+from aciaudit.reports.compliance import rollup_json
 from aciaudit.reports.delta import delta_json
 from aciaudit.reports.vulns_md import vulnerable_images_json
 from aciaudit.run import Run
@@ -52,6 +53,8 @@ def render_json(run: Run) -> dict[str, Any]:
         **({"delta": delta_json(run.delta)} if run.delta is not None else {}),
         # Per running image, only when vulnerability data was given (`scan --vulns`).
         **({"vulnerable_images": vulnerable_images_json(run)} if run.scans is not None else {}),
+        # Per framework, per control: its checks and the roll-up of their results.
+        "compliance": rollup_json(run),
         "checks": [_check(chk) for chk in run.catalogue],
     }
 
@@ -147,6 +150,10 @@ def _check(chk: Check) -> dict[str, Any]:
         "remediation": chk.remediation,
         "learn_url": chk.learn_url,
         "references": list(chk.references),
+        "frameworks": {
+            m.framework: {"controls": list(m.controls), "source": m.source}
+            for m in chk.frameworks
+        },
     }
 
 
