@@ -151,33 +151,42 @@ def _summary(doc: Doc) -> None:
         doc.add("</ol>\n")
     else:
         doc.add("<p>No check failed.</p>\n")
-    passed = [
+    clean = [
         c
         for c in run.catalogue
-        if doc.count(c.id, Status.PASS)
-        and not doc.count(c.id, Status.FAIL)
-        and not doc.count(c.id, Status.NOT_ASSESSED)
+        if doc.count(c.id, Status.PASS) and not doc.count(c.id, Status.FAIL)
     ]
-    doc.add(f"<h3>What passed</h3>\n<p>{len(passed)} checks passed on every resource they ")
-    doc.add("judged: ")
-    doc.add(", ".join(f"{c.id} ({h(c.title)})" for c in passed) or "none")
+    doc.add(
+        f"<h3>What passed</h3>\n<p>{len(clean)} checks found no FAIL on any resource they "
+        "judged (a check marked * could not judge every resource; see below): "
+    )
+    doc.add(
+        ", ".join(
+            f"{c.id}{'*' if doc.count(c.id, Status.NOT_ASSESSED) else ''} ({h(c.title)})"
+            for c in clean
+        )
+        or "none"
+    )
     doc.add(".</p>\n")
     _not_assessed(doc)
     doc.add("</section>\n")
 
 
 def _not_assessed(doc: Doc) -> None:
-    reasons: Counter[tuple[str, str]] = Counter()
+    """NOT_ASSESSED results grouped by their reason, with the checks that gave it."""
+    reasons: dict[str, Counter[str]] = defaultdict(Counter)
     for check_id, statuses in doc.by_check.items():
         for result in statuses.get(Status.NOT_ASSESSED, ()):
-            reasons[(check_id, result.message)] += 1
+            reasons[result.message][check_id] += 1
     doc.add("<h3>What could not be assessed, and why</h3>\n")
     if not reasons:
         doc.add("<p>Every automated check could judge every resource it targets.</p>\n")
         return
-    doc.add("<table><thead><tr><th>Check</th><th>Reason</th><th>Results</th></tr></thead><tbody>")
-    for (check_id, message), n in sorted(reasons.items(), key=lambda kv: (-kv[1], kv[0])):
-        doc.add(f"<tr><td>{h(check_id)}</td><td>{h(message)}</td><td>{n}</td></tr>")
+    doc.add("<table><thead><tr><th>Reason</th><th>Checks</th><th>Results</th></tr></thead><tbody>")
+    ordered = sorted(reasons.items(), key=lambda kv: (-sum(kv[1].values()), kv[0]))
+    for message, checks in ordered:
+        ids = ", ".join(sorted(checks))
+        doc.add(f"<tr><td>{h(message)}</td><td>{h(ids)}</td><td>{sum(checks.values())}</td></tr>")
     doc.add("</tbody></table>\n")
 
 

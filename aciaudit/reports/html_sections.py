@@ -81,8 +81,8 @@ def _findings_by_check(doc: Doc) -> None:
             names = "; ".join(f"{h(p.name)} (<code>{p.guid}</code>)" for p in audits)
             doc.add(f"<p><strong>Azure Policy to prevent it:</strong> {names}</p>\n")
         doc.add(
-            '<table class="filterable"><thead><tr><th>Resource</th><th>Resource group</th>'
-            "<th>Subscription</th><th>Finding and evidence</th><th>Command</th></tr></thead>"
+            '<table class="filterable findings"><thead><tr><th>Resource (group, '
+            "subscription)</th><th>Finding and evidence</th><th>Command</th></tr></thead>"
             "<tbody>\n"
         )
         for result in results:
@@ -97,7 +97,8 @@ def _findings_by_check(doc: Doc) -> None:
             command = chk.az_for(result.resource_id)
             cmd = f"<pre><code>{h(command, multiline=True)}</code></pre>" if command else "—"
             doc.add(
-                f"<tr><td>{name}</td><td>{group}</td><td>{sub}</td><td>{h(result.message)}"
+                f'<tr><td><strong>{name}</strong><br><span class="muted">{group}<br>{sub}'
+                f"</span></td><td>{h(result.message)}"
                 f"{note}{_evidence(result.evidence)}</td><td>{cmd}</td></tr>\n"
             )
         doc.add("</tbody></table>\n</div>\n")

@@ -51,6 +51,7 @@ figure { margin: 0; } figcaption { font-weight: 600; margin-bottom: 4px; }
 nav ol { columns: 2; }
 .check { border-top: 1px solid var(--line); padding-top: 8px; }
 .suppressed { color: var(--muted); }
+table.findings td:first-child { width: 20%; } table.findings td:last-child { width: 40%; }
 #filter { width: 100%; padding: 6px; margin: 8px 0; font-size: 14px; }
 @media print {
   body { max-width: none; padding: 0; font-size: 11px; }
