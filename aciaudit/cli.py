@@ -279,6 +279,13 @@ def _add_live_options(parser: argparse.ArgumentParser) -> None:
         help=f"per request, more than 0 and at most {MAX_TIMEOUT:g} (60)",
     )
     live.add_argument(
+        "--max-retry-wait",
+        type=_timeout,
+        default=60.0,
+        metavar="SECONDS",
+        help="the longest Retry-After honoured; a longer one fails that read (60)",
+    )
+    live.add_argument(
         "--ca-bundle", metavar="FILE", help="trust this CA bundle (TLS-intercepting proxies)"
     )
 

@@ -65,6 +65,7 @@ def live_options(args: argparse.Namespace) -> LiveOptions:
         use_resource_graph=not args.no_resource_graph,
         concurrency=args.concurrency,
         timeout=args.timeout,
+        max_retry_wait=getattr(args, "max_retry_wait", 60.0),
         ca_bundle=args.ca_bundle,
     )
 

@@ -78,6 +78,9 @@ class Config(Protocol):
     scrub_secrets: bool
     aci_list_env: str
     api_versions: dict[str, list[str]]
+    next_link_origin: str | None
+    next_link_loop: bool
+    next_link_paths: str | None
 
 
 class Router:
@@ -302,9 +305,15 @@ class Router:
         body: Json = {"value": items[start : start + size]}
         if start + size < len(items):
             params = {k: v for k, v in query.items() if k.lower() != "$skiptoken"}
-            params["$skiptoken"] = str(start + size)
+            bent = self.config.next_link_paths is None or bool(
+                re.search(self.config.next_link_paths, path, re.IGNORECASE)
+            )
+            # A looping service links every page back to the first one.
+            loop = bent and self.config.next_link_loop
+            params["$skiptoken"] = str(0 if loop else start + size)
             encoded = urlencode(params, quote_via=quote, safe="$'()")
-            body["nextLink"] = f"{self.config.url}{quote(path)}?{encoded}"
+            origin = (self.config.next_link_origin if bent else None) or self.config.url
+            body["nextLink"] = f"{origin}{quote(path)}?{encoded}"
         return Reply(200, body)
 
 

@@ -105,7 +105,8 @@ class FakeAzure:
     `add_example(relpath)`. Break: `fail(pattern, status, code, ...)`, `clear_failures()`.
     Knobs (read per request): `page_size`, `graph_page_size`, `scrub_secrets`,
     `aci_list_env`, `api_versions`, `arm_audiences`, `latency`, `graph_denied`
-    (`deny_graph_table`). Observe: `requests`,
+    (`deny_graph_table`), `graph_fault`, `graph_quota()`, `next_link_origin`,
+    `next_link_loop`. Observe: `requests`,
     `calls(pattern)`, `violations`, `entra_requests`, `token_requests`, `issued_tokens`,
     `objects()`. Raw tests: `issue_token()`.
     """
@@ -132,6 +133,11 @@ class FakeAzure:
         self.graph_denied: dict[str, tuple[int, str]] = {}
         # A misbehaving Resource Graph (graph.FAULTS): every answer is bent that way.
         self.graph_fault: str | None = None
+        # Misbehaving pagers: nextLinks to another origin (scheme://host:port), or
+        # every page linking to the same next page.
+        self.next_link_origin: str | None = None
+        self.next_link_loop = False
+        self.next_link_paths: str | None = None  # only lists whose path matches (re)
         self.arm_audiences: set[str] = set(PUBLIC_AUDIENCES)
         # Seconds every ARM request waits before it is answered (a WAN round trip to ARM
         # is 20-100 ms); the handler thread sleeps, so concurrent requests overlap.

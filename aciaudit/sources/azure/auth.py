@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import json
+import re
 import sys
 import threading
 from dataclasses import dataclass
@@ -128,10 +129,43 @@ def _claims(token: str) -> dict[str, Any]:
         return {}
 
 
+# What a token endpoint's answer may carry that must never reach a message.
+_TOKEN_SHAPES = (
+    re.compile(r"eyJ[\w-]{4,}\.[\w-]{4,}\.[\w-]*"),  # a JWT
+    re.compile(
+        r"(?i)[\"']?(access_token|refresh_token|id_token|client_secret|assertion|"
+        r"client_assertion|code|device_code)[\"']?\s*[:=]\s*[\"']?[^\"'&,\s}]+"
+    ),
+)
+_ERROR_BODY = re.compile(r"\{.*\}", re.S)
+
+
 def _first_line(exc: BaseException) -> str:
-    text = str(exc).strip().splitlines()
-    line = text[0] if text else type(exc).__name__
-    return line[:300]
+    """What azure-identity said, reduced to an OAuth error's code and description when it
+    quotes a token endpoint's answer, and with anything token-shaped removed."""
+    text = str(exc).strip()
+    reduced = _oauth_error(text)
+    if reduced is None:
+        lines = text.splitlines()
+        reduced = lines[0] if lines else type(exc).__name__
+    for shape in _TOKEN_SHAPES:
+        reduced = shape.sub("[removed]", reduced)
+    return reduced[:300]
+
+
+def _oauth_error(text: str) -> str | None:
+    """`error: first line of error_description` from a quoted JSON answer, if any."""
+    found = _ERROR_BODY.search(text)
+    if found is None:
+        return None
+    try:
+        body = json.loads(found.group(0), strict=False)
+    except ValueError:
+        return None
+    if not isinstance(body, dict) or not isinstance(body.get("error"), str):
+        return None
+    description = str(body.get("error_description") or "").strip().splitlines()
+    return f"{body['error']}: {description[0]}" if description else body["error"]
 
 
 def _without_authority(kwargs: dict[str, Any]) -> dict[str, Any]:

@@ -19,7 +19,7 @@ from aciaudit.sources.azure.clouds import Cloud, resolve_cloud
 from aciaudit.sources.azure.collected import Collected
 from aciaudit.sources.azure.inventory import read_inventory
 from aciaudit.sources.azure.options import LiveOptions
-from aciaudit.sources.azure.pool import Pool
+from aciaudit.sources.azure.pool import Pool, run_watched
 from aciaudit.sources.azure.progress import CollectProgress, SilentProgress
 from checks.snapshot import Snapshot, Subscription
 
@@ -36,10 +36,18 @@ def collect(
     """Read the estate the options describe. Raises CollectionError or Cancelled."""
     progress = progress or SilentProgress()
     cancel = cancel or threading.Event()
-    cloud, session, identity = _connect(options)
-    progress.note(f"signed in as {identity.describe()}")
-    subscriptions = _select_subscriptions(session, options, identity)
-    progress.note(f"{len(subscriptions)} subscription(s) selected")
+    started: list[tuple[Cloud, ArmSession, Identity, list[Subscription]]] = []
+
+    def start() -> None:
+        # Sign-in and the subscription list wait on the network too: watched like reads.
+        cloud, session, identity = _connect(options)
+        progress.note(f"signed in as {identity.describe()}")
+        subscriptions = _select_subscriptions(session, options, identity)
+        progress.note(f"{len(subscriptions)} subscription(s) selected")
+        started.append((cloud, session, identity, subscriptions))
+
+    run_watched([start], cancel)
+    cloud, session, identity, subscriptions = started[0]
     out = Collected()
     session.watch(cancel)
     pool = Pool(options.concurrency, cancel)

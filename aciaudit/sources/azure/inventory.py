@@ -7,14 +7,14 @@ one `Reads` state they share.
 
 from __future__ import annotations
 
-from concurrent.futures import ThreadPoolExecutor, wait
+import functools
 
-from aciaudit.sources.azure.arm import ArmSession, Cancelled
+from aciaudit.sources.azure.arm import ArmSession
 from aciaudit.sources.azure.collected import Collected
 from aciaudit.sources.azure.defender_reads import defender_findings
 from aciaudit.sources.azure.listing import list_top_level, read_groups
 from aciaudit.sources.azure.options import LiveOptions
-from aciaudit.sources.azure.pool import Pool
+from aciaudit.sources.azure.pool import Pool, run_watched
 from aciaudit.sources.azure.progress import CollectProgress
 from aciaudit.sources.azure.reads import Reads
 from aciaudit.sources.azure.roles import role_assignments
@@ -44,21 +44,10 @@ def read_inventory(
     pool: Pool,
     options: LiveOptions,
 ) -> None:
-    """Read the subscriptions' estate into `out`. Raises Cancelled, or the first
-    programming error a phase hit; failed reads are coverage entries, not errors."""
+    """Read the subscriptions' estate into `out`. Raises Cancelled (within a fraction of
+    a second of the cancel, even while a read hangs), or the first programming error a
+    phase hit; failed reads are coverage entries, not errors."""
     reads = Reads(session, subscriptions, out, progress, pool, options)
-    list_top_level(reads)
+    run_watched([lambda: list_top_level(reads)], reads.cancel)
     # The phases share the one bounded pool, so none waits for another's slowest request.
-    with ThreadPoolExecutor(len(PHASES), thread_name_prefix="phase") as runner:
-        futures = [runner.submit(phase, reads) for phase in PHASES]
-        try:
-            # Short waits: Ctrl-C is delivered between them, not after the last read.
-            while wait(futures, timeout=0.2).not_done:
-                pass
-        except BaseException:  # Ctrl-C reaches this thread: stop the phases too
-            reads.cancel.set()
-            raise
-    errors = [exc for f in futures if (exc := f.exception()) is not None]
-    # The cause, not the Cancelled it set off in the other phases.
-    for exc in sorted(errors, key=lambda e: isinstance(e, Cancelled)):
-        raise exc
+    run_watched([functools.partial(phase, reads) for phase in PHASES], reads.cancel)
