@@ -111,6 +111,12 @@ class Context:
             principal = (ra.get("properties") or {}).get("principalId")
             if isinstance(principal, str):
                 out[principal.lower()].append(ra)
+            # Held through an Entra group: the live collector names the identities the
+            # group's assignment applies to (`$filter=assignedTo(...)` answered it).
+            holders = ra.get("assignedTo")
+            for holder in holders if isinstance(holders, list) else ():
+                if isinstance(holder, str) and holder.lower() != str(principal).lower():
+                    out[holder.lower()].append(ra)
         return out
 
     @cached_property

@@ -353,17 +353,23 @@ def _grants(principal: str, label: str, ctx: Context) -> tuple[_Grant, ...]:
         key = (guid, scope if isinstance(scope, str) else repr(scope))
         if key in out:
             continue
+        observed = {"identity": label, "role": described, "scope": scope}
+        holder = str(get(ra, "properties.principalId") or "")
+        if holder.lower() != principal:
+            observed["via"] = f"group {holder}"  # inherited through an Entra group
         evidence = Evidence(
-            "roleAssignments",
-            {"identity": label, "role": described, "scope": scope},
-            "no Owner, Contributor, access-admin or * role",
+            "roleAssignments", observed, "no Owner, Contributor, access-admin or * role"
         )
         out[key] = _Grant(
             evidence,
-            f"{label}: {role} at {scope}" if role else None,
+            f"{label}: {role} at {scope}{_via(observed)}" if role else None,
             role is None and "unknown role" in described,
         )
     return tuple(out.values())
+
+
+def _via(observed: dict[str, Any]) -> str:
+    return f" (via {observed['via']})" if "via" in observed else ""
 
 
 @check("ACI-025")

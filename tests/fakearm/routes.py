@@ -81,6 +81,7 @@ class Config(Protocol):
     next_link_origin: str | None
     next_link_loop: bool
     next_link_paths: str | None
+    group_members: dict[str, set[str]]
 
 
 class Router:
@@ -235,10 +236,13 @@ class Router:
 
     def _role_assignments(self, path: str, parsed: ArmPath, query: dict[str, str]) -> Reply:
         """RoleAssignments_ListForScope: assignments at, above and below the scope;
-        `$filter` takes `atScope()`, `principalId eq '<id>'` and `assignedTo('<id>')`."""
+        `$filter` takes `atScope()`, `principalId eq '<id>'` and `assignedTo('<id>')`;
+        `assignedTo` also returns, with the group's principalId, what the principal holds
+        through Entra groups it is a member of (`FakeAzure.group_members`), as Learn's
+        "List Azure role assignments using the REST API" documents."""
         scope = (parsed.scope or "").lower()
         text = _param(query, "$filter") or ""
-        at_scope, principal = False, None
+        at_scope, principal, transitive = False, None, False
         for clause in (c.strip() for c in re.split(r"\s+and\s+", text, flags=re.I) if c.strip()):
             if re.fullmatch(r"atScope\(\)", clause, re.I):
                 at_scope = True
@@ -246,6 +250,7 @@ class Router:
                 r"(?:principalId\s+eq\s+|assignedTo\()'([^']*)'\)?", clause, re.I
             ):
                 principal = m.group(1).lower()
+                transitive = clause.lower().startswith("assignedto")
             else:
                 return arm_error(
                     400,
@@ -264,8 +269,11 @@ class Router:
             below = where.startswith(scope + "/")
             if not (above or (below and not at_scope)):
                 continue
-            if principal and str(props.get("principalId", "")).lower() != principal:
-                continue
+            holder = str(props.get("principalId", "")).lower()
+            if principal and holder != principal:
+                members = self.config.group_members.get(holder, set()) if transitive else set()
+                if principal not in {m.lower() for m in members}:
+                    continue
             items.append(copy.deepcopy(item.body))
         return self.page(items, path, query)
 

@@ -138,6 +138,8 @@ class FakeAzure:
         self.next_link_origin: str | None = None
         self.next_link_loop = False
         self.next_link_paths: str | None = None  # only lists whose path matches (re)
+        # Entra groups: group objectId (lower case) -> member principalIds.
+        self.group_members: dict[str, set[str]] = {}
         self.arm_audiences: set[str] = set(PUBLIC_AUDIENCES)
         # Seconds every ARM request waits before it is answered (a WAN round trip to ARM
         # is 20-100 ms); the handler thread sleeps, so concurrent requests overlap.

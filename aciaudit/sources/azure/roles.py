@@ -9,7 +9,7 @@ from aciaudit.sources.azure.apis import ROLES_API
 from aciaudit.sources.azure.arm import Cancelled
 from aciaudit.sources.azure.reads import Json, Reads
 from checks import arm_id, kinds
-from checks.snapshot import Subscription
+from checks.snapshot import CoverageEntry, CoverageStatus, Subscription
 
 # Up to this many identities in a subscription, role assignments are filtered per
 # identity; above it, one listing of the subscription costs fewer requests.
@@ -44,31 +44,28 @@ def role_assignments(reads: Reads) -> None:
 
 
 def _read_roles(reads: Reads, sub: Subscription, principal_ids: list[str]) -> None:
-    definitions: set[str] = set()
-    path = f"{sub.scope}/providers/{kinds.ROLE_ASSIGNMENTS}"
-    wanted = {p.lower() for p in principal_ids}
+    if not principal_ids:
+        # Nothing to read: no container group here has a managed identity.
+        reads.out.coverage.append(
+            CoverageEntry(
+                sub.scope,
+                kinds.ROLE_ASSIGNMENTS,
+                CoverageStatus.NOT_COLLECTED,
+                detail="not needed: no container group in the subscription has a managed identity",
+            )
+        )
+        return
     try:
-        if len(principal_ids) <= ROLE_FILTER_MAX:
-            # A few identities: ask for theirs only (one short list each).
-            queries = [{"$filter": f"assignedTo('{p}')"} for p in principal_ids]
-        else:
-            # Many: one listing of the subscription beats one request per identity;
-            # assignments of other principals are dropped, never stored.
-            queries = [{}]
-        for params in queries:
-            reads.check_cancel()
-            for assignment in reads.arm.list(path, ROLES_API, params, cancel=reads.cancel):
-                props = assignment.get("properties") or {}
-                if str(props.get("principalId", "")).lower() not in wanted:
-                    continue
-                definitions.add(str(props.get("roleDefinitionId", "")))
-                reads.out.add(assignment)
-        reads.covered(sub.scope, kinds.ROLE_ASSIGNMENTS, ROLES_API)
+        kept = _assignments(reads, sub, principal_ids)
     except Cancelled:
         raise
     except Exception as exc:
         reads.problem(sub.scope, kinds.ROLE_ASSIGNMENTS, exc)
         return
+    definitions = {str(get_props(a).get("roleDefinitionId", "")) for a in kept}
+    for assignment in kept:
+        reads.out.add(assignment)
+    reads.covered(sub.scope, kinds.ROLE_ASSIGNMENTS, ROLES_API)
     unknown = sorted(
         d
         for d in definitions
@@ -83,6 +80,42 @@ def _read_roles(reads: Reads, sub: Subscription, principal_ids: list[str]) -> No
         raise
     except Exception as exc:
         reads.problem(sub.scope, kinds.ROLE_DEFINITIONS, exc)
+
+
+def _assignments(reads: Reads, sub: Subscription, principal_ids: list[str]) -> list[Json]:
+    """The identities' assignments, their Entra groups' included.
+
+    `$filter=assignedTo('{id}')` (Role Assignments - List For Scope, 2022-04-01) returns
+    the principal's own assignments and those it holds through groups, the latter with
+    the group's principalId: each is kept, and `assignedTo` (added by the collector)
+    names the identities it applies to. An unfiltered listing cannot show membership, so
+    it is used only while it holds no assignment to a group at all (then none can be
+    inherited through one); otherwise every identity is asked for its own.
+    """
+    path = f"{sub.scope}/providers/{kinds.ROLE_ASSIGNMENTS}"
+    wanted = {p.lower() for p in principal_ids}
+    if len(principal_ids) > ROLE_FILTER_MAX:
+        listed = list(reads.arm.list(path, ROLES_API, cancel=reads.cancel))
+        if not any(str(get_props(a).get("principalType", "")).lower() == "group" for a in listed):
+            # Assignments of other principals are dropped, never stored.
+            return [a for a in listed if str(get_props(a).get("principalId", "")).lower() in wanted]
+    by_id: dict[str, Json] = {}
+    for principal in principal_ids:
+        reads.check_cancel()
+        params = {"$filter": f"assignedTo('{principal}')"}
+        for assignment in reads.arm.list(path, ROLES_API, params, cancel=reads.cancel):
+            key = str(assignment.get("id", "")).lower()
+            kept = by_id.setdefault(key, assignment)
+            if str(get_props(kept).get("principalId", "")).lower() != principal.lower():
+                holders = kept.setdefault("assignedTo", [])
+                if principal not in holders:
+                    holders.append(principal)
+    return list(by_id.values())
+
+
+def get_props(assignment: Json) -> Json:
+    props = assignment.get("properties")
+    return props if isinstance(props, dict) else {}
 
 
 def _principal_ids(group: Json) -> set[str]:
