@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import NamedTuple
 
+from aciaudit.reports.azure_policy import write_azure_policy
 from aciaudit.reports.csv_report import write_csv
 from aciaudit.reports.html_report import write_html
 from aciaudit.reports.json_report import dumps, render_json, write_json
@@ -36,6 +37,7 @@ REPORT_FORMATS: dict[str, ReportFormat] = {
     "sarif": ReportFormat(write_sarif, "report.sarif", "SARIF"),
     "csv": ReportFormat(write_csv, "report.csv", "CSV"),
     "html": ReportFormat(write_html, "report.html", "HTML"),
+    "azure-policy": ReportFormat(write_azure_policy, "azure-policy.json", "Azure Policy"),
 }
 WRITERS: dict[str, Writer] = {name: f.writer for name, f in REPORT_FORMATS.items()}
 FORMATS = tuple(REPORT_FORMATS)
