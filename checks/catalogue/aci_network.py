@@ -7,7 +7,7 @@ from checks.catalogue.common import MISSING, Resource, get, is_enum, name, obser
 from checks.catalogue.diagnostics import destination_of, enabled_log_names
 from checks.context import Context
 from checks.kinds import DIAGNOSTIC_SETTINGS
-from checks.model import Evidence, Outcome, Target, fail, not_applicable, passed
+from checks.model import Evidence, Outcome, Target, fail, not_applicable, not_assessed, passed
 from checks.registry import check
 
 GROUPS = Target.CONTAINER_GROUP
@@ -125,16 +125,12 @@ def aci_015(group: Resource, ctx: Context) -> Outcome:
         return passed(f"{GROUP_NOUN} '{n}' sends container logs to Log Analytics.", ev)
     reason = ctx.index.missing_reason(DIAGNOSTIC_SETTINGS, group["id"])
     if reason is not None:
-        return fail(
-            f"{GROUP_NOUN} '{n}' sends no container logs to Log Analytics "
-            "(its diagnostic settings could not be read).",
+        # Logs may still leave through a diagnostic setting nobody could read.
+        return not_assessed(
+            f"{GROUP_NOUN} '{n}' sends no container logs to Log Analytics itself and its "
+            f"diagnostic settings could not be read: {reason}.",
             ev,
-            Evidence(
-                "diagnosticSettings",
-                "<not read>",
-                "a setting with enabled logs",
-                f"decided on properties.diagnostics alone: {reason}",
-            ),
+            Evidence("diagnosticSettings", "<not read>", "a setting with enabled logs", reason),
         )
     for setting in ctx.index.diagnostic_settings(group["id"]):
         if enabled_log_names(setting) and destination_of(setting):
