@@ -108,6 +108,7 @@ FIXTURE_FOLDERS = [
     "arm-examples/Microsoft.Security/2019-01-01-preview",
     "arm-examples/Microsoft.Security/2024-01-01",
     "arm-examples/az-cli",
+    "az-cli-flags/2.91.0",
     "azure-policy/schemas",
     "scan-examples/defender",
     "scan-examples/grype",

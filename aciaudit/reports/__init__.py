@@ -16,6 +16,7 @@ from aciaudit.reports.html_report import write_html
 from aciaudit.reports.json_report import dumps, render_json, write_json
 from aciaudit.reports.markdown import render_markdown, write_markdown
 from aciaudit.reports.sarif import write_sarif
+from aciaudit.reports.script import write_script
 from aciaudit.run import Run
 
 Writer = Callable[[Run, Callable[[str], object]], None]
@@ -38,6 +39,7 @@ REPORT_FORMATS: dict[str, ReportFormat] = {
     "csv": ReportFormat(write_csv, "report.csv", "CSV"),
     "html": ReportFormat(write_html, "report.html", "HTML"),
     "azure-policy": ReportFormat(write_azure_policy, "azure-policy.json", "Azure Policy"),
+    "script": ReportFormat(write_script, "remediation.sh", "Remediation script (bash)"),
 }
 WRITERS: dict[str, Writer] = {name: f.writer for name, f in REPORT_FORMATS.items()}
 FORMATS = tuple(REPORT_FORMATS)
