@@ -609,7 +609,7 @@ def test_aci_010_older_api_version_example() -> None:
 # --- ACI-027 ------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("api", [None, ACI_API, "2025-09-01"], ids=["no-api", "2026", "2025-09"])
+@pytest.mark.parametrize("api", [None, ACI_API], ids=["no-api", "2026"])
 def test_aci_027_account_key_fails(api: str | None) -> None:
     kw: dict[str, Any] = {"api_versions": {CG: api}} if api else {}
     res = run_one("ACI-027", container_group(), **kw)
@@ -647,6 +647,14 @@ def test_aci_027_reference_or_identity_passes(base: str, note: str) -> None:
     assert ev.path == "properties.volumes[0].azureFile"
     assert ev.observed == {"shareName": "shareName", "storageAccountName": "accountName"}
     assert ev.note == note
+
+
+def test_aci_027_at_2025_09_01_a_keyless_share_may_be_an_identity_mount() -> None:
+    # Issue #12 item 5: userManagedIdentityClientId exists only from 2026-05-01.
+    res = run_one("ACI-027", container_group(), api_versions={CG: "2025-09-01"})
+    assert res.status is Status.NOT_ASSESSED
+    assert "2025-09-01" in res.message and "2026-05-01" in res.message
+    assert "userManagedIdentityClientId" in res.message
 
 
 @pytest.mark.parametrize("base", [None, OLD_GET])

@@ -15,6 +15,7 @@ from fixtures import load_example
 from aciaudit.cli import main
 from aciaudit.run import audit
 from aciaudit.sources.azure import roles
+from aciaudit.sources.azure.apis import ACI_API
 from aciaudit.sources.azure.arm import Cancelled
 from aciaudit.sources.azure.collector import CollectionError, collect
 from aciaudit.sources.azure.options import LiveOptions
@@ -137,7 +138,7 @@ def test_collects_everything_read_only_and_redacted(fake: FakeAzure) -> None:
     assert all("ResourceGraph" in r.path for r in fake.requests if r.method == "POST")
     # Each group was read by GET at the recent api-version, not taken from a list.
     group_gets = [r for r in fake.requests if r.method == "GET" and r.path.endswith("/web")]
-    assert group_gets and group_gets[0].api_version == "2025-09-01"
+    assert group_gets and group_gets[0].api_version == ACI_API
     web = next(r for r in snap.resources if r["id"].endswith("/web"))
     env = web["properties"]["containers"][0]["properties"]["environmentVariables"]
     assert env[0]["value"].startswith("redacted:v1:")

@@ -38,6 +38,12 @@ SOURCE_KIND = "az-export"
 NOT_IN_EXPORT = "not in the az CLI export"
 # What to add to an export for a kind it lacks.
 _LIST_COMMAND = {CONTAINER_GROUPS: "az container list", REGISTRIES: "az acr list"}
+# The api-version an export's objects effectively have: azure-cli (2.91) prints container
+# groups through its bundled SDK at 2024-05-01-preview, whose models have no
+# storageAccountKeyReference, secureValueReference, passwordReference or
+# secretReferences; the checks that need them say NOT_ASSESSED with this version.
+# Registries: not recorded (the bundled ACR SDK varies by release; nothing depends on it).
+EXPORT_API_VERSIONS = {CONTAINER_GROUPS: "2024-05-01-preview"}
 _EXPECTED = "the JSON printed by `az container list|show` or `az acr list|show`"
 
 JsonDict = dict[str, Any]
@@ -316,7 +322,13 @@ def _coverage(resources: list[JsonDict]) -> list[CoverageEntry]:
         for kind in AUDITED_KINDS:
             if kind.lower() in kinds:
                 entries.append(
-                    CoverageEntry(scope, kind, CoverageStatus.COLLECTED, detail="az CLI export")
+                    CoverageEntry(
+                        scope,
+                        kind,
+                        CoverageStatus.COLLECTED,
+                        api_version=EXPORT_API_VERSIONS.get(kind),
+                        detail="az CLI export",
+                    )
                 )
                 continue
             hint = _LIST_COMMAND.get(kind)

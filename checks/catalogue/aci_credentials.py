@@ -32,6 +32,8 @@ from checks.secret_markers import (
 GROUPS = Target.CONTAINER_GROUP
 # The first stable api-version known to carry Key Vault references and identity mounts.
 KEY_REFERENCE_API = "2025-09-01"
+# `azureFile.userManagedIdentityClientId` (a share mounted with a managed identity).
+IDENTITY_MOUNT_API = "2026-05-01"
 
 
 def _is_secret(marker: Marker, var_name: str) -> bool:
@@ -225,7 +227,16 @@ def aci_027(group: Resource, ctx: Context) -> Outcome:
         if api_version_before(api, KEY_REFERENCE_API):
             return not_assessed(
                 f"{GROUP_NOUN} '{n}' was read at api-version {api}, which does not show key "
-                f"references or identity mounts (needs {KEY_REFERENCE_API} or later).",
+                f"references (from {KEY_REFERENCE_API}) or identity mounts (from "
+                f"{IDENTITY_MOUNT_API}).",
+                *evidence,
+            )
+        if api_version_before(api, IDENTITY_MOUNT_API):
+            # The share may be mounted with a managed identity this version cannot show.
+            return not_assessed(
+                f"{GROUP_NOUN} '{n}' was read at api-version {api}, which shows key "
+                f"references but not identity mounts (userManagedIdentityClientId needs "
+                f"{IDENTITY_MOUNT_API} or later).",
                 *evidence,
             )
         return fail(

@@ -82,6 +82,7 @@ class Config(Protocol):
     next_link_loop: bool
     next_link_paths: str | None
     group_members: dict[str, set[str]]
+    api_version_refusal: tuple[int, str]
 
 
 class Router:
@@ -168,11 +169,16 @@ class Router:
     def _check_type(self, parsed: ArmPath, kind: str, api_version: str | None) -> Reply | None:
         supported = {k.lower(): v for k, v in self.config.api_versions.items()}.get(kind)
         if supported is not None and api_version not in supported:
-            return arm_error(
-                400,
-                "NoRegisteredProviderFound",
-                no_provider_message(parsed.types[-1], api_version, supported),
-            )
+            status, code = self.config.api_version_refusal
+            if code == "NoRegisteredProviderFound":
+                message = no_provider_message(parsed.types[-1], api_version, supported)
+            else:  # InvalidResourceType (404 in some clouds), InvalidApiVersionParameter
+                message = (
+                    f"The resource type '{'/'.join(parsed.types)}' could not be found in the "
+                    f"namespace '{parsed.namespace}' for api version '{api_version}'. The "
+                    f"supported api-versions are '{', '.join(supported)}'."
+                )
+            return arm_error(status, code, message)
         known = KNOWN_TYPES.get(parsed.namespace.lower())
         if known is None or "/".join(parsed.types).lower() in known:
             return None

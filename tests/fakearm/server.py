@@ -129,6 +129,8 @@ class FakeAzure:
         self.scrub_secrets = True  # drop what ARM never returns (secureValue, keys, ...)
         self.aci_list_env = "omit"  # or "empty": env vars in container-group lists
         self.api_versions: dict[str, list[str]] = {}  # type -> the only versions served
+        # How a version outside `api_versions` is refused: (status, ARM error code).
+        self.api_version_refusal: tuple[int, str] = (400, "NoRegisteredProviderFound")
         # Resource Graph tables the identity may not query: table -> (status, code).
         self.graph_denied: dict[str, tuple[int, str]] = {}
         # A misbehaving Resource Graph (graph.FAULTS): every answer is bent that way.

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from aciaudit.sources.azure.apis import ACI_API, ACI_FALLBACK_API, ACR_API
-from aciaudit.sources.azure.arm import Cancelled, triage
+from aciaudit.sources.azure.apis import ACI_API, ACI_FALLBACK_APIS, ACR_API
+from aciaudit.sources.azure.arm import ArmFailure, Cancelled, triage
 from aciaudit.sources.azure.graph import batches, graph_rows
 from aciaudit.sources.azure.reads import Json, Reads
 from checks import kinds
@@ -110,7 +110,7 @@ def _list_subscription(reads: Reads, sub: Subscription) -> None:
         except Exception as exc:
             if _older_aci_only(reads, api, exc):
                 continue
-            reads.problem(sub.scope, kinds.CONTAINER_GROUPS, exc)
+            reads.problem(sub.scope, kinds.CONTAINER_GROUPS, _as_failure(exc))
             break
         reads.groups.extend(listed)
         reads.covered(sub.scope, kinds.CONTAINER_GROUPS, api)
@@ -118,14 +118,42 @@ def _list_subscription(reads: Reads, sub: Subscription) -> None:
     reads.progress.advance("inventory")
 
 
+# How ARM refuses an api-version a cloud does not serve: 400 NoRegisteredProviderFound or
+# InvalidApiVersionParameter, and 404 (or 400) InvalidResourceType.
+VERSION_REFUSALS = frozenset(
+    {"noregisteredproviderfound", "invalidapiversionparameter", "invalidresourcetype"}
+)
+
+
 def _older_aci_only(reads: Reads, api: str, exc: Exception) -> bool:
-    """This cloud refused the newer ACI api-version (Azure Stack Hub, sovereign clouds
-    lag behind): every later read asks for the older one straight away."""
-    detail = triage(exc).detail.lower()
-    if api != ACI_API or not ("api-version" in detail or "api version" in detail):
+    """This cloud refused this ACI api-version: every later read starts at the next older
+    one. True when there is one to try."""
+    if not _version_refused(exc):
         return False
-    reads.aci_apis = (ACI_FALLBACK_API,)
-    return True
+    chain = (ACI_API, *ACI_FALLBACK_APIS)
+    older = chain[chain.index(api) + 1 :] if api in chain else ()
+    current = reads.aci_apis
+    reads.aci_apis = tuple(v for v in current if v in older) or current
+    return bool(older)
+
+
+def _as_failure(exc: Exception) -> Exception:
+    """Every version refused (even by a 404) is a failed read, never 'gone'."""
+    if _version_refused(exc):
+        failure = triage(exc)
+        return ArmFailure(failure.status, f"every ACI api-version refused; {failure.detail}")
+    return exc
+
+
+def _version_refused(exc: Exception) -> bool:
+    error = getattr(exc, "error", None)
+    code = str(getattr(error, "code", "") or "").lower()
+    if code in VERSION_REFUSALS:
+        return True
+    if code == "resourcenotfound" or getattr(exc, "status_code", None) == 404:
+        return False  # gone, not refused
+    detail = triage(exc).detail.lower()
+    return "api-version" in detail or "api version" in detail
 
 
 def read_groups(reads: Reads) -> None:
@@ -148,13 +176,14 @@ def _read_group(reads: Reads, listed: Json) -> None:
         except Cancelled:
             raise
         except Exception as exc:
-            if triage(exc).not_found:
-                return  # deleted since it was listed
+            # A 404 may be a refused version (InvalidResourceType), not a deleted group.
             if _older_aci_only(reads, api, exc):
                 continue
+            if triage(exc).not_found and not _version_refused(exc):
+                return  # deleted since it was listed
             # Keep the listed shape for the inventory; its checks are NOT_ASSESSED.
             reads.out.add(listed)
-            reads.problem(rid, kinds.CONTAINER_GROUPS, exc)
+            reads.problem(rid, kinds.CONTAINER_GROUPS, _as_failure(exc))
             return
         reads.out.add(full)
         reads.covered(rid, kinds.CONTAINER_GROUPS, api)
