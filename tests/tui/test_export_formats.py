@@ -115,7 +115,10 @@ async def test_several_formats_into_a_folder(tmp_path: Path) -> None:
         await wait_for(pilot, lambda: (folder / "report.csv").exists())
         await wait_for(pilot, lambda: type(app.screen).__name__ == "OverviewScreen")
         assert sorted(p.name for p in folder.iterdir()) == [
+            "azure-policy.json",
+            "remediation.sh",
             "report.csv",
+            "report.html",
             "report.md",
             "report.sarif",
         ]
