@@ -124,7 +124,8 @@ def build_parser() -> argparse.ArgumentParser:
         action="append",
         type=parse_formats,
         metavar="FORMAT[,FORMAT...]",
-        help="markdown (default), json, sarif or csv; several at once (comma-separated or "
+        help="markdown (default), json, sarif, csv, html, azure-policy or script; several at "
+        "once (comma-separated or "
         "repeated) are written into the folder -o names",
     )
     scan.add_argument(
