@@ -38,6 +38,7 @@ SCAN_EXAMPLES = DATA / "scan-examples"
 SNAPSHOT_EXAMPLE = DATA / "snapshot-example.json"
 # Every check id with its severity, sections and target: the contract users' CI relies on.
 CATALOGUE_CONTRACT = DATA / "catalogue-contract.json"
+CCE_POLICIES = DATA / "cce-policies" / "rego" / "policies.json"
 
 # The subscription / resource group the ACR examples live in.
 SUB_ID = "00000000-0000-0000-0000-000000000000"

@@ -7,12 +7,15 @@ not carry securityContext.
 
 from __future__ import annotations
 
+import base64
+import json
 from typing import Any
 
 import pytest
 from fixtures import (
     ACI_API,
     ACI_OLD_API,
+    CCE_POLICIES,
     DELETE,
     clone,
     container_group,
@@ -365,19 +368,80 @@ def test_group_without_containers_is_not_assessed(check_id: str) -> None:
 # --- ACI-021 / ACI-022: confidential groups --------------------------------------------
 
 
-def test_aci_021_022_confidential_example_with_policy() -> None:
+def test_aci_021_022_the_rest_example_policy_allows_all() -> None:
+    # ContainerGroupCreateConfidential.json (2026-05-01) carries base64 of
+    # {"allow_all": true, ...}: a policy that enforces nothing (issue #12 item 11).
     cg = container_group(base=CONFIDENTIAL)
-    policy = cg["properties"]["confidentialComputeProperties"]["ccePolicy"]
+    r21 = run_one("ACI-021", cg)
+    assert r21.status is Status.FAIL
+    assert (
+        r21.message == "Container group 'demo1' has a CCE policy that allows everything: allow_all."
+    )
+    assert r21.evidence[0].observed == {"allowed unconditionally": ["allow_all"], "debug": []}
+    r22 = run_one("ACI-022", cg)
+    assert r22.status is Status.FAIL
+    assert (r22.evidence[0].path, r22.evidence[0].observed) == ("properties.sku", "Confidential")
+
+
+def _policy(key: str) -> str:
+    text = json.loads(CCE_POLICIES.read_text(encoding="utf-8"))[key]
+    return base64.b64encode(text.encode()).decode()
+
+
+def test_aci_021_022_a_generated_policy_passes() -> None:
+    policy = _policy("generated")
+    cg = container_group(
+        base=CONFIDENTIAL, properties={"confidentialComputeProperties": {"ccePolicy": policy}}
+    )
     r21 = run_one("ACI-021", cg)
     assert r21.status is Status.PASS
     assert r21.message == "Container group 'demo1' enforces a CCE policy."
     [ev] = r21.evidence
     assert ev.path == "properties.confidentialComputeProperties.ccePolicy"
     assert ev.observed == f"<{len(policy)} characters>"
-    r22 = run_one("ACI-022", cg)
-    assert r22.status is Status.PASS
-    assert "'demo1'" in r22.message
-    assert (r22.evidence[0].path, r22.evidence[0].observed) == ("properties.sku", "Confidential")
+    assert run_one("ACI-022", cg).status is Status.PASS
+
+
+def test_aci_021_the_documented_allow_all_rego_fails_naming_its_rules() -> None:
+    cg = container_group(
+        base=CONFIDENTIAL,
+        properties={"confidentialComputeProperties": {"ccePolicy": _policy("allow_all")}},
+    )
+    r21 = run_one("ACI-021", cg)
+    assert r21.status is Status.FAIL
+    assert "allows everything" in r21.message
+    allowed = r21.evidence[0].observed["allowed unconditionally"]
+    assert {"create_container", "exec_in_container", "mount_device", "dump_stacks"} <= set(allowed)
+    assert run_one("ACI-022", cg).status is Status.FAIL
+
+
+def test_aci_021_a_debug_mode_policy_fails_naming_the_debug_features() -> None:
+    cg = container_group(
+        base=CONFIDENTIAL,
+        properties={"confidentialComputeProperties": {"ccePolicy": _policy("debug_mode")}},
+    )
+    r21 = run_one("ACI-021", cg)
+    assert r21.status is Status.FAIL
+    assert "turns on debug features" in r21.message
+    debug = r21.evidence[0].observed["debug"]
+    assert debug == [
+        "allow_dump_stacks := true",
+        "allow_runtime_logging := true",
+        "allow_stdio_access in nginx",
+        "exec of /bin/sh in nginx",
+    ]
+    # Debug features do not widen what may run: the allowlist itself holds (ACI-022).
+    assert run_one("ACI-022", cg).status is Status.PASS
+
+
+@pytest.mark.parametrize("policy", ["not base64!", base64.b64encode(b"\xff\xfe\x00").decode()])
+def test_aci_021_an_undecodable_policy_is_not_assessed(policy: str) -> None:
+    cg = container_group(
+        base=CONFIDENTIAL, properties={"confidentialComputeProperties": {"ccePolicy": policy}}
+    )
+    r21 = run_one("ACI-021", cg)
+    assert r21.status is Status.NOT_ASSESSED
+    assert "could not be read" in r21.message
 
 
 @pytest.mark.parametrize(
@@ -397,7 +461,14 @@ def test_aci_021_022_confidential_without_policy_fails(compute: Any) -> None:
 
 
 def test_aci_021_lowercase_confidential_sku() -> None:
-    cg = container_group(base=CONFIDENTIAL, name="cc", properties={"sku": "confidential"})
+    cg = container_group(
+        base=CONFIDENTIAL,
+        name="cc",
+        properties={
+            "sku": "confidential",
+            "confidentialComputeProperties": {"ccePolicy": _policy("generated")},
+        },
+    )
     assert run_one("ACI-021", cg).status is Status.PASS
     assert run_one("ACI-022", cg).status is Status.PASS
 
@@ -411,7 +482,8 @@ def test_aci_021_022_non_confidential(base: str, sku: str | None) -> None:
     if base == CONFIDENTIAL:
         cg["properties"]["sku"] = sku
     assert ("sku" in cg["properties"]) == (sku is not None)
-    shown = sku or "Standard"  # a missing sku stands for Standard
+    # Evidence never invents: a missing sku is shown absent, with Azure's default.
+    shown = sku or "<absent> (Azure defaults it to Standard)"
     r21 = run_one("ACI-021", cg)
     assert r21.status is Status.NOT_APPLICABLE
     assert r21.message == f"Container group 'std' is not a confidential group (sku {shown})."

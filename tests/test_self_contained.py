@@ -110,6 +110,7 @@ FIXTURE_FOLDERS = [
     "arm-examples/az-cli",
     "az-cli-flags/2.91.0",
     "azure-policy/schemas",
+    "cce-policies/rego",
     "scan-examples/defender",
     "scan-examples/grype",
     "scan-examples/trivy",

@@ -17,6 +17,7 @@ from checks.catalogue.aci_parts import (
     os_type,
     volumes,
 )
+from checks.catalogue.cce_policy import decode, read_policy
 from checks.catalogue.common import MISSING, Resource, api_version_before, get, name
 from checks.context import Context
 from checks.kinds import ROLE_ASSIGNMENTS
@@ -173,18 +174,47 @@ def aci_020(group: Resource, ctx: Context) -> Outcome:
     )
 
 
+def sku_observed(group: Resource) -> str:
+    """Evidence never invents: an absent `sku` is shown absent, with Azure's default."""
+    value = get(group, "properties.sku")
+    if isinstance(value, str):
+        return value
+    return "<absent> (Azure defaults it to Standard)"
+
+
 @check("ACI-021")
 def aci_021(group: Resource, ctx: Context) -> Outcome:
     n = name(group)
     sku = group_sku(group)
     if sku.lower() != "confidential":
-        return not_applicable(f"{GROUP_NOUN} '{n}' is not a confidential group (sku {sku}).")
+        return not_applicable(
+            f"{GROUP_NOUN} '{n}' is not a confidential group (sku {sku_observed(group)})."
+        )
     policy = get(group, "properties.confidentialComputeProperties.ccePolicy")
     shown = f"<{len(policy)} characters>" if isinstance(policy, str) and policy else "<absent>"
     ev = Evidence("properties.confidentialComputeProperties.ccePolicy", shown, "a CCE policy")
-    if isinstance(policy, str) and policy.strip():
-        return passed(f"{GROUP_NOUN} '{n}' enforces a CCE policy.", ev)
-    return fail(f"{GROUP_NOUN} '{n}' is confidential but has no CCE policy.", ev)
+    if not (isinstance(policy, str) and policy.strip()):
+        return fail(f"{GROUP_NOUN} '{n}' is confidential but has no CCE policy.", ev)
+    text = decode(policy)
+    if text is None:
+        return not_assessed(
+            f"{GROUP_NOUN} '{n}' has a CCE policy that is not base64 of text; it could not "
+            "be read.",
+            ev,
+        )
+    reading = read_policy(text)
+    if reading.permissive:
+        kind = "allows everything" if reading.allow_all else "turns on debug features"
+        return fail(
+            f"{GROUP_NOUN} '{n}' has a CCE policy that {kind}: {', '.join(reading.permissive)}.",
+            Evidence(
+                "properties.confidentialComputeProperties.ccePolicy",
+                {"allowed unconditionally": list(reading.allow_all), "debug": list(reading.debug)},
+                "a policy that pins containers, with debug features off",
+                f"decoded: {len(text)} characters of policy",
+            ),
+        )
+    return passed(f"{GROUP_NOUN} '{n}' enforces a CCE policy.", ev)
 
 
 @check("ACI-022")
@@ -192,8 +222,15 @@ def aci_022(group: Resource, ctx: Context) -> Outcome:
     n = name(group)
     sku = group_sku(group)
     policy = get(group, "properties.confidentialComputeProperties.ccePolicy")
-    ev = Evidence("properties.sku", sku, "Confidential with a CCE policy")
+    ev = Evidence("properties.sku", sku_observed(group), "Confidential with a CCE policy")
     if sku.lower() == "confidential" and isinstance(policy, str) and policy.strip():
+        text = decode(policy)
+        if text is not None and read_policy(text).allow_all:
+            return fail(
+                f"{GROUP_NOUN} '{n}' has a CCE policy that allows every container and command: "
+                "no allowlist.",
+                ev,
+            )
         return passed(f"{GROUP_NOUN} '{n}' enforces an allowlist through its CCE policy.", ev)
     return fail(f"{GROUP_NOUN} '{n}' enforces no executable allowlist.", ev)
 
