@@ -17,7 +17,7 @@ from aciaudit.reports.compliance import rollup_json
 from aciaudit.reports.delta import delta_json
 from aciaudit.reports.vulns_md import vulnerable_images_json
 from aciaudit.run import Run
-from checks.model import Evidence, Result, Severity, Status
+from checks.model import Severity, Status
 from checks.registry import Check
 
 STATUSES = (Status.FAIL, Status.PASS, Status.NOT_ASSESSED, Status.NOT_APPLICABLE, Status.MANUAL)
@@ -105,31 +105,52 @@ def _finite(value: Any) -> Any:
 def write_json(run: Run, write: Callable[[str], object]) -> None:
     """Indented header, then one compact result per line, written in ~1 MB pieces.
 
-    Evidence shared between results (ACI-025's grants of an identity many groups use)
-    is encoded once and its bytes reused.
+    One orjson call per result. A check's own fields are built once per check, and an
+    Evidence object shared between results (ACI-025's grants of an identity many groups
+    use) is turned into a dict once while it keeps recurring.
     """
     head = encode(render_json(run), OPTIONS | orjson.OPT_INDENT_2).decode()
     if not run.results:
         write(head[:-2] + ',\n  "results": []\n}\n')
         return
     write(head[:-2] + ',\n  "results": [\n')
-    encoded: dict[int, bytes] = {}
-
-    def evidence(ev: Evidence) -> bytes:
-        try:
-            return encoded[id(ev)]
-        except KeyError:
-            if len(encoded) >= SHARED_CACHE:
-                encoded.clear()
-            # Ids are stable: the run keeps every result, and so its evidence, alive.
-            data = encoded[id(ev)] = encode(ev.to_dict())
-            return data
-
+    catalogue, suppression, expired = run.catalogue, run.suppression, run.expired_suppression
+    per_check: dict[str, dict[str, Any]] = {}
+    status_value = {s: s.value for s in Status}
+    # Ids are stable: the run keeps every result, and so its evidence, alive.
+    evidence: dict[int, dict[str, Any]] = {}
+    seen = evidence.get
     buffer = bytearray()
     last = len(run.results) - 1
     for i, result in enumerate(run.results):
-        doc = _result(result, run.check(result), run, evidence=False)
-        doc["evidence"] = orjson.Fragment(b"[" + b",".join(map(evidence, result.evidence)) + b"]")
+        cid = result.check_id
+        fixed = per_check.get(cid)
+        if fixed is None:
+            fixed = per_check[cid] = _check_fields(catalogue[cid])
+        items = []
+        for ev in result.evidence:
+            item = seen(id(ev))
+            if item is None:
+                if len(evidence) >= SHARED_CACHE:
+                    evidence.clear()
+                item = evidence[id(ev)] = ev.to_dict()
+            items.append(item)
+        doc = {
+            **fixed,
+            "check_id": cid,
+            "resource_id": result.resource_id,
+            "status": status_value[result.status],
+            "message": result.message,
+            "evidence": items,
+        }
+        if result.status is Status.FAIL:
+            # A command only where there is something to fix: on a PASS it would mislead.
+            doc["remediation_command"] = catalogue[cid].az_for(result.resource_id)
+            # Only on FAILs, and only when set: one line per result stays short.
+            if (rule := suppression(result)) is not None:
+                doc["suppressed"] = rule.to_dict()
+            elif (rule := expired(result)) is not None:
+                doc["suppression_expired"] = rule.to_dict()
         buffer += b"    "
         buffer += encode(doc)
         buffer += b",\n" if i < last else b"\n"
@@ -138,6 +159,17 @@ def write_json(run: Run, write: Callable[[str], object]) -> None:
             buffer.clear()
     buffer += b"  ]\n}\n"
     write(buffer.decode())
+
+
+def _check_fields(chk: Check) -> dict[str, Any]:
+    """What every result of `chk` repeats (its command, None, is set on FAILs)."""
+    return {
+        "severity": chk.severity.value,
+        "section": chk.section,
+        "sections": list(chk.sections),
+        "title": chk.title,
+        "remediation_command": None,
+    }
 
 
 def _check(chk: Check) -> dict[str, Any]:
@@ -151,8 +183,7 @@ def _check(chk: Check) -> dict[str, Any]:
         "learn_url": chk.learn_url,
         "references": list(chk.references),
         "frameworks": {
-            m.framework: {"controls": list(m.controls), "source": m.source}
-            for m in chk.frameworks
+            m.framework: {"controls": list(m.controls), "source": m.source} for m in chk.frameworks
         },
     }
 
@@ -178,31 +209,4 @@ def _policy(run: Run) -> dict[str, Any]:
         ],
         "attestations": [a.to_dict() for a in run.attestations],
         "warnings": run.policy_warnings,
-    }
-
-
-def _result(
-    result: Result, chk: Check, run: Run | None = None, evidence: bool = True
-) -> dict[str, Any]:
-    # A command only where there is something to fix: on a PASS it would mislead.
-    command = chk.az_for(result.resource_id) if result.status is Status.FAIL else None
-    extra: dict[str, Any] = {}
-    if run is not None and result.status is Status.FAIL:
-        # Only on FAILs, and only when set: one line per result stays short.
-        if (rule := run.suppression(result)) is not None:
-            extra["suppressed"] = rule.to_dict()
-        elif (rule := run.expired_suppression(result)) is not None:
-            extra["suppression_expired"] = rule.to_dict()
-    return {
-        **extra,
-        "check_id": result.check_id,
-        "resource_id": result.resource_id,
-        "status": result.status.value,
-        "severity": chk.severity.value,
-        "section": chk.section,
-        "sections": list(chk.sections),
-        "title": chk.title,
-        "message": result.message,
-        "evidence": [ev.to_dict() for ev in result.evidence] if evidence else None,
-        "remediation_command": command,
     }
