@@ -129,6 +129,9 @@ class ImageScan:
     # Defender: the ARM id of the scanned registry (the row id's prefix).
     registry_id: str = ""
     label: str = ""
+    # The image's configured user (Trivy: Metadata.ImageConfig.config.User): "" when the
+    # config sets none (the image runs as root); None when the report does not say.
+    image_user: str | None = None
 
     @property
     def name(self) -> str:

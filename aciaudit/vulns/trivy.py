@@ -77,5 +77,16 @@ def parse_trivy(doc: dict[str, Any], source: str) -> list[ImageScan]:
             scanned_at=str_(doc.get("CreatedAt")),
             not_open=not_open,
             label=name,
+            image_user=_image_user(meta),
         )
     ]
+
+
+def _image_user(meta: dict[str, Any]) -> str | None:
+    """`Metadata.ImageConfig.config.User`: "" when the config has none; None without one."""
+    image_config = meta.get("ImageConfig")
+    config = image_config.get("config") if isinstance(image_config, dict) else None
+    if not isinstance(config, dict):
+        return None
+    user = config.get("User")
+    return user if isinstance(user, str) else ""

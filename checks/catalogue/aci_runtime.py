@@ -17,8 +17,9 @@ from checks.catalogue.aci_parts import (
     os_type,
     volumes,
 )
-from checks.catalogue.cce_policy import decode, read_policy
+from checks.catalogue.cce_policy import decode, read_policy, sku_observed
 from checks.catalogue.common import MISSING, Resource, api_version_before, get, name
+from checks.catalogue.image_user import judge_unset
 from checks.context import Context
 from checks.kinds import ROLE_ASSIGNMENTS
 from checks.model import (
@@ -150,7 +151,12 @@ def aci_019(group: Resource, ctx: Context) -> Outcome:
         "no container runs as UID 0",
     )
     if outcome.status.value == "PASS" and any(ev.observed == "<absent>" for ev in outcome.evidence):
-        # Without runAsUser the image decides, and ARM cannot tell us who that is.
+        # Without runAsUser the image decides: only a scan report can say who that is.
+        unset = [
+            c for c, sc in ctx.memo(_security_contexts, group) if get(sc, "runAsUser") is MISSING
+        ]
+        if (judged := judge_unset(group, ctx, unset)) is not None:
+            return judged
         return not_assessed(
             f"{GROUP_NOUN} '{name(group)}': some containers leave runAsUser unset, so the "
             "image's default user applies (see ACI-020).",
@@ -172,14 +178,6 @@ def aci_020(group: Resource, ctx: Context) -> Outcome:
         "runAsUser not set",
         "every container sets runAsUser",
     )
-
-
-def sku_observed(group: Resource) -> str:
-    """Evidence never invents: an absent `sku` is shown absent, with Azure's default."""
-    value = get(group, "properties.sku")
-    if isinstance(value, str):
-        return value
-    return "<absent> (Azure defaults it to Standard)"
 
 
 @check("ACI-021")

@@ -22,6 +22,8 @@ import json
 import re
 from dataclasses import dataclass, field
 
+from checks.catalogue.common import Resource, get
+
 # Enforcement points of the confidential containers policy (the framework's rule names).
 ENFORCEMENT_POINTS = (
     "mount_device",
@@ -147,3 +149,11 @@ def _json(text: str) -> object:
         return json.loads(text)
     except ValueError:
         return None
+
+
+def sku_observed(group: Resource) -> str:
+    """Evidence never invents: an absent `sku` is shown absent, with Azure's default."""
+    value = get(group, "properties.sku")
+    if isinstance(value, str):
+        return value
+    return "<absent> (Azure defaults it to Standard)"
