@@ -95,6 +95,13 @@ async def images(pilot: Pilot) -> None:
     await pilot.pause(0.3)
 
 
+async def compliance(pilot: Pilot) -> None:
+    await loaded(pilot)
+    await pilot.press("c")
+    await until(pilot, on(pilot, "ComplianceScreen"))
+    await pilot.pause(0.3)
+
+
 async def help_screen(pilot: Pilot) -> None:
     await findings(pilot)
     await pilot.press("question_mark")
@@ -201,6 +208,7 @@ SCENARIOS: tuple[Scenario, ...] = (
     Scenario("raw-json", WIDE, _demo, raw_json),
     Scenario("resources", WIDE, _demo, resources),
     Scenario("images", WIDE, _demo, images),
+    Scenario("compliance", WIDE, _demo, compliance),
     Scenario("help", WIDE, _demo, help_screen),
     Scenario("export", WIDE, _demo, export_dialog),
     Scenario("error", WIDE, lambda: AuditApp(Source("estate.json", _broken)), error_dialog),

@@ -26,6 +26,7 @@ from tui.messages import (
     Loaded,
     OpenSource,
     PolicyChanged,
+    ShowCompliance,
     ShowFindings,
     ShowImages,
     ShowResources,
@@ -33,6 +34,7 @@ from tui.messages import (
 )
 from tui.screens.base import AuditScreen
 from tui.screens.collect import CollectScreen
+from tui.screens.compliance import ComplianceScreen
 from tui.screens.error_dialog import ErrorDialog
 from tui.screens.export_dialog import ExportDialog
 from tui.screens.findings import FindingsScreen
@@ -159,6 +161,10 @@ class AuditApp(App[int]):
     @on(ShowImages)
     def _show_images(self) -> None:
         self.push_screen(ImagesScreen())
+
+    @on(ShowCompliance)
+    def _show_compliance(self) -> None:
+        self.push_screen(ComplianceScreen())
 
     @on(ShowResources)
     def _show_resources(self) -> None:

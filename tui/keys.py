@@ -55,6 +55,14 @@ OVERVIEW: tuple[KeyAction, ...] = (
     A("overview.findings", "f", "findings", "Findings", "Views", palette="findings: show all"),
     A("overview.resources", "r", "resources", "Resources", "Views", palette="resources: show tree"),
     A("overview.images", "i", "images", "Images", "Views", palette="images: running images"),
+    A(
+        "overview.compliance",
+        "c",
+        "compliance",
+        "Compliance",
+        "Views",
+        palette="compliance: controls by framework",
+    ),
     A("overview.attest", "a", "attest", "Attest", "Policy", palette="policy: attest a manual item"),
     A("overview.open", "enter", "open", "Open", "Navigation", show=False),
     A("overview.next", "tab", "app.focus_next", "Next table", "Navigation", show=False),
@@ -187,6 +195,19 @@ IMAGES: tuple[KeyAction, ...] = (
     A("images.open", "enter", "open", "Findings", "Navigation", priority=True),
 )
 
+COMPLIANCE: tuple[KeyAction, ...] = (
+    A(
+        "compliance.next",
+        "n",
+        "next_framework",
+        "Framework",
+        "Navigation",
+        palette="compliance: next framework",
+    ),
+    # Priority: ahead of the table's own enter, so the footer shows it.
+    A("compliance.open", "enter", "open", "Findings", "Navigation", priority=True),
+)
+
 RESOURCES: tuple[KeyAction, ...] = (
     # Priority: ahead of the tree's own enter (select) and space, so the footer shows them.
     A("resources.open", "enter", "open", "Findings", "Navigation", priority=True),
@@ -224,6 +245,7 @@ AREAS: dict[str, tuple[KeyAction, ...]] = {
     "detail": DETAIL,
     "resources": RESOURCES,
     "images": IMAGES,
+    "compliance": COMPLIANCE,
     "connect": CONNECT,
     "collect": COLLECT,
 }

@@ -63,6 +63,10 @@ class ShowImages(Message):
     """The running images."""
 
 
+class ShowCompliance(Message):
+    """Controls of each compliance framework and their findings."""
+
+
 class PolicyChanged(Message):
     """The policy file was edited and the session holds the new run: every open screen
     shows it."""

@@ -16,7 +16,7 @@ from checks.model import Severity, Status
 from tui import policy_actions
 from tui.findings_model import STATUS_SHORT
 from tui.keys import bindings
-from tui.messages import ShowFindings, ShowImages, ShowResources
+from tui.messages import ShowCompliance, ShowFindings, ShowImages, ShowResources
 from tui.overview_model import COUNTED, Line, Overview
 from tui.screens.base import AuditScreen
 from tui.text import literal
@@ -208,6 +208,9 @@ class OverviewScreen(AuditScreen):
 
     def action_images(self) -> None:
         self.post_message(ShowImages())
+
+    def action_compliance(self) -> None:
+        self.post_message(ShowCompliance())
 
     def action_attest(self) -> None:
         policy_actions.attest(self)

@@ -1,0 +1,161 @@
+"""Compliance: per control of a framework, its verdict, checks and results (the same
+roll-up as the reports' Compliance section). `n` moves to the next framework; `enter`
+opens the findings of the control's checks; the hint line says where the mapping of
+each check comes from."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.widgets import DataTable, Header, Static
+
+from aciaudit.reports.compliance import ControlRollup, FrameworkRollup, rollup
+from checks.model import Status
+from tui.findings_model import Filter
+from tui.keys import bindings
+from tui.messages import ShowFindings
+from tui.screens.base import AuditScreen
+from tui.text import literal
+from tui.widgets.footer import AppFooter
+
+VERDICT_STYLE = {
+    "FAIL": "bold red",
+    "PASS": "green",
+    "NOT_ASSESSED": "yellow",
+    "MANUAL": "magenta",
+    "NO_DATA": "dim",
+}
+_COLUMNS: tuple[tuple[str, int], ...] = (
+    ("CONTROL", 16),
+    ("VERDICT", 13),
+    ("FAIL", 5),
+    ("PASS", 5),
+    ("N/A", 5),
+    ("MAN", 4),
+    ("COVER", 6),
+)
+
+
+class ComplianceScreen(AuditScreen):
+    CSS_PATH = "compliance.tcss"
+    AREAS: ClassVar[tuple[str, ...]] = ("compliance",)
+    BINDINGS = bindings("compliance")
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.frameworks: list[FrameworkRollup] = []
+        self.index = 0
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static("", id="compliance-title")
+        table: DataTable[Text] = DataTable(
+            id="compliance-table", cursor_type="row", zebra_stripes=True
+        )
+        yield table
+        yield Static("", id="compliance-hint")
+        yield AppFooter()
+
+    def on_mount(self) -> None:
+        self.sub_title = "compliance"
+        self.query_one("#compliance-table", DataTable).focus()
+        self._load()
+
+    def policy_changed(self) -> None:
+        self._load()
+
+    def _load(self) -> None:
+        run = self.session.run
+        self.frameworks = rollup(run) if run is not None else []
+        self.index = min(self.index, max(0, len(self.frameworks) - 1))
+        self._show()
+
+    @property
+    def framework(self) -> FrameworkRollup | None:
+        return self.frameworks[self.index] if self.frameworks else None
+
+    def _show(self) -> None:
+        table = self.query_one("#compliance-table", DataTable)
+        table.clear(columns=True)
+        for label, width in _COLUMNS:
+            table.add_column(label, width=width)
+        fixed = sum(w for _, w in _COLUMNS) + 2 * table.cell_padding * (len(_COLUMNS) + 1)
+        table.add_column("CHECKS", width=max(12, self.size.width - fixed - 2))
+        fw = self.framework
+        title = self.query_one("#compliance-title", Static)
+        if fw is None:
+            title.update(Text("compliance   no check maps to a framework", style="dim"))
+            return
+        verdicts = ", ".join(f"{n} {v}" for v, n in sorted(fw.verdicts().items()))
+        others = len(self.frameworks)
+        title.update(
+            Text.assemble(
+                ("compliance   ", "bold"),
+                (fw.title, "bold"),
+                f"  ({fw.key})   {len(fw.controls)} controls: {verdicts}",
+                (f"   n: next framework ({self.index + 1}/{others})", "dim"),
+            )
+        )
+        for i, control in enumerate(fw.controls):
+            table.add_row(*self._cells(control), key=str(i))
+        table.move_cursor(row=0, animate=False)
+        self._hint(0)
+
+    @staticmethod
+    def _cells(c: ControlRollup) -> list[Text]:
+        cover = "—" if c.coverage is None else f"{c.coverage:.0%}"
+        return [
+            literal(c.control),
+            Text(c.verdict, style=VERDICT_STYLE.get(c.verdict, "")),
+            *(Text(str(n), style="red" if s is Status.FAIL and n else "") for s, n in c.counts),
+            Text(cover),
+            literal(", ".join(c.checks)),
+        ]
+
+    def _hint(self, row: int) -> None:
+        fw = self.framework
+        hint = self.query_one("#compliance-hint", Static)
+        if fw is None or not 0 <= row < len(fw.controls):
+            hint.update("")
+            return
+        control = fw.controls[row]
+        sources = {src for _, src in control.sources}
+        text = Text.assemble(
+            (f"{control.control}: ", "bold"),
+            "source: ",
+            literal("; ".join(sorted(sources))),
+            ("   enter: its findings", "dim"),
+        )
+        hint.update(text)
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        self._hint(event.cursor_row)
+
+    def on_resize(self) -> None:
+        if self.frameworks:
+            self._show()
+
+    # -- actions --------------------------------------------------------------------
+
+    def action_next_framework(self) -> None:
+        if self.frameworks:
+            self.index = (self.index + 1) % len(self.frameworks)
+            self._show()
+
+    def action_open(self) -> None:
+        fw, run = self.framework, self.session.run
+        if fw is None or run is None:
+            return
+        row = self.query_one("#compliance-table", DataTable).cursor_row
+        if not 0 <= row < len(fw.controls):
+            return
+        control = fw.controls[row]
+        checks = set(control.checks)
+        keys = frozenset((r.check_id, r.resource_id) for r in run.results if r.check_id in checks)
+        if not keys:
+            self.notify(f"{control.control}: its checks produced no result", timeout=4)
+            return
+        scope = f"{fw.key} {control.control}"
+        self.post_message(ShowFindings(Filter(results=keys), scope=scope))
