@@ -50,6 +50,7 @@ KINDS: tuple[tuple[str, str, str], ...] = (
     ("container group GET", "GET", r"/containerGroups/[^/]+$"),
     ("container groups list", "GET", r"/containerGroups$"),
     ("registries list", "GET", r"/registries$"),
+    ("registry GET", "GET", r"/registries/[^/]+$"),
     ("registry tokens", "GET", r"/registries/[^/]+/tokens$"),
     ("registry cacheRules", "GET", r"/registries/[^/]+/cacheRules$"),
     ("diag settings: registry", "GET", r"/registries/[^/]+" + INSIGHTS),

@@ -329,7 +329,12 @@ FAULTS = (
 
 
 def handle(
-    estate: Estate, body: Any, page_size: int, scrub: bool, fault: str | None = None
+    estate: Estate,
+    body: Any,
+    page_size: int,
+    scrub: bool,
+    fault: str | None = None,
+    omit: frozenset[str] = frozenset(),
 ) -> Reply:
     if not isinstance(body, dict) or not isinstance(body.get("query"), str):
         return _bad_query("The request body must be a QueryRequest with a 'query' string.")
@@ -341,6 +346,9 @@ def handle(
     options = body.get("options") or {}
     try:
         rows = table_rows(estate, table, scrub)
+        if omit:
+            # Rows whose property set lacks what a GET shows (not guaranteed complete).
+            rows = [_without(r, omit) for r in rows]
         if subs:
             wanted = {s.lower() for s in subs}
             rows = [r for r in rows if str(r.get("subscriptionId", "")).lower() in wanted]
@@ -366,6 +374,13 @@ def handle(
     if fault is not None:
         _bend(answer, rows, start, fault)
     return Reply(200, answer)
+
+
+def _without(row: Row, omit: frozenset[str]) -> Row:
+    props = row.get("properties")
+    if not isinstance(props, dict):
+        return row
+    return {**row, "properties": {k: v for k, v in props.items() if k not in omit}}
 
 
 def _bend(answer: Json, rows: list[Row], start: int, fault: str) -> None:

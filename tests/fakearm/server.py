@@ -135,6 +135,8 @@ class FakeAzure:
         self.graph_denied: dict[str, tuple[int, str]] = {}
         # A misbehaving Resource Graph (graph.FAULTS): every answer is bent that way.
         self.graph_fault: str | None = None
+        # Property names Resource Graph rows leave out (a GET still has them).
+        self.graph_row_omits: set[str] = set()
         # Misbehaving pagers: nextLinks to another origin (scheme://host:port), or
         # every page linking to the same next page.
         self.next_link_origin: str | None = None
@@ -382,6 +384,7 @@ class FakeAzure:
                 self.graph_page_size,
                 self.scrub_secrets,
                 self.graph_fault,
+                frozenset(self.graph_row_omits),
             )
         return self._router.get(path, query, api_version)
 

@@ -8,6 +8,7 @@ ACI_API = "2026-05-01"
 ACI_FALLBACK_APIS = ("2025-09-01", "2023-05-01", "2021-10-01")
 ACI_FALLBACK_API = "2023-05-01"  # what most lagging clouds serve
 ACR_API = "2025-11-01"  # what azure-mgmt-containerregistry 15 speaks
+ACR_FALLBACK_APIS = ("2023-07-01", "2019-05-01")  # 2019-05-01: Azure Stack Hub
 DIAGNOSTICS_API = "2021-05-01-preview"  # the only version with category groups
 PRICINGS_API = "2024-01-01"
 ROLES_API = "2022-04-01"

@@ -17,6 +17,7 @@ from aciaudit.sources.azure.options import LiveOptions
 from aciaudit.sources.azure.pool import Pool, run_watched
 from aciaudit.sources.azure.progress import CollectProgress
 from aciaudit.sources.azure.reads import Reads
+from aciaudit.sources.azure.registries import read_registries
 from aciaudit.sources.azure.roles import role_assignments
 from aciaudit.sources.azure.side_reads import (
     diagnostic_settings,
@@ -28,6 +29,7 @@ from checks.snapshot import Subscription
 # Everything after the listing, run side by side.
 PHASES = (
     read_groups,
+    read_registries,
     registry_children,
     diagnostic_settings,
     subscription_side_data,

@@ -128,7 +128,7 @@ VERSION_REFUSALS = frozenset(
 def _older_aci_only(reads: Reads, api: str, exc: Exception) -> bool:
     """This cloud refused this ACI api-version: every later read starts at the next older
     one. True when there is one to try."""
-    if not _version_refused(exc):
+    if not version_refused(exc):
         return False
     chain = (ACI_API, *ACI_FALLBACK_APIS)
     older = chain[chain.index(api) + 1 :] if api in chain else ()
@@ -139,13 +139,13 @@ def _older_aci_only(reads: Reads, api: str, exc: Exception) -> bool:
 
 def _as_failure(exc: Exception) -> Exception:
     """Every version refused (even by a 404) is a failed read, never 'gone'."""
-    if _version_refused(exc):
+    if version_refused(exc):
         failure = triage(exc)
         return ArmFailure(failure.status, f"every ACI api-version refused; {failure.detail}")
     return exc
 
 
-def _version_refused(exc: Exception) -> bool:
+def version_refused(exc: Exception) -> bool:
     error = getattr(exc, "error", None)
     code = str(getattr(error, "code", "") or "").lower()
     if code in VERSION_REFUSALS:
@@ -158,8 +158,6 @@ def _version_refused(exc: Exception) -> bool:
 
 def read_groups(reads: Reads) -> None:
     """List answers omit environment variables and securityContext: read each group."""
-    for registry in reads.registries:
-        reads.out.add(registry)
     reads.progress.phase("container groups", len(reads.groups))
     reads.pool.each(
         list(reads.groups),
@@ -179,7 +177,7 @@ def _read_group(reads: Reads, listed: Json) -> None:
             # A 404 may be a refused version (InvalidResourceType), not a deleted group.
             if _older_aci_only(reads, api, exc):
                 continue
-            if triage(exc).not_found and not _version_refused(exc):
+            if triage(exc).not_found and not version_refused(exc):
                 return  # deleted since it was listed
             # Keep the listed shape for the inventory; its checks are NOT_ASSESSED.
             reads.out.add(listed)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import threading
 from typing import Any
 
-from aciaudit.sources.azure.apis import ACI_API, ACI_FALLBACK_APIS
+from aciaudit.sources.azure.apis import ACI_API, ACI_FALLBACK_APIS, ACR_API, ACR_FALLBACK_APIS
 from aciaudit.sources.azure.arm import ArmSession, Cancelled, triage
 from aciaudit.sources.azure.collected import Collected
 from aciaudit.sources.azure.options import LiveOptions
@@ -46,6 +46,7 @@ class Reads:
         self.graph_ok = options.use_resource_graph
         # The ACI api-versions to try, newest first; narrowed once a cloud refuses one.
         self.aci_apis: tuple[str, ...] = (ACI_API, *ACI_FALLBACK_APIS)
+        self.acr_apis: tuple[str, ...] = (ACR_API, *ACR_FALLBACK_APIS)
 
     def covered(self, scope: str, kind: str, api_version: str | None = None) -> None:
         self.out.coverage.append(
