@@ -30,6 +30,10 @@ from checks.snapshot import Snapshot
 from checks.vulns import ImageScan, RunningImage, ScanIndex, running_images
 
 
+def _now() -> str:
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
 @dataclass(frozen=True)
 class Run:
     """Immutable: everything is set when `audit` builds it; a policy edit, a baseline or
@@ -41,9 +45,7 @@ class Run:
     # Never changed after construction; a list only because the sinks index it.
     results: list[Result]
     catalogue: Catalogue
-    generated_at: str = field(
-        default_factory=lambda: datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-    )
+    generated_at: str = field(default_factory=_now)
     tool: str = TOOL_NAME
     tool_version: str = __version__
     catalogue_version: str = CATALOGUE_VERSION
@@ -66,6 +68,8 @@ class Run:
 
     # Vulnerability reports joined with running images; None: none were given.
     scans: ScanIndex | None = None
+    # Set on a `subset`: the score of the whole run the view was taken from.
+    run_score: int | None = None
     # Compliance frameworks the reports list first (`scan --framework`); the rest follow.
     frameworks_first: tuple[str, ...] = ()
 
@@ -164,7 +168,11 @@ class Run:
         delta = self.delta
         if delta is not None:
             delta = delta.only({key(r.check_id, r.resource_id) for r in results})
-        return replace(self, results=results, delta=delta)
+        # A view's report states the run's score (a view of FAILs alone would score 0)
+        # and the time it was written, not the audit's.
+        return replace(
+            self, results=results, delta=delta, generated_at=_now(), run_score=self.score
+        )
 
     def severity(self, result: Result) -> Severity:
         return self.catalogue[result.check_id].severity
@@ -195,6 +203,8 @@ class Run:
         NOT_ASSESSED, NOT_APPLICABLE and MANUAL do not count either way: the score
         speaks only of what was seen. With nothing assessed it is 0, never 100.
         """
+        if self.run_score is not None:
+            return self.run_score
         weights = {Severity.CRITICAL: 10, Severity.HIGH: 5, Severity.MEDIUM: 3,
                    Severity.LOW: 1, Severity.INFO: 0}  # fmt: skip
         total = passed = 0

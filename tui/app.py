@@ -13,12 +13,14 @@ from textual import on
 from textual.app import App, SystemCommand
 from textual.screen import ModalScreen, Screen
 
+from aciaudit.atomic import write_text_atomic
 from aciaudit.errors import UserError
 from aciaudit.policy_file import PolicyError
 from aciaudit.snapshot_io import SnapshotError
 from aciaudit.sources.azure.options import LiveOptions
 from aciaudit.sources.azure.prompts import show_device_prompts
 from aciaudit.sources.choice import Source
+from tui import policy_actions
 from tui.findings_model import Filter, Row
 from tui.keys import KeyAction, bindings, palette_entries
 from tui.messages import (
@@ -45,6 +47,8 @@ from tui.screens.resources import ResourcesScreen
 from tui.session import Session
 from tui.text import safe
 
+THEMES = ("textual-dark", "textual-light")
+
 # Failures whose message is already one actionable line for a user.
 _EXPECTED = (UserError, SnapshotError, OSError, ValueError, PolicyError)
 
@@ -69,6 +73,10 @@ class AuditApp(App[int]):
     ) -> None:
         """`source`: opened at once; None: the connect screen asks."""
         super().__init__()
+        # Our two themes, each checked for contrast: the palette offers no others.
+        for name in list(self.available_themes):
+            if name not in THEMES:
+                self.unregister_theme(name)
         self.session = Session(source, policy_path, vuln_paths, baseline_path)
         # What the command line said about Azure; the connect screen starts from it.
         self.live_options = live_options
@@ -170,8 +178,14 @@ class AuditApp(App[int]):
     def _show_resources(self) -> None:
         self.push_screen(ResourcesScreen())
 
+    def _at_top(self) -> bool:
+        """Nothing to step back to: `q` quits here."""
+        return len(self.screen_stack) <= 2 or not getattr(self.screen, "BACK", True)
+
     async def action_back(self) -> None:
         screen = self.screen
+        if isinstance(screen, AuditScreen) and screen.before_back():
+            return  # the screen undid something of its own first (a filter)
         if isinstance(screen, ModalScreen):
             screen.dismiss(None)
         elif isinstance(screen, AuditScreen) and screen.BACK and len(self.screen_stack) > 2:
@@ -180,10 +194,19 @@ class AuditApp(App[int]):
             self.notify("Top level: q quits.", timeout=2)
 
     def action_quit_top(self) -> None:
-        if len(self.screen_stack) <= 2 or not getattr(self.screen, "BACK", True):
+        if self._at_top():
             self.exit(0)
         else:
             self.pop_screen()
+
+    async def action_back_q(self) -> None:
+        """`q` below the top level: back, as esc (a filter is cleared first)."""
+        await self.action_back()
+
+    def action_undo(self) -> None:
+        screen = self.screen
+        if isinstance(screen, AuditScreen):
+            policy_actions.undo(screen)
 
     def action_help(self) -> None:
         screen = self.screen
@@ -218,10 +241,26 @@ class AuditApp(App[int]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # Nothing to export before a run is loaded: hidden from the footer.
-        return not (action == "export" and self.session.run is None)
+        if action in ("export", "undo"):
+            return self.session.run is not None
+        # One `q` in the footer: Quit at the top level, Back below it.
+        if action == "quit_top":
+            return self._at_top()
+        if action == "back_q":
+            return not self._at_top()
+        return True
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
-        yield from super().get_system_commands(screen)
+        for command in super().get_system_commands(screen):
+            if command.title == "Screenshot":
+                # Textual's delivers through a staged temporary file and names that.
+                yield SystemCommand(
+                    "Screenshot",
+                    "Save an SVG picture of this screen in the current folder",
+                    lambda: self.set_timer(0.1, self._save_screenshot_svg),
+                )
+            else:
+                yield command
         areas = screen.AREAS if isinstance(screen, AuditScreen) else ()
         for entry in palette_entries(*areas):
             action = entry.action
@@ -237,6 +276,16 @@ class AuditApp(App[int]):
     def _palette_run(self, screen: Screen, action: str) -> None:
         target = screen if hasattr(screen, f"action_{action}") else self
         self.call_later(target.run_action, action)
+
+    def _save_screenshot_svg(self) -> None:
+        stamp = time.strftime("%Y%m%dT%H%M%S")
+        path = Path.cwd() / f"aci-audit-{stamp}.svg"
+        try:
+            write_text_atomic(path, self.export_screenshot())
+        except OSError as exc:
+            self.push_screen(ErrorDialog("Could not save the screenshot", str(exc)))
+            return
+        self.notify(safe(f"Saved {path}"), title="Screenshot", markup=False, timeout=6)
 
     # -- failures -------------------------------------------------------------------
 

@@ -90,8 +90,12 @@ class Filter:
     subscription_id: str | None = None
     # Any of these resources (lower-case ids): the groups that run one image.
     resource_ids: frozenset[str] = frozenset()
+    # Any of these checks: the checks mapped to one compliance control.
+    check_ids: frozenset[str] = frozenset()
     # Only rows that changed so since the baseline (`N`: new FAILs).
     change: Change | None = None
+    # Exactly these (check id, resource id) results: an overview row's own findings.
+    results: frozenset[tuple[str, str]] = frozenset()
 
     def with_(self, **changes: object) -> Filter:
         return replace(self, **changes)  # type: ignore[arg-type]
@@ -142,6 +146,10 @@ class Filter:
             if rid != want and not rid.startswith(want + "/"):
                 return False
         if self.resource_ids and r.resource_id.lower() not in self.resource_ids:
+            return False
+        if self.check_ids and r.check_id not in self.check_ids:
+            return False
+        if self.results and (r.check_id, r.resource_id) not in self.results:
             return False
         return not self.text or all(w in row.haystack for w in self.text.lower().split())
 

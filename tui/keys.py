@@ -38,7 +38,19 @@ GLOBAL: tuple[KeyAction, ...] = (
     # Not in the footer (esc backs out everywhere, as in every TUI; `?` lists it): the
     # findings footer needs the room at 120 columns.
     A("app.back", "escape", "back", "Back", "Navigation", show=False),
+    # `q` quits at the top level and steps back below it; the footer says which
+    # (AuditApp.check_action enables one of the two).
     A("app.quit", "q", "quit_top", "Quit", "General", palette="app: quit"),
+    A("app.back_q", "q", "back_q", "Back", "Navigation"),
+    A(
+        "app.undo",
+        "ctrl+z",
+        "undo",
+        "Undo",
+        "Policy",
+        show=False,
+        palette="policy: undo the last suppression or attestation change",
+    ),
     A(
         "app.theme",
         "ctrl+t",
@@ -76,6 +88,11 @@ TABLE: tuple[KeyAction, ...] = (
     A("table.page_down", "pagedown,ctrl+f", "page_down", "Page down", "Navigation", show=False),
     A("table.page_up", "pageup,ctrl+b", "page_up", "Page up", "Navigation", show=False),
     A("table.select", "enter", "select", "Open", "Navigation"),
+)
+
+TREE: tuple[KeyAction, ...] = (
+    A("tree.down", "j", "cursor_down", "Down", "Navigation", show=False),
+    A("tree.up", "k", "cursor_up", "Up", "Navigation", show=False),
 )
 
 FINDINGS: tuple[KeyAction, ...] = (
@@ -150,7 +167,6 @@ FINDINGS: tuple[KeyAction, ...] = (
         "unsuppress",
         "Lift",
         "Policy",
-        show=False,
         palette="finding: lift suppression",
     ),
 )
@@ -164,7 +180,6 @@ DETAIL: tuple[KeyAction, ...] = (
         "unsuppress",
         "Lift",
         "Policy",
-        show=False,
         palette="finding: lift suppression",
     ),
     A("detail.attest", "a", "attest", "Attest", "Policy", palette="finding: attest manual item"),
@@ -241,6 +256,7 @@ AREAS: dict[str, tuple[KeyAction, ...]] = {
     "global": GLOBAL,
     "overview": OVERVIEW,
     "table": TABLE,
+    "tree": TREE,
     "findings": FINDINGS,
     "detail": DETAIL,
     "resources": RESOURCES,

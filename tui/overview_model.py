@@ -35,7 +35,8 @@ class Overview:
     gaps: list[Line]
     resources: int
     subscriptions: int
-    suppressed: int = 0  # FAILs the policy suppresses: not in the FAIL tables above
+    # FAILs the policy suppresses: in no FAIL count above (by_status included).
+    suppressed: int = 0
 
 
 # The overview's narrow table gives the room to names, not to the type's full noun.
@@ -48,11 +49,17 @@ def build_overview(run: Run, rows: list[Row], top: int = 10) -> Overview:
     fail_resources: Counter[str] = Counter()
     worst: dict[str, int] = {}
     names: dict[str, tuple[str, str]] = {}
+    by_status: Counter[Status] = Counter()
     for row in rows:
         status = row.result.status
+        # One rule everywhere: a suppressed FAIL is counted apart (`suppressed`), never
+        # as a FAIL — in these tables, the resources tree and the findings' FAIL rows.
+        if row.suppressed:
+            continue
+        by_status[status] += 1
         for section in row.check.sections:
             by_section[section][status] += 1
-        if status is Status.FAIL and not row.suppressed:
+        if status is Status.FAIL:
             fail_checks[row.result.check_id] += 1
             rid = row.result.resource_id
             fail_resources[rid] += 1
@@ -99,11 +106,21 @@ def build_overview(run: Run, rows: list[Row], top: int = 10) -> Overview:
     ]
     labels = {s.scope.lower(): s.label for s in run.index.subscriptions}
     grouped: dict[tuple[str, str, str], list[str]] = defaultdict(list)
+    described: dict[tuple[str, str, str], set[str]] = defaultdict(set)
     for entry in run.snapshot.coverage:
         if entry.status is not CoverageStatus.COLLECTED:
-            grouped[(entry.kind, str(entry.status), entry.detail or "")].append(entry.scope)
+            key = (entry.kind, str(entry.status), entry.detail or "")
+            grouped[key].append(entry.scope)
+            described[key].add(entry.describe())
+    unread = [r.result for r in rows if r.result.status is Status.NOT_ASSESSED]
     gaps = []
     for (kind, state, detail), scopes in sorted(grouped.items()):
+        # The results this gap left unjudged: their message names it as the engine
+        # words it (`<kind> denied (<detail>)`); enter opens those and no others.
+        texts = described[(kind, state, detail)]
+        own = frozenset(
+            (r.check_id, r.resource_id) for r in unread if any(t in r.message for t in texts)
+        )
         subs = {s.split("/")[2].lower() for s in scopes if s.lower().startswith("/subscriptions/")}
         where = (
             labels.get(scopes[0].lower()) or arm_id.parse(scopes[0]).name or scopes[0]
@@ -116,12 +133,16 @@ def build_overview(run: Run, rows: list[Row], top: int = 10) -> Overview:
                 Filter(
                     statuses=frozenset({Status.NOT_ASSESSED}),
                     subscription_id=next(iter(subs)) if len(subs) == 1 else None,
+                    # Nothing of its own (what it would feed was not collected): an
+                    # impossible pair, so the findings say so instead of showing more.
+                    results=own or frozenset({("", "")}),
                 ),
+                kind.removeprefix("Microsoft."),
             )
         )
     return Overview(
         score=run.score,
-        by_status=Counter(r.result.status for r in rows),
+        by_status=by_status,
         fails_by_severity=run.fail_counts_by_severity,
         sections=sections,
         top_checks=top_checks,

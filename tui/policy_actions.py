@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from aciaudit.atomic import write_text_atomic
 from aciaudit.policy_file import (
     PolicyError,
     add_suppression,
@@ -21,8 +22,10 @@ from tui.findings_model import Row
 from tui.messages import PolicyChanged
 from tui.screens.attest_dialog import AttestDialog, AttestRequest
 from tui.screens.base import AuditScreen
+from tui.screens.confirm_dialog import ConfirmDialog
 from tui.screens.error_dialog import ErrorDialog
 from tui.screens.suppress_dialog import SuppressDialog, SuppressRequest
+from tui.session import PolicyEdit
 from tui.text import safe
 
 
@@ -65,6 +68,7 @@ def suppress(screen: AuditScreen, row: Row | None) -> None:
 
 
 def unsuppress(screen: AuditScreen, row: Row | None) -> None:
+    """Asks first: a rule may be a glob that covers many findings (ctrl+z undoes)."""
     session = screen.session
     run = session.run
     if row is None or run is None:
@@ -76,11 +80,22 @@ def unsuppress(screen: AuditScreen, row: Row | None) -> None:
     covered = run.suppression_uses()[rule]
     path = session.policy_file()
     others = f" (it covered {covered} FAILs)" if covered > 1 else ""
-    _write(
-        screen,
-        lambda: remove_suppression(path, rule.check, rule.resource),
-        f"Lifted the suppression of {rule.check} on {rule.resource}{others}.",
+    question = (
+        f"Remove the suppression of {rule.check} on {rule.resource} from {path}?\n"
+        f"It covers {covered} FAIL{'s' if covered != 1 else ''}; "
+        f"{'they count' if covered != 1 else 'it counts'} again once it is removed. "
+        "ctrl+z undoes."
     )
+
+    def done(yes: bool | None) -> None:
+        if yes:
+            _write(
+                screen,
+                lambda: remove_suppression(path, rule.check, rule.resource),
+                f"Lifted the suppression of {rule.check} on {rule.resource}{others}.",
+            )
+
+    screen.app.push_screen(ConfirmDialog("Lift this suppression?", question, "Lift"), done)
 
 
 def attest(screen: AuditScreen, check_id: str | None = None) -> None:
@@ -116,15 +131,44 @@ def attest(screen: AuditScreen, check_id: str | None = None) -> None:
 
 
 def _write(screen: AuditScreen, change: Callable[[], object], message: str) -> None:
-    """Run the file edit, then read the policy again; a failure shows in a dialog."""
+    """Run the file edit, then read the policy again; a failure shows in a dialog. The
+    file as it was is kept for one ctrl+z."""
+    session = screen.session
+    path = session.policy_file()
     try:
+        # Bytes, so line endings and a BOM come back exactly on undo.
+        before = path.read_bytes().decode("utf-8") if path.exists() else None
         change()
-        screen.session.reapply_policy()
-    except (PolicyError, OSError) as exc:
+        session.reapply_policy()
+    except (PolicyError, OSError, UnicodeDecodeError) as exc:
         screen.app.push_screen(ErrorDialog("Could not update the policy file", str(exc)))
         return
+    session.last_edit = PolicyEdit(path, before, message)
     screen.post_message(PolicyChanged())
-    screen.notify(safe(message), title="Policy saved", markup=False)
+    screen.notify(safe(message + "  ctrl+z undoes."), title="Policy saved", markup=False)
+
+
+def undo(screen: AuditScreen) -> None:
+    """ctrl+z: the policy file as it was before the last change made here, and the run
+    under it. One step: a second ctrl+z says there is nothing more."""
+    session = screen.session
+    edit = session.last_edit
+    if edit is None:
+        screen.notify("Nothing to undo: no policy change in this session.", timeout=3)
+        return
+    try:
+        if edit.before is None:
+            # The change created the file: undoing it removes what this app created.
+            edit.path.unlink(missing_ok=True)
+        else:
+            write_text_atomic(edit.path, edit.before)
+        session.reapply_policy()
+    except (PolicyError, OSError) as exc:
+        screen.app.push_screen(ErrorDialog("Could not undo the policy change", str(exc)))
+        return
+    session.last_edit = None
+    screen.post_message(PolicyChanged())
+    screen.notify(safe(f"Undone: {edit.message}"), title="Policy restored", markup=False)
 
 
 def same_rows(rows: list[Row], old: list[Row]) -> list[Row]:

@@ -186,9 +186,13 @@ class _Builder:
         catalogue = self.run.catalogue
         ranks: dict[str, int] = {}
         fail, not_assessed = Status.FAIL, Status.NOT_ASSESSED
+        # Suppressed FAILs are counted apart everywhere (the overview's rule), never here.
+        suppressed = self.run.suppressions
         for r in self.run.results:
             status = r.status
             if status is fail:
+                if suppressed and (r.check_id, r.resource_id) in suppressed:
+                    continue
                 rank = ranks.get(r.check_id, -1)
                 if rank < 0:
                     rank = ranks[r.check_id] = catalogue[r.check_id].severity.rank

@@ -8,7 +8,7 @@ its `RunViews`, so a new run brings fresh views and nothing has to be forgotten.
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from aciaudit.policy_file import DEFAULT_NAME, policy_with_base
@@ -20,6 +20,16 @@ from tui.images_model import ImagesModel, build_images
 from tui.overview_model import Overview, build_overview
 from tui.related_model import Related, build_related
 from tui.resources_model import ResourceTree, build_tree
+
+
+@dataclass(frozen=True)
+class PolicyEdit:
+    """The last policy change made in the app, for ctrl+z: the file's text before it
+    (None: the change created the file) and what the change was."""
+
+    path: Path
+    before: str | None
+    message: str
 
 
 class RunViews:
@@ -87,6 +97,8 @@ class Session:
         # --baseline: an earlier report or snapshot every opened source is compared with
         # (the run's `delta`: new / resolved / incomparable on the findings and overview).
         self.baseline_path = baseline_path
+        # The last suppression / attestation change, undone by ctrl+z.
+        self.last_edit: PolicyEdit | None = None
         self._views: RunViews | None = None
 
     # -- the run shown ---------------------------------------------------------------

@@ -80,7 +80,13 @@ def write_summary(report: Report) -> None:
     fails = run.fail_counts_by_severity
     rows = []
     for sev in Severity:
-        n_checks = sum(1 for c in failing if c.severity is sev)
+        # A check whose every FAIL is suppressed is not failing here (its results
+        # are not in `fails` either).
+        n_checks = sum(
+            1
+            for c in failing
+            if c.severity is sev and report.count(c.id, Status.FAIL) > run.suppressed_by_check[c.id]
+        )
         rows.append([sev.value.upper(), str(n_checks), str(fails[sev])])
     out.append("Failures by severity:")
     table(out, ["Severity", "Failing checks", "Failing results"], rows)

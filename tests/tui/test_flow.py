@@ -80,6 +80,9 @@ async def test_demo_overview_findings_filter_detail_back_export(tmp_path: Path) 
         assert any(check not in text for check in others)
         await wait_for(pilot, lambda: type(app.screen).__name__ == "FindingsScreen")
 
+        await pilot.press("escape")  # first the filter goes
+        await pilot.pause()
+        assert len(rows_shown(app)) == len(app.session.run.results)
         await pilot.press("escape")
         await wait_for(pilot, lambda: type(app.screen).__name__ == "OverviewScreen")
 

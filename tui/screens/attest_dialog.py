@@ -48,11 +48,12 @@ class AttestDialog(FormDialog[AttestRequest]):
                 allow_blank=False,
                 id="item",
             )
-            yield Label("Answer")
+            # No answer chosen for the person: an attestation is a deliberate one.
+            yield Label("Answer (choose one)")
             with RadioSet(id="status"):
-                for i, status in enumerate(ATTESTABLE):
+                for status in ATTESTABLE:
                     label = status.value.replace("_", " ").lower()
-                    yield RadioButton(label, value=i == 0, id=status.value.lower())
+                    yield RadioButton(label, id=status.value.lower())
             yield Label("Note (required: the evidence for the answer)")
             yield Input(placeholder="e.g. pipeline fails on high CVEs, see CI run 4812", id="note")
             yield Label("Attested by")

@@ -25,6 +25,11 @@ class AuditScreen(Screen[None]):
         assert isinstance(session, Session), "audit screens run in the audit app"
         return session
 
+    def before_back(self) -> bool:
+        """esc or `q` is about to leave this screen: True when the screen used the key
+        itself (a findings filter is cleared before the screen is left)."""
+        return False
+
     def policy_changed(self) -> None:
         """The policy file changed and the session holds the new run: show it. Screens
         that show policy state say how."""

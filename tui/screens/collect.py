@@ -15,7 +15,7 @@ from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
-from textual.widgets import Footer, Header, Label, ProgressBar, Static
+from textual.widgets import Header, Label, ProgressBar, Static
 
 from aciaudit.gcpause import freeze_long_lived, paused_gc
 from aciaudit.pipeline import Note, NoteKind, run_audit
@@ -27,6 +27,7 @@ from tui.progress_state import ProgressState
 from tui.screens.base import AuditScreen
 from tui.session import RunViews
 from tui.text import literal, safe
+from tui.widgets.footer import AppFooter
 
 
 class CollectScreen(AuditScreen):
@@ -53,7 +54,7 @@ class CollectScreen(AuditScreen):
             yield Label("Problems (denied, failed, not found)", id="collect-problems-label")
             yield VerticalScroll(id="collect-problems")
             yield Static("", id="collect-notes")
-        yield Footer()
+        yield AppFooter()
 
     def on_mount(self) -> None:
         self.started = self.clock()

@@ -14,7 +14,7 @@ from textual import work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widget import Widget
-from textual.widgets import Button, Footer, Header, Input, Label, Select, SelectionList, Static
+from textual.widgets import Button, Header, Input, Label, Select, SelectionList, Static
 from textual.widgets.selection_list import Selection
 from textual.worker import Worker, WorkerState
 
@@ -30,6 +30,7 @@ from tui.messages import OpenSource
 from tui.screens.base import AuditScreen
 from tui.screens.error_dialog import ErrorDialog
 from tui.text import join, literal
+from tui.widgets.footer import AppFooter
 
 # Select values that are not a cloud name or an --auth mode.
 CUSTOM_CLOUD = "custom"
@@ -190,7 +191,7 @@ class ConnectScreen(AuditScreen):
                         "Collect (c)", id="collect-button", variant="success", disabled=True
                     )
                     yield Static("", id="selection-count")
-        yield Footer()
+        yield AppFooter()
 
     def _cloud_choices(self) -> list[tuple[Text | str, str]]:
         choices: list[tuple[Text | str, str]] = [(name, name) for name in CLOUDS]

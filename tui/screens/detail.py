@@ -10,7 +10,7 @@ from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
-from textual.widgets import Footer, Header, OptionList, Static
+from textual.widgets import Header, OptionList, Static
 from textual.widgets.option_list import Option
 
 from checks.model import Status
@@ -24,6 +24,7 @@ from tui.screens.base import AuditScreen
 from tui.screens.raw_json import RawJsonScreen
 from tui.text import join, literal
 from tui.widgets.cve_table import CveTable
+from tui.widgets.footer import AppFooter
 
 # Related resources listed by name; beyond this, a count.
 _MAX_LINKS = 20
@@ -57,7 +58,7 @@ class DetailScreen(AuditScreen):
             OptionList(id="detail-same"),
             id="detail",
         )
-        yield Footer()
+        yield AppFooter()
 
     def on_mount(self) -> None:
         self._show()
@@ -212,6 +213,10 @@ class DetailScreen(AuditScreen):
             return row.check.is_manual
         if action == "copy_az":
             return row.check.az is not None
+        if action == "raw_json":
+            # Manual items and subscription-wide checks have no resource JSON.
+            run = self.session.run
+            return run is not None and run.index.get(row.result.resource_id) is not None
         if action == "cve_sort":
             cves = self.query(CveTable)
             return bool(cves) and bool(cves.first().rows)
@@ -234,9 +239,14 @@ class DetailScreen(AuditScreen):
     def action_next_finding(self) -> None:
         if self.index + 1 < len(self.rows):
             self.index += 1
-            self._show()
+            self._show_other()
 
     def action_previous_finding(self) -> None:
         if self.index > 0:
             self.index -= 1
-            self._show()
+            self._show_other()
+
+    def _show_other(self) -> None:
+        """Another finding starts at its top, not where the last one was scrolled to."""
+        self._show()
+        self.query_one("#detail", VerticalScroll).scroll_home(animate=False)

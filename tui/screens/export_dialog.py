@@ -57,6 +57,8 @@ class ExportDialog(ModalScreen[Path | None]):
         self.filtered = filtered
         self.filter_title = filter_title
         self._auto_path = default_path("markdown", Path.cwd())
+        # A write is under way: esc waits for it rather than leave it running unseen.
+        self._writing = False
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="dialog", classes="dialog export"):
@@ -82,7 +84,7 @@ class ExportDialog(ModalScreen[Path | None]):
                         id="view",
                     )
             yield Label("File", id="path-label")
-            yield Input(str(self._auto_path), id="path")
+            yield Input(str(self._auto_path), id="path", compact=True)
             yield Static("", id="export-error", classes="dialog-error")
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Write", variant="primary", id="write")
@@ -90,6 +92,8 @@ class ExportDialog(ModalScreen[Path | None]):
 
     def on_mount(self) -> None:
         self.query_one("#folder-formats").display = False
+        # The first choice answers the first key: arrows move between formats.
+        self.query_one("#format", RadioSet).focus()
 
     def _format(self) -> str:
         pressed = self.query_one("#format", RadioSet).pressed_button
@@ -131,6 +135,9 @@ class ExportDialog(ModalScreen[Path | None]):
             self.dismiss(None)
 
     def action_cancel(self) -> None:
+        if self._writing:
+            self._error("Still writing: the report is written in one go; this closes when done.")
+            return
         self.dismiss(None)
 
     def _write(self) -> None:
@@ -146,6 +153,7 @@ class ExportDialog(ModalScreen[Path | None]):
         scope = self.query_one("#scope", RadioSet).pressed_button
         results = self.filtered if scope is not None and scope.id == "view" else None
         self._error("writing…")
+        self._writing = True
         self._do_write(Path(raw).expanduser(), fmt == FOLDER, formats, results)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="export")
@@ -176,6 +184,7 @@ class ExportDialog(ModalScreen[Path | None]):
             self._error(f"Export failed: {type(error).__name__}: {error}")
 
     def _done(self, path: Path, written: list[Path], count: int) -> None:
+        self._writing = False
         if len(written) == 1 and written[0] == path:
             text = f"Wrote {path} ({count} results)."
         else:
@@ -185,4 +194,6 @@ class ExportDialog(ModalScreen[Path | None]):
         self.dismiss(path)
 
     def _error(self, text: str) -> None:
+        if text != "writing…" and not text.startswith("Still writing"):
+            self._writing = False
         self.query_one("#export-error", Static).update(literal(text))

@@ -6,7 +6,7 @@ from typing import Any, ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.widgets import Footer, Header, Input, Static
+from textual.widgets import Header, Input, Static
 
 from aciaudit.diff import Change
 from checks.model import STATUS_ORDER, Severity, Status
@@ -30,6 +30,7 @@ from tui.screens.base import AuditScreen
 from tui.screens.detail import DetailScreen
 from tui.text import literal
 from tui.widgets.filter_input import FilterHost, FilterInput
+from tui.widgets.footer import AppFooter
 from tui.widgets.result_table import ResultTable
 
 _SEVERITY_CYCLE: tuple[Severity | None, ...] = (
@@ -63,6 +64,9 @@ class FindingsScreen(AuditScreen, FilterHost):
         super().__init__()
         self.view = FindingsView(rows, filter)
         self.scope = scope
+        # What the screen was opened with (a drill-down's filter): esc first comes
+        # back to it, then leaves.
+        self._opened = filter
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -70,7 +74,7 @@ class FindingsScreen(AuditScreen, FilterHost):
         yield FilterInput(placeholder="filter: text in any column, message or id", id="filter")
         yield ResultTable(id="results")
         yield Static("", id="findings-preview")
-        yield Footer()
+        yield AppFooter()
 
     def on_mount(self) -> None:
         self.query_one("#filter", Input).display = False
@@ -110,6 +114,7 @@ class FindingsScreen(AuditScreen, FilterHost):
         self._show(keep)
 
     def on_result_table_highlighted(self, event: ResultTable.Highlighted) -> None:
+        self.refresh_bindings()  # `m` / `u` follow the row
         preview = self.query_one("#findings-preview", Static)
         item = event.item
         if isinstance(item, Row):
@@ -182,7 +187,15 @@ class FindingsScreen(AuditScreen, FilterHost):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # Without a baseline there is nothing to be new since: the key is hidden.
-        return not (action == "toggle_new" and not self._has_baseline())
+        if action == "toggle_new":
+            return self._has_baseline()
+        # `m` or `u`, whichever applies to the row under the cursor.
+        row = self._current_row() if self.is_mounted else None
+        if action == "suppress":
+            return row is None or not row.suppressed
+        if action == "unsuppress":
+            return row is not None and row.suppressed
+        return True
 
     def action_cycle_section(self) -> None:
         self._change(section=_next((None, *SECTIONS), self.view.filter.section))
@@ -198,17 +211,30 @@ class FindingsScreen(AuditScreen, FilterHost):
         self.scope = ""
         self._show(keep)
 
+    def before_back(self) -> bool:
+        """esc with a filter set here: clear it (back to what the screen opened with)."""
+        box = self.query_one("#filter", Input)
+        if self.view.filter == self._opened and not box.value:
+            return False
+        box.value = ""
+        box.display = False
+        self.view.filter = self._opened
+        self._show(self._current_row())
+        self.notify("Filter cleared: esc again goes back.", timeout=2)
+        return True
+
+    # A new order or grouping opens at the top: the first row is what it is about.
     def action_cycle_sort(self) -> None:
         self.view.sort = _next(_SORT_CYCLE, self.view.sort)
-        self._show(self._current_row())
+        self._show()
 
     def action_reverse_sort(self) -> None:
         self.view.reverse = not self.view.reverse
-        self._show(self._current_row())
+        self._show()
 
     def action_cycle_group(self) -> None:
         self.view.grouping = _next(_GROUP_CYCLE, self.view.grouping)
-        self._show(self._current_row())
+        self._show()
 
     # -- policy: suppress and lift (written to the policy file) ----------------------
 

@@ -10,7 +10,7 @@ from typing import ClassVar
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
-from textual.widgets import DataTable, Footer, Header, Input, Static
+from textual.widgets import DataTable, Header, Input, Static
 from textual.worker import Worker, WorkerState
 
 from checks.vulns import VulnSeverity
@@ -23,6 +23,7 @@ from tui.session import RunViews
 from tui.text import literal, safe, short_reference
 from tui.theme import severity_colour
 from tui.widgets.filter_input import FilterHost, FilterInput
+from tui.widgets.footer import AppFooter
 
 # Rows put in the table at once; the title says "N of M" beyond it (`/` narrows).
 MAX_ROWS = 500
@@ -64,7 +65,7 @@ class ImagesScreen(AuditScreen, FilterHost):
         table: DataTable[Text] = DataTable(id="images-table", cursor_type="row", zebra_stripes=True)
         yield table
         yield Static("", id="images-hint")
-        yield Footer()
+        yield AppFooter()
 
     def on_mount(self) -> None:
         self.sub_title = "running images"
@@ -139,9 +140,13 @@ class ImagesScreen(AuditScreen, FilterHost):
             groups,
             Text(row.scan, style=scan_style),
         ]
-        for severity, count in zip(COUNTED, row.counts, strict=False):
-            cells.append(Text(str(count), style=self._style(severity, count)))
-        cells.append(Text(str(row.counts[-1]), style="dim" if not row.counts[-1] else ""))
+        if row.scan == NO_SCAN:
+            # Nothing was scanned: a count of 0 would read as clean.
+            cells.extend(Text("—", style="dim") for _ in row.counts)
+        else:
+            for severity, count in zip(COUNTED, row.counts, strict=False):
+                cells.append(Text(str(count), style=self._style(severity, count)))
+            cells.append(Text(str(row.counts[-1]), style="dim" if not row.counts[-1] else ""))
         worst = literal(row.worst.canonical_id if row.worst else "", overflow="ellipsis")
         if row.worst is not None:
             worst.stylize(self._style(row.worst.severity, 1))

@@ -6,10 +6,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import ClassVar
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Grid, Vertical
-from textual.widgets import DataTable, Footer, Header, Label, Static
+from textual.widgets import DataTable, Header, Label, Static
 
 from aciaudit.diff import Change, Diff
 from checks.model import Severity, Status
@@ -21,6 +22,7 @@ from tui.overview_model import COUNTED, Line, Overview
 from tui.screens.base import AuditScreen
 from tui.text import literal
 from tui.theme import severity_colour
+from tui.widgets.footer import AppFooter
 
 # Theme colours (never hard-coded): Rich tables cannot read CSS variables.
 
@@ -32,6 +34,16 @@ class _TableSpec:
     severity_col: int | None
     empty: str
     flex: int  # the column that takes the width left over
+
+
+class FitTable(DataTable[Text]):
+    """An overview table that fits its columns to its own width whenever that changes
+    (the screen's resize comes before the grid has laid the tables out again)."""
+
+    def on_resize(self) -> None:
+        screen = self.screen
+        if isinstance(screen, OverviewScreen):
+            self.call_after_refresh(screen.fit, self)
 
 
 def baseline_line(delta: Diff) -> Text:
@@ -103,17 +115,19 @@ class OverviewScreen(AuditScreen):
                 empty="everything the checks need was read",
                 flex=3,
             )
-        yield Footer()
+        yield AppFooter()
 
     def _summary(self, data: Overview) -> Text:
         out = Text()
         out.append("Score ", style="bold")
         out.append(f"{data.score}/100", style="bold reverse")
-        out.append(f"   {sum(data.by_status.values())} results: ")
+        out.append(f"   {sum(data.by_status.values()) + data.suppressed} results: ")
         for i, status in enumerate((*COUNTED, Status.NOT_APPLICABLE)):
             if i:
                 out.append(" · ")
             out.append(f"{STATUS_SHORT.get(status, status.value)} {data.by_status[status]}")
+            if status is Status.FAIL and data.suppressed:
+                out.append(f" (+{data.suppressed} suppressed)", style="dim")
         out.append("\nFAIL by severity: ")
         for i, sev in enumerate(Severity):
             if i:
@@ -122,7 +136,7 @@ class OverviewScreen(AuditScreen):
                 f"{sev.value.upper()} {data.fails_by_severity[sev]}", style=self._sev_style(sev)
             )
         if data.suppressed:
-            out.append(f"   ({data.suppressed} suppressed FAIL not counted)", style="dim")
+            out.append(f"   (+{data.suppressed} suppressed)", style="dim")
         out.append(
             f"\n{data.subscriptions} subscription(s), {data.resources} resource(s) read from "
         )
@@ -149,7 +163,7 @@ class OverviewScreen(AuditScreen):
         empty: str = "nothing here",
         flex: int = 1,
     ) -> Vertical:
-        table: DataTable[Text] = DataTable(id=f"table-{key}", cursor_type="row", zebra_stripes=True)
+        table = FitTable(id=f"table-{key}", cursor_type="row", zebra_stripes=True)
         spec = _TableSpec(columns, lines, severity_col, empty, flex)
         self._specs[f"table-{key}"] = spec
         self._populate(table, spec, {})
@@ -174,22 +188,41 @@ class OverviewScreen(AuditScreen):
         self.call_after_refresh(self._fit_columns)
 
     def _fit_columns(self) -> None:
+        for table_id in self._specs:
+            self.fit(self.query_one(f"#{table_id}", FitTable))
+
+    def fit(self, table: DataTable[Text]) -> None:
         """Give each table's flexible column what its box leaves over, so no table needs
-        a horizontal scrollbar at any width (the fixed columns size to their content)."""
-        for table_id, spec in self._specs.items():
-            table = self.query_one(f"#{table_id}", DataTable)
-            columns = list(table.columns.values())
-            if table.size.width == 0 or len(columns) != len(spec.columns):
-                continue
-            others = sum(c.get_render_width(table) for i, c in enumerate(columns) if i != spec.flex)
-            # Two cells for the vertical scrollbar, which comes and goes with the height.
-            width = max(6, table.size.width - 2 - others - 2 * table.cell_padding)
-            if columns[spec.flex].width == width:
-                continue
-            cursor = table.cursor_coordinate
-            table.clear(columns=True)
-            self._populate(table, spec, {spec.flex: width})
-            table.move_cursor(row=cursor.row, animate=False)
+        a horizontal scrollbar at any width; when the box is too narrow for the named
+        widths, those shrink too. Widths come from the spec every time, so a resize
+        round trip (120 → 80 → 120) ends where it began."""
+        spec = self._specs.get(table.id or "")
+        columns = list(table.columns.values())
+        if spec is None or table.size.width == 0 or len(columns) != len(spec.columns):
+            return
+        pad = 2 * table.cell_padding
+        named = {
+            i: c[1] for i, c in enumerate(spec.columns) if isinstance(c, tuple) and i != spec.flex
+        }
+        # From the data, not the table: right after a refill its widths are stale.
+        auto = sum(
+            pad + max([cell_len(str(c)), *(cell_len(line.cells[i]) for line in spec.lines)])
+            for i, c in enumerate(spec.columns)
+            if i != spec.flex and i not in named
+        )
+        # Two cells for the vertical scrollbar, which comes and goes with the height.
+        room = table.size.width - 2 - auto - pad * (len(named) + 1)
+        widths = dict(named)
+        while room - sum(widths.values()) < 8 and any(w > 6 for w in widths.values()):
+            widest = max(widths, key=lambda i: widths[i])
+            widths[widest] -= 1
+        widths[spec.flex] = max(6, room - sum(widths.values()))
+        if all(columns[i].width == w for i, w in widths.items()):
+            return
+        cursor = table.cursor_coordinate
+        table.clear(columns=True)
+        self._populate(table, spec, widths)
+        table.move_cursor(row=cursor.row, animate=False)
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         spec = self._specs.get(event.data_table.id or "")

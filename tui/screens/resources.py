@@ -10,7 +10,7 @@ from typing import ClassVar
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
-from textual.widgets import Footer, Header, Static, Tree
+from textual.widgets import Header, Static, Tree
 from textual.widgets.tree import TreeNode
 from textual.worker import Worker, WorkerState
 
@@ -22,6 +22,7 @@ from tui.screens.base import AuditScreen
 from tui.session import RunViews
 from tui.text import literal
 from tui.theme import severity_colour
+from tui.widgets.footer import AppFooter
 
 # Up to this many results the tree is built at once (~30 ms); beyond, in a worker.
 INLINE = 20_000
@@ -30,7 +31,10 @@ PAGE = 500
 
 
 class ResourceTreeWidget(Tree[Node]):
-    """A tree whose `enter` opens findings (the screen decides) instead of toggling."""
+    """A tree whose `enter` opens findings (the screen decides) instead of toggling;
+    `j` / `k` move as in every table of the app."""
+
+    BINDINGS = bindings("tree")
 
 
 class ResourcesScreen(AuditScreen):
@@ -54,7 +58,7 @@ class ResourcesScreen(AuditScreen):
         widget.auto_expand = False
         yield widget
         yield Static("", id="resources-hint")
-        yield Footer()
+        yield AppFooter()
 
     def on_mount(self) -> None:
         self.sub_title = "resources"

@@ -1,0 +1,394 @@
+"""Issue #16: what a day of hands-on use broke. One pilot test per defect (each failed
+before its fix), in the order of the issue's list."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from conftest import SIZE, wait_for, wait_loaded
+
+from aciaudit.sources.choice import demo_source
+from checks.model import Status
+from tui.app import AuditApp
+from tui.findings_model import Filter, Row
+from tui.messages import ShowFindings
+from tui.widgets.result_table import ResultTable
+
+SMALL = (80, 24)
+
+
+def on(app: AuditApp, name: str):
+    return lambda: type(app.screen).__name__ == name
+
+
+def table_rows(app: AuditApp) -> list[Row]:
+    return [i for i in app.screen.query_one(ResultTable).items if isinstance(i, Row)]
+
+
+def footer_keys(app: AuditApp) -> dict[str, str]:
+    """Key → description of what the footer offers on the current screen."""
+    out = {}
+    for key, active in app.active_bindings.items():
+        if active.binding.show and active.enabled:
+            out[active.binding.key_display or key] = active.binding.description
+    return out
+
+
+async def open_findings(pilot, app: AuditApp, filter: Filter | None = None) -> None:
+    app.post_message(ShowFindings(filter))
+    await wait_for(pilot, on(app, "FindingsScreen"))
+    await pilot.pause()
+
+
+# -- data safety -------------------------------------------------------------------
+
+
+async def test_u_asks_before_it_lifts_a_suppression_and_ctrl_z_undoes(tmp_path: Path) -> None:
+    policy = tmp_path / "aci-audit.toml"
+    policy.write_text(
+        '[[suppressions]]\ncheck = "ACR-*"\nresource = "*"\n'
+        'justification = "registries are out of scope"\nexpires = 2099-01-01\n'
+    )
+    before = policy.read_text()
+    app = AuditApp(demo_source(), policy_path=policy)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_loaded(pilot)
+        run = app.session.run
+        assert run is not None and run.suppressed_count > 1
+        await open_findings(pilot, app, Filter(statuses=frozenset({Status.FAIL}), text="ACR-"))
+        assert table_rows(app)[0].suppressed
+        await pilot.press("u")
+        await wait_for(pilot, on(app, "ConfirmDialog"))
+        shown = str(app.screen.query_one("#confirm-text").render())
+        assert "ACR-*" in shown and str(run.suppressed_count) in shown
+        await pilot.press("escape")  # no: nothing changes
+        await wait_for(pilot, on(app, "FindingsScreen"))
+        assert policy.read_text() == before
+        await pilot.press("u")
+        await wait_for(pilot, on(app, "ConfirmDialog"))
+        await pilot.press("y")
+        await wait_for(pilot, on(app, "FindingsScreen"))
+        assert app.session.run is not None and app.session.run.suppressed_count == 0
+        assert "ACR-*" not in policy.read_text()
+        # ctrl+z: the file as it was, and the run under it.
+        await pilot.press("ctrl+z")
+        await pilot.pause()
+        assert policy.read_text() == before
+        assert app.session.run.suppressed_count == run.suppressed_count
+        await pilot.press("ctrl+z")  # nothing more to undo: said, nothing written
+        await pilot.pause()
+        assert policy.read_text() == before
+
+
+# -- numbers -----------------------------------------------------------------------
+
+
+async def test_unscanned_images_read_no_scan_data_not_zero_counts() -> None:
+    app = AuditApp(demo_source())
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_loaded(pilot)
+        await pilot.press("i")
+        await wait_for(pilot, on(app, "ImagesScreen"))
+        await pilot.pause()
+        from textual.widgets import DataTable
+
+        table = app.screen.query_one(DataTable)
+        unscanned = [
+            [str(c) for c in table.get_row_at(i)]
+            for i in range(table.row_count)
+            if "no scan data" in str(table.get_row_at(i)[2])
+        ]
+        assert unscanned
+        for cells in unscanned:
+            assert "0" not in cells[3:8], cells  # not "0 0 0 0": that reads as clean
+
+
+async def test_a_view_export_states_the_run_score_and_the_export_time(tmp_path: Path) -> None:
+    app = AuditApp(demo_source())
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_loaded(pilot)
+        run = app.session.run
+        assert run is not None
+        await open_findings(pilot, app, Filter(statuses=frozenset({Status.FAIL})))
+        await pilot.press("e")
+        await wait_for(pilot, on(app, "ExportDialog"))
+        dialog = app.screen
+        dialog.query_one("#view").value = True  # type: ignore[attr-defined]
+        dialog.query_one("#json").value = True  # type: ignore[attr-defined]
+        target = tmp_path / "view.json"
+        dialog.query_one("#path").value = str(target)  # type: ignore[attr-defined]
+        await pilot.pause()
+        await pilot.click("#write")
+        await wait_for(pilot, target.exists)
+        doc = json.loads(target.read_text())
+    summary = doc["summary"]
+    assert summary["score"] == run.score and run.score > 0
+    assert doc["generated_at"] != run.generated_at or doc["generated_at"] >= run.generated_at
+
+
+async def test_fail_counts_agree_overview_tree_and_table(tmp_path: Path) -> None:
+    policy = tmp_path / "aci-audit.toml"
+    policy.write_text(
+        '[[suppressions]]\ncheck = "ACI-006"\nresource = "*"\n'
+        'justification = "tracked in JIRA-1"\nexpires = 2099-01-01\n'
+    )
+    app = AuditApp(demo_source(), policy_path=policy)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_loaded(pilot)
+        overview = app.session.overview
+        run = app.session.run
+        assert overview is not None and run is not None and run.suppressed_count > 0
+        fails = sum(overview.fails_by_severity.values())
+        # The summary's FAIL count is the severity line's: suppressed ones apart.
+        assert overview.by_status[Status.FAIL] == fails
+        await open_findings(pilot, app)
+        shown = [r for r in table_rows(app) if r.cells[6] == "FAIL"]
+        assert len(shown) == fails
+        await pilot.press("escape")
+        await wait_for(pilot, on(app, "OverviewScreen"))
+        await pilot.press("r")
+        await wait_for(pilot, on(app, "ResourcesScreen"))
+        await wait_for(pilot, lambda: app.screen.model is not None)  # type: ignore[attr-defined]
+        assert app.screen.model.root.counts.fails == fails  # type: ignore[attr-defined]
+
+
+# -- layout ------------------------------------------------------------------------
+
+
+async def test_overview_keeps_every_column_through_a_resize_round_trip() -> None:
+    from textual.widgets import DataTable
+
+    app = AuditApp(demo_source())
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_loaded(pilot)
+
+        def headers() -> dict[str, list[str]]:
+            return {
+                t.id or "": [str(c.label) for c in t.columns.values()]
+                for t in app.screen.query(DataTable)
+            }
+
+        def visible() -> bool:
+            # Every column inside its table: none pushed off to the right.
+            for t in app.screen.query(DataTable):
+                total = sum(c.get_render_width(t) for c in t.columns.values())
+                if total > t.size.width:
+                    return False
+            return True
+
+        first = headers()
+        assert visible()
+        for size in ((80, 24), SIZE):
+            await pilot.resize_terminal(*size)
+            await pilot.pause(0.3)
+            assert headers() == first
+            assert visible(), size
+
+
+async def test_dialogs_are_whole_at_80x24(tmp_path: Path) -> None:
+    import html
+
+    app = AuditApp(demo_source(), policy_path=tmp_path / "aci-audit.toml")
+    async with app.run_test(size=SMALL) as pilot:
+        await wait_loaded(pilot)
+        for key, name, texts in (
+            ("e", "ExportDialog", ("Write", "Cancel")),
+            ("a", "AttestDialog", ("Attest", "Cancel")),
+        ):
+            await pilot.press(key)
+            await wait_for(pilot, on(app, name))
+            await pilot.pause()
+            shown = html.unescape(app.export_screenshot()).replace("\xa0", " ")
+            for text in texts:
+                assert text in shown, (name, text)
+            await pilot.press("escape")
+            await wait_for(pilot, on(app, "OverviewScreen"))
+        assert "Export" in footer_keys(app).values()
+
+
+# -- navigation --------------------------------------------------------------------
+
+
+async def test_esc_clears_an_active_filter_before_leaving() -> None:
+    app = AuditApp(demo_source())
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_loaded(pilot)
+        await pilot.press("f")
+        await wait_for(pilot, on(app, "FindingsScreen"))
+        everything = len(table_rows(app))
+        await pilot.press("slash", *"jumpbox", "enter", "t")
+        await pilot.pause()
+        assert len(table_rows(app)) < everything
+        await pilot.press("escape")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "FindingsScreen"
+        assert len(table_rows(app)) == everything
+        await pilot.press("escape")
+        await wait_for(pilot, on(app, "OverviewScreen"))
+
+
+async def test_footer_says_back_for_q_below_the_top_and_offers_u() -> None:
+    app = AuditApp(demo_source())
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_loaded(pilot)
+        assert footer_keys(app).get("q") == "Quit"
+        await open_findings(pilot, app, Filter(statuses=frozenset({Status.FAIL})))
+        assert footer_keys(app).get("q") == "Back"
+        await pilot.press("q")
+        await wait_for(pilot, on(app, "OverviewScreen"))
+
+
+async def test_u_is_in_the_footer_on_a_suppressed_row(tmp_path: Path) -> None:
+    policy = tmp_path / "aci-audit.toml"
+    policy.write_text(
+        '[[suppressions]]\ncheck = "ACI-006"\nresource = "*"\n'
+        'justification = "tracked"\nexpires = 2099-01-01\n'
+    )
+    app = AuditApp(demo_source(), policy_path=policy)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_loaded(pilot)
+        await open_findings(pilot, app, Filter(check_id="ACI-006"))
+        await pilot.pause()
+        keys = footer_keys(app)
+        assert keys.get("u") == "Lift" and "m" not in keys
+
+
+async def test_n_and_p_in_the_detail_start_at_the_top() -> None:
+    app = AuditApp(demo_source())
+    async with app.run_test(size=SMALL) as pilot:
+        await wait_loaded(pilot)
+        await open_findings(pilot, app, Filter(statuses=frozenset({Status.FAIL})))
+        await pilot.press("enter")
+        await wait_for(pilot, on(app, "DetailScreen"))
+        await pilot.pause()
+        scroller = app.screen.query_one("#detail")
+        scroller.scroll_end(animate=False)
+        await pilot.pause()
+        assert scroller.scroll_y > 0
+        await pilot.press("n")
+        await pilot.pause()
+        assert scroller.scroll_y == 0
+
+
+async def test_j_and_k_move_in_the_resources_tree() -> None:
+    app = AuditApp(demo_source())
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_loaded(pilot)
+        await pilot.press("r")
+        await wait_for(pilot, on(app, "ResourcesScreen"))
+        await pilot.pause()
+        tree = app.screen.query_one("#resources-tree")
+        start = tree.cursor_line  # type: ignore[attr-defined]
+        await pilot.press("j", "j")
+        assert tree.cursor_line == start + 2  # type: ignore[attr-defined]
+        await pilot.press("k")
+        assert tree.cursor_line == start + 1  # type: ignore[attr-defined]
+
+
+async def test_y_is_not_offered_where_there_is_no_json() -> None:
+    app = AuditApp(demo_source())
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_loaded(pilot)
+        await open_findings(pilot, app, Filter(statuses=frozenset({Status.MANUAL})))
+        await pilot.press("enter")
+        await wait_for(pilot, on(app, "DetailScreen"))
+        assert app.screen.check_action("raw_json", ()) is False
+        assert "y" not in footer_keys(app)
+
+
+async def test_not_assessed_drill_down_shows_only_its_row() -> None:
+    app = AuditApp(demo_source())
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_loaded(pilot)
+        overview = app.session.overview
+        run = app.session.run
+        assert overview is not None and run is not None
+        shown = 0
+        for line in overview.gaps:
+            await open_findings(pilot, app, line.filter)
+            rows = table_rows(app)
+            for row in rows:
+                # Each row is a result this gap left unjudged, and says so.
+                assert row.result.status is Status.NOT_ASSESSED
+                assert line.cells[0] in row.result.message, (line.cells, row.result.message)
+            shown += len(rows)
+            await pilot.press("escape")
+            await wait_for(pilot, on(app, "OverviewScreen"))
+        # Not every NOT ASSESSED comes from a coverage gap (a field an older
+        # api-version lacks): the rows together are fewer than all of them.
+        assert 0 < shown < overview.by_status[Status.NOT_ASSESSED]
+
+
+async def test_esc_while_an_export_is_writing_is_not_silent(tmp_path: Path) -> None:
+    app = AuditApp(demo_source())
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_loaded(pilot)
+        await pilot.press("e")
+        await wait_for(pilot, on(app, "ExportDialog"))
+        dialog = app.screen
+        dialog._writing = True  # type: ignore[attr-defined]  # as while the worker runs
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen is dialog  # stays up until the file is written
+        assert "writing" in str(dialog.query_one("#export-error").render()).lower()
+
+
+# -- focus and view ----------------------------------------------------------------
+
+
+async def test_export_dialog_focus_starts_on_the_first_choice() -> None:
+    from textual.widgets import RadioSet
+
+    app = AuditApp(demo_source())
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_loaded(pilot)
+        await pilot.press("e")
+        await wait_for(pilot, on(app, "ExportDialog"))
+        await pilot.pause()
+        assert isinstance(app.focused, RadioSet) and app.focused.id == "format"
+        await pilot.press("down", "enter")  # the second format, at once
+        await pilot.pause()
+        pressed = app.focused.pressed_button
+        assert pressed is not None and pressed.id != "markdown"
+
+
+async def test_a_sort_opens_the_view_at_the_top() -> None:
+    app = AuditApp(demo_source())
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_loaded(pilot)
+        await open_findings(pilot, app)
+        await pilot.press("j", "j", "j", "j", "j")
+        table = app.screen.query_one(ResultTable)
+        assert table.cursor == 5
+        await pilot.press("o")
+        await pilot.pause()
+        assert table.cursor == 0 and table.scroll_y == 0
+
+
+# -- rough edges -------------------------------------------------------------------
+
+
+async def test_an_attestation_has_no_default_answer(tmp_path: Path) -> None:
+    app = AuditApp(demo_source(), policy_path=tmp_path / "aci-audit.toml")
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_loaded(pilot)
+        await pilot.press("a")
+        await wait_for(pilot, on(app, "AttestDialog"))
+        assert app.screen.query_one("#status").pressed_button is None  # type: ignore[attr-defined]
+        await pilot.press(*"a note", "enter")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "AttestDialog"  # refused: no answer chosen
+        assert not (tmp_path / "aci-audit.toml").exists()
+
+
+async def test_the_theme_list_offers_our_themes_only() -> None:
+    app = AuditApp(demo_source())
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_loaded(pilot)
+        titles = [c.title for c in app.get_system_commands(app.screen)]
+        assert "Theme" not in titles or set(app.available_themes) <= {
+            "textual-dark",
+            "textual-light",
+        }
+        assert set(app.available_themes) == {"textual-dark", "textual-light"}

@@ -1,0 +1,14 @@
+"""The footer of every screen: compact below 100 columns, so an 80-column terminal
+shows each key's whole name ("e Export", not "e Expo")."""
+
+from __future__ import annotations
+
+from textual import events
+from textual.widgets import Footer
+
+NARROW = 100
+
+
+class AppFooter(Footer):
+    def on_resize(self, event: events.Resize) -> None:
+        self.compact = event.size.width < NARROW
