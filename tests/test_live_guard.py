@@ -281,3 +281,20 @@ def test_credential_errors_keep_the_code_and_description_only() -> None:
     assert said == "invalid_client: AADSTS7000215: Invalid client secret provided."
     bare = _first_line(Exception("failed with access_token=abc.def and eyJhbGciOi.eyJzdWIi.sig"))
     assert "abc.def" not in bare and "eyJ" not in bare
+
+
+def test_a_token_failure_during_reads_is_reduced_too() -> None:
+    from azure.core.exceptions import ClientAuthenticationError
+
+    from aciaudit.sources.azure.arm import triage
+
+    quoted = (
+        'Authentication failed: {"error": "invalid_grant", "error_description": '
+        '"AADSTS70043: The refresh token has expired.", "refresh_token": "0.AXYA-secret"}'
+    )
+    failure = triage(ClientAuthenticationError(message=quoted))
+    assert failure.status is CoverageStatus.FAILED
+    assert (
+        failure.detail
+        == "sign-in failed: invalid_grant: AADSTS70043: The refresh token has expired."
+    )

@@ -17,6 +17,7 @@ from urllib.request import getproxies_environment
 
 from azure.core.credentials import TokenCredential
 from azure.core.exceptions import (
+    ClientAuthenticationError,
     HttpResponseError,
     ResourceNotFoundError,
     ServiceRequestError,
@@ -30,7 +31,14 @@ from azure.mgmt.resourcegraph import ResourceGraphClient
 from azure.mgmt.security import SecurityCenter
 
 from aciaudit.sources.azure.clouds import Cloud
-from aciaudit.sources.azure.guard import MAX_PAGES, ArmFailure, ArmOnly, BoundedRetry, origin
+from aciaudit.sources.azure.guard import (
+    MAX_PAGES,
+    ArmFailure,
+    ArmOnly,
+    BoundedRetry,
+    credential_message,
+    origin,
+)
 from aciaudit.sources.azure.options import LiveOptions
 from aciaudit.sources.azure.progress import Cancelled
 from checks.snapshot import CoverageStatus
@@ -47,6 +55,9 @@ def triage(exc: Exception) -> ArmFailure:
     """Turn an SDK exception into a coverage status and a one-line detail."""
     if isinstance(exc, ArmFailure):
         return exc
+    if isinstance(exc, ClientAuthenticationError):
+        # A token that could not be had: its error may quote the token endpoint's answer.
+        return ArmFailure(CoverageStatus.FAILED, f"sign-in failed: {credential_message(exc)}")
     if isinstance(exc, ResourceNotFoundError):
         return ArmFailure(CoverageStatus.FAILED, _detail(exc), not_found=True)
     if isinstance(exc, HttpResponseError):

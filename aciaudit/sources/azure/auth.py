@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import base64
 import json
-import re
 import sys
 import threading
 from dataclasses import dataclass
@@ -28,6 +27,7 @@ from azure.identity import (
 from aciaudit.errors import UserError
 from aciaudit.sources.azure import prompts
 from aciaudit.sources.azure.clouds import Cloud
+from aciaudit.sources.azure.guard import credential_message
 from aciaudit.sources.azure.options import LiveOptions
 
 NO_CREDENTIAL_HINT = (
@@ -129,43 +129,8 @@ def _claims(token: str) -> dict[str, Any]:
         return {}
 
 
-# What a token endpoint's answer may carry that must never reach a message.
-_TOKEN_SHAPES = (
-    re.compile(r"eyJ[\w-]{4,}\.[\w-]{4,}\.[\w-]*"),  # a JWT
-    re.compile(
-        r"(?i)[\"']?(access_token|refresh_token|id_token|client_secret|assertion|"
-        r"client_assertion|code|device_code)[\"']?\s*[:=]\s*[\"']?[^\"'&,\s}]+"
-    ),
-)
-_ERROR_BODY = re.compile(r"\{.*\}", re.S)
-
-
 def _first_line(exc: BaseException) -> str:
-    """What azure-identity said, reduced to an OAuth error's code and description when it
-    quotes a token endpoint's answer, and with anything token-shaped removed."""
-    text = str(exc).strip()
-    reduced = _oauth_error(text)
-    if reduced is None:
-        lines = text.splitlines()
-        reduced = lines[0] if lines else type(exc).__name__
-    for shape in _TOKEN_SHAPES:
-        reduced = shape.sub("[removed]", reduced)
-    return reduced[:300]
-
-
-def _oauth_error(text: str) -> str | None:
-    """`error: first line of error_description` from a quoted JSON answer, if any."""
-    found = _ERROR_BODY.search(text)
-    if found is None:
-        return None
-    try:
-        body = json.loads(found.group(0), strict=False)
-    except ValueError:
-        return None
-    if not isinstance(body, dict) or not isinstance(body.get("error"), str):
-        return None
-    description = str(body.get("error_description") or "").strip().splitlines()
-    return f"{body['error']}: {description[0]}" if description else body["error"]
+    return credential_message(exc)
 
 
 def _without_authority(kwargs: dict[str, Any]) -> dict[str, Any]:

@@ -9,7 +9,9 @@ after authentication on each try, and `retry_policy`); redirects are not followe
 
 from __future__ import annotations
 
+import json
 import random
+import re
 import threading
 from typing import Any
 from urllib.parse import urlsplit
@@ -117,3 +119,42 @@ class BoundedRetry(RetryPolicy):
             wait_or_cancel(retry_after, self.cancel)
             return
         wait_or_cancel(self.get_backoff_time(settings), self.cancel)
+
+
+# What a token endpoint's answer may carry that must never reach a message.
+_TOKEN_SHAPES = (
+    re.compile(r"eyJ[\w-]{4,}\.[\w-]{4,}\.[\w-]*"),  # a JWT
+    re.compile(
+        r"(?i)[\"']?(access_token|refresh_token|id_token|client_secret|assertion|"
+        r"client_assertion|code|device_code)[\"']?\s*[:=]\s*[\"']?[^\"'&,\s}]+"
+    ),
+)
+_ERROR_BODY = re.compile(r"\{.*\}", re.S)
+
+
+def credential_message(exc: BaseException) -> str:
+    """What azure-identity said, reduced to an OAuth error's code and description when it
+    quotes a token endpoint's answer, and with anything token-shaped removed."""
+    text = str(exc).strip()
+    reduced = _oauth_error(text)
+    if reduced is None:
+        lines = text.splitlines()
+        reduced = lines[0] if lines else type(exc).__name__
+    for shape in _TOKEN_SHAPES:
+        reduced = shape.sub("[removed]", reduced)
+    return reduced[:300]
+
+
+def _oauth_error(text: str) -> str | None:
+    """`error: first line of error_description` from a quoted JSON answer, if any."""
+    found = _ERROR_BODY.search(text)
+    if found is None:
+        return None
+    try:
+        body = json.loads(found.group(0), strict=False)
+    except ValueError:
+        return None
+    if not isinstance(body, dict) or not isinstance(body.get("error"), str):
+        return None
+    description = str(body.get("error_description") or "").strip().splitlines()
+    return f"{body['error']}: {description[0]}" if description else body["error"]
