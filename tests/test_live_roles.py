@@ -1,10 +1,10 @@
-"""ACI-025 through Entra groups: `$filter=assignedTo('{principalId}')` returns what an
-identity holds through groups too, with the group's principalId (azure-rest-api-specs,
-`authorization/resource-manager/Microsoft.Authorization/stable/2022-04-01/
-authorization-RoleAssignmentsCalls.json`, `RoleAssignments_ListForScope`, `$filter`
-"Use assignedTo('{objectId}') to return all role assignments for the specified user or
-principal, including those inherited through group membership"). An identity that is
-Contributor through a group must FAIL, never PASS."""
+"""ACI-025 through Entra groups. `GET {scope}/providers/Microsoft.Authorization/
+roleAssignments?api-version=2022-04-01&$filter=assignedTo('{objectId}')` (Role Assignments
+- List For Scope, azure-rest-api-specs `authorization/.../stable/2022-04-01`) lists, per
+Microsoft Learn's "List Azure role assignments using the REST API", the assignments of
+the user or service principal and, transitively, of every group it is a member of — those
+with the group's principalId (the filter takes only a user's or service principal's
+object id). An identity that is Owner through a group must FAIL, never PASS."""
 
 from __future__ import annotations
 
