@@ -18,7 +18,7 @@ from aciaudit.diff import Diff, diff_sides
 from aciaudit.errors import UserError
 from aciaudit.escape import terminal
 from aciaudit.gate import EXIT_UNREAD, gate_message, unread_inventory
-from aciaudit.gcpause import paused_gc
+from aciaudit.gcpause import keep_until_exit, paused_gc
 from aciaudit.outputs import (
     OutputError,
     OutputPlan,
@@ -105,6 +105,7 @@ def scan(args: argparse.Namespace) -> int:
         except Cancelled:
             raise KeyboardInterrupt from None
     run = done.run
+    keep_until_exit(done)  # freed by ending the process, not object by object
     if getattr(args, "framework", None):
         run = replace(run, frameworks_first=tuple(args.framework))
     if file_source is None:

@@ -8,6 +8,7 @@ import sys
 from collections.abc import Sequence
 
 from aciaudit import cli
+from aciaudit.gcpause import exit_now
 from aciaudit.sources.azure.options import LiveOptions
 
 
@@ -45,7 +46,11 @@ def open_app(args: argparse.Namespace, live: LiveOptions | None) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    return cli.main(argv, open_app=open_app)
+    code = cli.main(argv, open_app=open_app)
+    if argv is None:  # the real command line, not a test calling in
+        # A scan's run (millions of objects) ends with the process, unfreed.
+        return exit_now(code)
+    return code
 
 
 if __name__ == "__main__":
