@@ -17,19 +17,24 @@ class Out(Protocol):
 
 
 class Lines:
-    """An append-only list of lines that flushes full chunks to a writer."""
+    """An append-only list of lines that flushes full chunks to a writer: every
+    `CHUNK` lines or ~1 MB, whichever comes first (evidence lines can be long)."""
 
     CHUNK = 4096
+    CHUNK_CHARS = 1 << 20
 
     def __init__(self, write: Callable[[str], object]) -> None:
         self._write = write
         self._buffer: list[str] = []
+        self._chars = 0
 
     def append(self, line: str) -> None:
         self._buffer.append(line)
-        if len(self._buffer) >= self.CHUNK:
+        self._chars += len(line)
+        if len(self._buffer) >= self.CHUNK or self._chars >= self.CHUNK_CHARS:
             self._write("\n".join(self._buffer) + "\n")
             self._buffer.clear()
+            self._chars = 0
 
     def extend(self, lines: Iterable[str]) -> None:
         for line in lines:
@@ -41,6 +46,7 @@ class Lines:
             self._buffer.pop()
         self._write("\n".join(self._buffer) + "\n" if self._buffer else "")
         self._buffer.clear()
+        self._chars = 0
 
 
 def table(out: Out, header: Sequence[str], rows: Iterable[Sequence[str]]) -> None:
