@@ -92,6 +92,8 @@ class Filter:
     resource_ids: frozenset[str] = frozenset()
     # Any of these checks: the checks mapped to one compliance control.
     check_ids: frozenset[str] = frozenset()
+    # Any of these checks: the checks mapped to one compliance control.
+    check_ids: frozenset[str] = frozenset()
     # Only rows that changed so since the baseline (`N`: new FAILs).
     change: Change | None = None
     # Exactly these (check id, resource id) results: an overview row's own findings.
@@ -146,6 +148,8 @@ class Filter:
             if rid != want and not rid.startswith(want + "/"):
                 return False
         if self.resource_ids and r.resource_id.lower() not in self.resource_ids:
+            return False
+        if self.check_ids and r.check_id not in self.check_ids:
             return False
         if self.check_ids and r.check_id not in self.check_ids:
             return False

@@ -9,7 +9,7 @@ from typing import ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.widgets import DataTable, Header, Static
+from textual.widgets import DataTable, Footer, Header, Static
 
 from aciaudit.reports.compliance import ControlRollup, FrameworkRollup, rollup
 from checks.model import Status
@@ -18,7 +18,6 @@ from tui.keys import bindings
 from tui.messages import ShowFindings
 from tui.screens.base import AuditScreen
 from tui.text import literal
-from tui.widgets.footer import AppFooter
 
 VERDICT_STYLE = {
     "FAIL": "bold red",
@@ -56,7 +55,7 @@ class ComplianceScreen(AuditScreen):
         )
         yield table
         yield Static("", id="compliance-hint")
-        yield AppFooter()
+        yield Footer()
 
     def on_mount(self) -> None:
         self.sub_title = "compliance"
@@ -152,10 +151,9 @@ class ComplianceScreen(AuditScreen):
         if not 0 <= row < len(fw.controls):
             return
         control = fw.controls[row]
-        checks = set(control.checks)
-        keys = frozenset((r.check_id, r.resource_id) for r in run.results if r.check_id in checks)
-        if not keys:
+        checks = frozenset(control.checks)
+        if not any(r.check_id in checks for r in run.results):
             self.notify(f"{control.control}: its checks produced no result", timeout=4)
             return
         scope = f"{fw.key} {control.control}"
-        self.post_message(ShowFindings(Filter(results=keys), scope=scope))
+        self.post_message(ShowFindings(Filter(check_ids=checks), scope=scope))
