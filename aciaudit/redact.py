@@ -12,11 +12,15 @@ always safe. Unexpected shapes (None, lists where dicts belong, numbers) are ski
 
 from __future__ import annotations
 
+import base64
 import json
+import math
 import re
 from collections.abc import Iterable
 from typing import Any
 
+from aciaudit.secret_detector import AUTH_HEADER
+from aciaudit.secret_patterns import trivially_not_secret
 from aciaudit.secrets import (
     CLI_FLAG,
     URL_USERINFO,
@@ -28,7 +32,7 @@ from aciaudit.secrets import (
     looks_like_flag,
     make_marker,
 )
-from checks.secret_markers import KEYWORD_NAME, MARKER_RE, parse_marker
+from checks.secret_markers import KEYWORD_NAME, MARKER_RE, name_looks_secret, parse_marker
 
 CONTAINER_GROUP_TYPE = "microsoft.containerinstance/containergroups"
 # Keys whose scalar value is a secret on any resource type, compared case-insensitively.
@@ -53,43 +57,19 @@ JsonDict = dict[str, Any]
 
 
 def redact_resources(resources: Iterable[Any], source_text: bytes | str | None = None) -> None:
-    """Redact every resource of a snapshot in place.
-
-    With the JSON text the resources were decoded from, one regex over it can show that
-    no secret-named key occurs anywhere, and the walk over every node is skipped.
-    """
-    deep = source_text is None or may_hold_secret_keys(source_text)
+    """Redact every resource of a snapshot in place: every string of every resource is
+    looked at (`source_text` is accepted for callers that have it; it no longer lets
+    the walk be skipped, since a secret needs no secret-named key to sit under)."""
     for resource in resources:
         if isinstance(resource, dict):
-            redact_in_place(resource, deep=deep)
-
-
-_SECRET_KEY_NAMES = "|".join(sorted(SECRET_KEYS | SECRET_TREES))
-_SECRET_KEY_TEXT = re.compile(rf'"(?:{_SECRET_KEY_NAMES})"\s*:', re.IGNORECASE)
-_SECRET_KEY_BYTES = re.compile(rf'"(?:{_SECRET_KEY_NAMES})"\s*:'.encode(), re.IGNORECASE)
-
-
-def may_hold_secret_keys(text: bytes | str) -> bool:
-    """False only when no JSON key in `text` is one of SECRET_KEYS or SECRET_TREES.
-
-    JSON escapes (`"pass\\u0077ord"`) could hide a key from the regex, so any backslash
-    escape inside a quoted key-like token keeps the deep walk on.
-    """
-    if isinstance(text, bytes):
-        return bool(_SECRET_KEY_BYTES.search(text) or _ESCAPED_KEY_BYTES.search(text))
-    return bool(_SECRET_KEY_TEXT.search(text) or _ESCAPED_KEY_TEXT.search(text))
-
-
-# A key containing a \u escape: rare in ARM output, so its presence just means "walk".
-_ESCAPED_KEY_TEXT = re.compile(r'"[^"\\]*\\u[0-9a-fA-F]{4}[^"]*"\s*:')
-_ESCAPED_KEY_BYTES = re.compile(rb'"[^"\\]*\\u[0-9a-fA-F]{4}[^"]*"\s*:')
+            redact_in_place(resource)
 
 
 def redact_in_place(resource: JsonDict, deep: bool = True) -> None:
     """Replace every secret in one ARM object (or its `az` flattened form) by a marker.
 
-    `deep=False` skips the generic walk for secret-named keys; only pass it when the
-    source text was shown to hold none (`may_hold_secret_keys`).
+    `deep=False` skips the walk over every string (tests of the container-group rules
+    alone use it); everything that reads input leaves it on.
     """
     if not isinstance(resource, dict):
         return
@@ -216,25 +196,106 @@ def _mark_userinfo(piece: str) -> str:
 
 
 def _redact_secret_keys(root: JsonDict) -> None:
+    """Every string of the resource, wherever it sits (a field Azure adds next year
+    included): decided by its key (SECRET_KEYS, SECRET_TREES, a secret-looking name, a
+    name/value pair naming a secret header or variable), by the argument before it in a
+    list (`--password`, `-u`), and by its content (`find_secrets`: detectors, flags,
+    `KEY=value`, URL and image-reference user info). Non-finite numbers become strings.
+    """
     # Iterative: ARM objects can nest deeply and recursion would cost a frame per level.
-    # This walk visits every node of every resource, so it is kept tight.
     stack: list[Any] = [root]
     while stack:
         node = stack.pop()
         if isinstance(node, dict):
+            secret_pair = _is_secret_pair(node)
             for key, value in node.items():
+                kind = _key_kind(key)
                 if isinstance(value, dict | list):
-                    if _key_kind(key) == _TREE:
+                    if kind == _TREE:
                         node[key] = _redact_tree(value)
                     else:
                         stack.append(value)
-                elif value is not None and _key_kind(key) != _PLAIN and _is_secret_scalar(value):
-                    node[key] = _mark_secret(value)
+                elif value is None or isinstance(value, bool):
+                    continue
+                elif kind == _SECRET or (secret_pair and key == "value"):
+                    if _is_secret_scalar(value):
+                        node[key] = _mark_secret(value, secret_pair)
+                elif isinstance(value, str):
+                    node[key] = (
+                        _redact_encoded(value)
+                        if key in ENCODED_KEYS
+                        else _redact_string(value, kind == _NAMED)
+                    )
+                elif isinstance(value, float) and not math.isfinite(value):
+                    node[key] = str(value)
+        elif node and all(isinstance(item, str) for item in node):
+            # A list of strings reads like a command: `--password` then its value.
+            node[:] = _redact_command(node)
         else:
-            stack.extend(item for item in node if isinstance(item, dict | list))
+            for i, item in enumerate(node):
+                if isinstance(item, dict | list):
+                    stack.append(item)
+                elif isinstance(item, str):
+                    node[i] = redact_text(item)
+                elif isinstance(item, float) and not math.isfinite(item):
+                    node[i] = str(item)
 
 
-_PLAIN, _SECRET, _TREE = "plain", "secret", "tree"
+# Header names whose value is a credential (compared case-insensitively).
+SECRET_HEADERS = frozenset(
+    {
+        "authorization",
+        "proxy-authorization",
+        "x-api-key",
+        "api-key",
+        "apikey",
+        "x-auth-token",
+        "x-access-token",
+        "ocp-apim-subscription-key",
+        "x-functions-key",
+        "cookie",
+        "set-cookie",
+        "x-vault-token",
+        "private-token",
+        "x-gitlab-token",
+        "x-ms-client-secret",
+    }
+)
+
+
+def _is_secret_pair(node: JsonDict) -> bool:
+    """`{"name": "Authorization", "value": …}` (probe headers, env-like settings): the
+    value is secret when the name is a credential header or looks secret."""
+    name = node.get("name")
+    if not isinstance(name, str) or "value" not in node:
+        return False
+    return name.strip().lower() in SECRET_HEADERS or name_looks_secret(name)
+
+
+# Keys whose value is base64 of text a check decodes (a confidential group's CCE policy):
+# random-looking as a whole, so the text inside is what is scanned.
+ENCODED_KEYS = frozenset({"ccePolicy"})
+
+
+def _redact_encoded(value: str) -> str:
+    try:
+        text = base64.b64decode(value, validate=True).decode("utf-8")
+    except (ValueError, UnicodeDecodeError):
+        return redact_text(value)
+    if parse_marker(value) is None and find_secrets(text):
+        return make_marker(value, detect(text) or KEYWORD_NAME)
+    return value
+
+
+def _redact_string(value: str, named_secret: bool) -> str:
+    if parse_marker(value) is not None:
+        return value
+    if named_secret and not trivially_not_secret(value):
+        return make_marker(value, detect(value) or KEYWORD_NAME)
+    return redact_text(value)
+
+
+_PLAIN, _SECRET, _TREE, _NAMED = "plain", "secret", "tree", "named"
 # Property names repeat across thousands of resources: classify each spelling once.
 _key_kinds: dict[object, str] = {}
 
@@ -243,7 +304,15 @@ def _key_kind(key: object) -> str:
     kind = _key_kinds.get(key)
     if kind is None:
         lowered = key.lower() if isinstance(key, str) else ""
-        kind = _SECRET if lowered in SECRET_KEYS else _TREE if lowered in SECRET_TREES else _PLAIN
+        kind = (
+            _SECRET
+            if lowered in SECRET_KEYS
+            else _TREE
+            if lowered in SECRET_TREES
+            else _NAMED
+            if isinstance(key, str) and name_looks_secret(key)
+            else _PLAIN
+        )
         if len(_key_kinds) < 4096:  # bounded: a hostile file could hold endless keys
             _key_kinds[key] = kind
     return kind
@@ -266,9 +335,9 @@ def _is_secret_scalar(value: object) -> bool:
     return isinstance(value, int | float)
 
 
-def _mark_secret(value: object) -> str:
+def _mark_secret(value: object, header: bool = False) -> str:
     text = _as_text(value)
-    return make_marker(text, detect(text) or KEYWORD_NAME)
+    return make_marker(text, detect(text) or (AUTH_HEADER if header else KEYWORD_NAME))
 
 
 # --- helpers --------------------------------------------------------------------------------

@@ -24,6 +24,8 @@ PEM_BLOCK = re.compile(
     r"(?:-----END[A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----|\Z)",
     re.DOTALL,
 )
+# An .npmrc auth token (detect-secrets' NpmDetector, rewritten to run in linear time).
+NPM_TOKEN = re.compile(r":_authToken=\s*(npm_[^\s\"']+|[A-Fa-f0-9-]{36})")
 # Fine-grained personal access tokens, which detect-secrets 1.5.0 does not know.
 GITHUB_FINE_GRAINED = re.compile(r"github_pat_[A-Za-z0-9_]{22,}")
 ACCOUNT_KEY = re.compile(r"AccountKey\s*=\s*([A-Za-z0-9+/]{20,}={0,2})", re.IGNORECASE)
@@ -32,10 +34,12 @@ SHARED_ACCESS_KEY = re.compile(r"SharedAccessKey\s*=\s*([A-Za-z0-9+/]{20,}={0,2}
 # The signature is the secret; the other SAS fields (expiry, permissions) stay readable.
 SAS_SIG = re.compile(r"(?:^|[?&;\s\"'])sig=([A-Za-z0-9%+/_=-]{10,})", re.IGNORECASE)
 
-# `Authorization: Bearer x`, `-H "Authorization: Basic x"`, `Bearer x`: the credential.
+# `Authorization: Bearer x`, `-H "X-Api-Key: x"`, `Bearer x`: the credential.
 _AUTH_HEADER = re.compile(
-    r"(?:\bAuthorization\s*:\s*(?:(?:Bearer|Basic|Token|Bot|Digest|SharedKey)\s+)?"
-    r"|\bBearer\s+)([^\s\"',;]{8,})",
+    r"(?:\b(?:Proxy-)?Authorization\s*:\s*(?:(?:Bearer|Basic|Token|Bot|Digest|SharedKey)\s+)?"
+    r"|\b(?:X-Api-Key|Api-Key|Ocp-Apim-Subscription-Key|X-Auth-Token|X-Access-Token|"
+    r"Private-Token|X-Functions-Key|X-Vault-Token|X-Gitlab-Token)\s*:\s*"
+    r"|\bBearer\s+)([^\s\"',;]{6,})",
     re.IGNORECASE,
 )
 
@@ -46,8 +50,9 @@ def find_auth_headers(text: str) -> Iterator[tuple[int, int]]:
             yield m.span(1)
 
 
-# Everything between `://` and the last `@` of the authority.
-_URL_USERINFO = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://([^\s/?#\"'<>]+)@")
+# Everything between `://` and the last `@` of the authority. The scheme starts where a
+# scheme character does not precede it: one attempt per word, so linear on any text.
+_URL_USERINFO = re.compile(r"(?<![A-Za-z0-9+.-])[A-Za-z][A-Za-z0-9+.-]*://([^\s/?#\"'<>]+)@")
 # `$TOKEN`, `${TOKEN}`: a reference to a secret, not one.
 _REFERENCE = re.compile(r"\$\{?[A-Za-z_][A-Za-z0-9_]*\}?")
 
@@ -62,6 +67,54 @@ def find_url_userinfo(text: str) -> Iterator[tuple[int, int]]:
         # A lone user name (`ssh://git@`, `https://contoso@dev.azure.com`) is not a
         # secret; a lone token (`https://ghp_…@github.com`) is long and random.
         elif len(user) >= 16 and _is_random_looking(user):
+            yield m.span(1)
+
+
+# An image reference with user info and no scheme: `user:pw@registry.io/repo:tag`. It
+# starts after a separator (one attempt per word) and its host must look like a host.
+_IMAGE_USERINFO = re.compile(
+    r"(?<![^\s\"'=,;(\[{])([^\s/@:\"']+:[^\s/@\"']+)@"
+    r"(?=[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+(?::[0-9]+)?/)"
+)
+
+
+def find_image_userinfo(text: str) -> Iterator[tuple[int, int]]:
+    if "@" not in text:
+        return
+    for m in _IMAGE_USERINFO.finditer(text):
+        password = m.group(1).partition(":")[2]
+        if not _REFERENCE.fullmatch(password):
+            yield m.span(1)
+
+
+# `user:pass:uid[:gid[:dirs]]` (atmoz/sftp's SFTP_USERS, chpasswd-like lists): the
+# password. Not `/etc/passwd` lines (`x` or `*` as password) or `uid:gid:x` numbers.
+_TRIPLE = re.compile(
+    r"(?<![^\s,;\"'=])[A-Za-z_][A-Za-z0-9_.-]{0,31}:([^\s:,;\"'/@]+):(?:e:)?[0-9]{1,10}"
+    r"(?=$|[\s,;\"':])"
+)
+
+
+def find_user_password_triples(text: str) -> Iterator[tuple[int, int]]:
+    if text.count(":") < 2:
+        return
+    for m in _TRIPLE.finditer(text):
+        password = m.group(1)
+        placeholder = password in ("x", "*", "!", "!!") or password.isdigit()
+        if not placeholder and not _REFERENCE.fullmatch(password):
+            yield m.span(1)
+
+
+# `mysql -pPASSWORD`, `mysqldump -uroot -pPASSWORD`: the password is glued to `-p`.
+_MYSQL = re.compile(r"\b(?:mysql|mysqldump|mysqladmin|mysqlimport|mysqlsh|mariadb|mariadb-dump)\b")
+_GLUED_P = re.compile(r"(?<![\w-])-p([^\s\"';&|]+)")
+
+
+def find_glued_passwords(text: str) -> Iterator[tuple[int, int]]:
+    if "-p" not in text or _MYSQL.search(text) is None:
+        return
+    for m in _GLUED_P.finditer(text):
+        if not _REFERENCE.fullmatch(m.group(1)) and not m.group(1).startswith("$("):
             yield m.span(1)
 
 
@@ -153,7 +206,7 @@ def find_assignments(text: str) -> Iterator[tuple[int, int]]:
         return
     for regex in (_ASSIGNMENT, _JSON_PAIR):
         for m in regex.finditer(text):
-            if not name_looks_secret(m.group(1)):
+            if not assignment_name_is_secret(m.group(1)):
                 continue
             start, end = m.span(2)
             value = m.group(2)
@@ -162,6 +215,15 @@ def find_assignments(text: str) -> Iterator[tuple[int, int]]:
             if trivially_not_secret(value) or value.startswith("$("):
                 continue
             yield start, end
+
+
+# `PGPASSWORD`, `MYSQLPASSWORD`, `APPSECRET`: a secret word glued to a prefix.
+_GLUED_SECRET_WORD = re.compile(r"(?:password|passwd|secret)$", re.IGNORECASE)
+
+
+@lru_cache(maxsize=4096)
+def assignment_name_is_secret(name: str) -> bool:
+    return name_looks_secret(name) or _GLUED_SECRET_WORD.search(name) is not None
 
 
 _ENTROPY_PLUGIN = Base64HighEntropyString(limit=ENTROPY_LIMIT)

@@ -25,12 +25,14 @@ from aciaudit.secret_detector import (
     HIGH_ENTROPY,
     PRIVATE_KEY,
     URL_USERINFO,
+    USER_PASSWORD,
     Detector,
     group_finder,
 )
 from aciaudit.secret_patterns import (
     ACCOUNT_KEY,
     GITHUB_FINE_GRAINED,
+    NPM_TOKEN,
     PEM_BLOCK,
     SAS_SIG,
     SHARED_ACCESS_KEY,
@@ -38,8 +40,11 @@ from aciaudit.secret_patterns import (
     find_assignments,
     find_auth_headers,
     find_cli_flags,
+    find_glued_passwords,
     find_high_entropy,
+    find_image_userinfo,
     find_url_userinfo,
+    find_user_password_triples,
     is_secret_flag,
     looks_like_flag,
     trivially_not_secret,
@@ -130,18 +135,49 @@ def _scan(text: str) -> tuple[Span, ...]:
     if len(text) < MIN_SCAN_LENGTH:
         return ()
     detectors, gate = _detectors()
-    # Most values match no plugin regex: one search saves calling each plugin in Python.
-    plugins_may_match = gate is None or gate.search(text) is not None
     found: list[tuple[int, int, int, str]] = []
     for rank, detector in enumerate(detectors):
-        if detector.gated and not plugins_may_match:
+        if detector.gated:
             continue
         for start, end in detector.find(text):
             if start < end:
                 found.append((start, end, rank, detector.name))
+    # detect-secrets' regexes are not all linear (`.+` before a literal): on a long value
+    # they run over windows of bounded size, so their cost grows linearly with it.
+    for offset, window in _windows(text):
+        # Most values match no plugin regex: one search saves calling each plugin in Python.
+        if gate is not None and gate.search(window) is None:
+            continue
+        for rank, detector in enumerate(detectors):
+            if detector.gated:
+                for start, end in detector.find(window):
+                    if start < end:
+                        found.append((start + offset, end + offset, rank, detector.name))
     if not found:
         return ()
     return tuple(_outside_markers(text, _merge(found)))
+
+
+# Windows for the plugins on a long value: cut at whitespace where possible (a token never
+# spans one), each overlapping the previous one so `name = value` pairs stay whole.
+_WINDOW, _OVERLAP = 1024, 256
+_SPACE = re.compile(r"\s")
+
+
+def _windows(text: str) -> Iterator[tuple[int, str]]:
+    if len(text) <= _WINDOW:
+        yield 0, text
+        return
+    start = 0
+    while start < len(text):
+        end = min(start + _WINDOW, len(text))
+        if end < len(text):
+            # The last whitespace in the window's second half, if any.
+            for m in _SPACE.finditer(text, start + _WINDOW // 2, end):
+                end = m.start() + 1
+        begin = max(0, start - _OVERLAP)
+        yield begin, text[begin:end]
+        start = end
 
 
 def _merge(found: list[tuple[int, int, int, str]]) -> list[Span]:
@@ -197,12 +233,16 @@ def _detectors() -> tuple[list[Detector], re.Pattern[str] | None]:
                     Detector(PRIVATE_KEY, group_finder(PEM_BLOCK)),
                     *(plugin_detector(p) for p in plugins),
                     Detector(GITHUB_TOKEN, group_finder(GITHUB_FINE_GRAINED)),
+                    Detector("npm-token", group_finder(NPM_TOKEN, 1)),
                     Detector(AZURE_STORAGE_KEY, group_finder(ACCOUNT_KEY, 1)),
                     Detector(AZURE_SHARED_ACCESS_KEY, group_finder(SHARED_ACCESS_KEY, 1)),
                     Detector(AZURE_SAS, group_finder(SAS_SIG, 1)),
                     Detector(AUTH_HEADER, find_auth_headers),
                     Detector(URL_USERINFO, find_url_userinfo),
+                    Detector(URL_USERINFO, find_image_userinfo),
                     Detector(CLI_FLAG, find_cli_flags),
+                    Detector(CLI_FLAG, find_glued_passwords),
+                    Detector(USER_PASSWORD, find_user_password_triples),
                     Detector(KEYWORD_NAME, find_assignments),
                     Detector(HIGH_ENTROPY, find_high_entropy),
                 ]

@@ -364,13 +364,16 @@ def test_numbers_are_hashed_as_their_json_text() -> None:
     assert container["command"][1] == make_marker("42", "cli-flag")
 
 
-def test_pre_scan_finds_secret_keys_however_spelled() -> None:
-    from aciaudit.redact import may_hold_secret_keys
+def test_the_walk_needs_no_secret_named_key() -> None:
+    """Issue #13: a secret anywhere is found by its content or context, not because a
+    key named it; there is no pre-scan that lets the walk be skipped."""
+    from aciaudit.redact import redact_resources
 
-    assert may_hold_secret_keys('{"properties": {"Password": "x"}}')
-    assert may_hold_secret_keys(b'{"a": {"storageAccountKey" : "x"}}')
-    assert may_hold_secret_keys(b'{"a": {"pass\\u0077ord": "x"}}')  # escaped key
-    assert not may_hold_secret_keys(b'{"name": "DB_PASSWORD", "value": "password"}')
+    planted = "Qz7-CANARY-pw-91"
+    tags = {"note": f"curl -u admin:{planted} https://x", "db_password": planted}
+    resource = {"id": "/subscriptions/s/x", "type": "Microsoft.Foo/bars", "tags": tags}
+    redact_resources([resource], source_text=b'{"tags": {}}')
+    assert planted not in json.dumps(resource)
 
 
 def test_load_with_source_text_still_redacts_secret_keys(tmp_path) -> None:
