@@ -140,3 +140,52 @@ def test_long_adversarial_strings_stay_fast(pieces: list[str], repeat: int) -> N
     find_secrets(value + "!")  # not cached: a fresh string each time
     # Linear: 20,000 characters in well under a quadratic regex's seconds.
     assert time.perf_counter() - started < 0.5
+
+
+# -- ACI-006 reports a secret wherever it sits, with its fingerprint ---------------------
+
+
+def _aci_006(group: dict) -> tuple[str, str]:
+    from fixtures import run_one
+
+    redact_in_place(group)
+    result = run_one("ACI-006", group)
+    shown = repr(result.evidence) + result.message
+    return result.status.value, shown
+
+
+def test_aci_006_fails_on_a_secret_in_a_probe_a_header_a_tag_or_an_image() -> None:
+    status, shown = _aci_006(_group())
+    assert status == "FAIL" and PW not in shown
+    for place in ("livenessProbe", "httpHeaders", "tags.deploy-token", ".image", "settings"):
+        assert place in shown, place
+    assert "sha256:" in shown
+
+
+def test_aci_006_fails_on_a_user_pass_uid_list() -> None:
+    group = _group()
+    group["tags"] = {}
+    props = group["properties"]
+    props.pop("extensions")
+    props.pop("someFieldAzureAddsNextYear")
+    container = props["containers"][0]["properties"]
+    container.pop("livenessProbe")
+    container.pop("readinessProbe")
+    container["image"] = "atmoz/sftp:alpine"
+    container["environmentVariables"] = [{"name": "SFTP_USERS", "value": f"foo:{PW}:1001"}]
+    status, shown = _aci_006(group)
+    assert status == "FAIL" and "user-password" in shown and PW not in shown
+
+
+def test_aci_006_passes_a_clean_group() -> None:
+    group = _group()
+    group["tags"] = {"owner": "team"}
+    props = group["properties"]
+    props.pop("extensions")
+    props.pop("someFieldAzureAddsNextYear")
+    container = props["containers"][0]["properties"]
+    container["image"] = "nginx:1.25"
+    container.pop("livenessProbe")
+    container.pop("readinessProbe")
+    status, _ = _aci_006(group)
+    assert status == "PASS"

@@ -6,6 +6,9 @@ hash prefix. Evidence shows the marker's fingerprint, never more.
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable, Iterator
+from typing import Any
 from urllib.parse import urlsplit
 
 from checks.catalogue.aci_parts import GROUP_NOUN, containers, volumes
@@ -74,11 +77,24 @@ def aci_006(group: Resource, ctx: Context) -> Outcome:
                         f"{marker.detector if marker.flagged else KEYWORD_NAME}",
                     )
                 )
-    if hits:
-        return fail(
-            f"{GROUP_NOUN} '{n}' holds secrets in plain environment variables: {', '.join(hits)}.",
-            *evidence,
+    elsewhere = list(secrets_elsewhere(group))
+    for path, marker in elsewhere:
+        evidence.append(
+            Evidence(
+                path,
+                marker.fingerprint,
+                "no credential in plain text (secureValue, a Key Vault reference)",
+                f"detected as {marker.detector}",
+            )
         )
+    if hits or elsewhere:
+        said = []
+        if hits:
+            said.append(f"in plain environment variables: {', '.join(hits)}")
+        if elsewhere:
+            places = ", ".join(dict.fromkeys(path for path, _ in elsewhere))
+            said.append(f"in plain text at {places}")
+        return fail(f"{GROUP_NOUN} '{n}' holds secrets {'; and '.join(said)}.", *evidence)
     return passed(
         f"{GROUP_NOUN} '{n}' has no secret among its {plain} plain environment variable(s).",
         Evidence(
@@ -87,6 +103,51 @@ def aci_006(group: Resource, ctx: Context) -> Outcome:
             "no plain secret",
         ),
     )
+
+
+# Where a secret is meant to sit, or another check reports it: write-only values, the
+# registry password (ACI-010), extension protected settings, secret volumes, account
+# keys (ACI-027), the Log Analytics key, command lines (ACI-007), gitRepo URLs (ACI-008)
+# and environment variables (above).
+_OWN_PLACE_KEYS = frozenset(
+    {
+        "securevalue",
+        "password",
+        "protectedsettings",
+        "secret",
+        "storageaccountkey",
+        "workspacekey",
+        "gitrepo",
+        "environmentvariables",
+    }
+)
+
+
+def secrets_elsewhere(group: Resource) -> Iterator[tuple[str, Marker]]:
+    """Every flagged marker in the group outside the places above: probe commands and
+    headers, tags, image references, extension settings, any field at all."""
+    stack: list[tuple[str, Any]] = [("", group)]
+    while stack:
+        path, node = stack.pop()
+        if isinstance(node, dict):
+            items: Iterable[tuple[str, Any]] = (
+                (f"{path}.{k}" if path else str(k), v)
+                for k, v in node.items()
+                if str(k).lower() not in _OWN_PLACE_KEYS
+                and not (k == "command" and _CONTAINER_PROPS.fullmatch(path))
+            )
+        elif isinstance(node, list):
+            items = ((f"{path}[{i}]", v) for i, v in enumerate(node))
+        else:
+            if isinstance(node, str):
+                for marker in markers_in(node):
+                    if marker.flagged:
+                        yield path, marker
+            continue
+        stack.extend(reversed(list(items)))
+
+
+_CONTAINER_PROPS = re.compile(r"properties\.(?:init)?[cC]ontainers\[\d+\]\.properties")
 
 
 @check("ACI-007")
