@@ -37,7 +37,7 @@ async def _export_to(pilot: Pilot, path: Path, fmt: str = "markdown") -> ExportD
     return dialog
 
 
-def _on(app: AuditApp, name: str):  # noqa: ANN202
+def _on(app: AuditApp, name: str):
     return lambda: type(app.screen).__name__ == name
 
 
