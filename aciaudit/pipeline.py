@@ -29,8 +29,9 @@ class NoteKind(StrEnum):
     VULN_WARNING = "vuln-warning"  # a vulnerability report file that was skipped
     VULN_SUMMARY = "vuln-summary"  # what the vulnerability reports gave, in one line
     SOURCE_WARNING = "source-warning"  # an object the source skipped (az CLI export)
-    # The baseline could not be read: the run has no delta. The app goes on without
-    # it; `scan` stops (exit 2) before writing anything.
+    # The baseline could not be read: the run has no delta. Both front ends check the
+    # baseline first and stop (exit 2) before anything is shown or written; met here
+    # only when the file changed since, `scan` still stops and the app says so.
     BASELINE_ERROR = "baseline-error"
 
 

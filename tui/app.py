@@ -70,9 +70,12 @@ class AuditApp(App[int]):
         *,
         vuln_paths: tuple[Path, ...] = (),
         baseline_path: Path | None = None,
+        notes: tuple[str, ...] = (),
     ) -> None:
-        """`source`: opened at once; None: the connect screen asks."""
+        """`source`: opened at once; None: the connect screen asks. `notes`: what the
+        command line has to say on opening (a --policy file still to be created)."""
         super().__init__()
+        self._notes = notes
         # Our two themes, each checked for contrast: the palette offers no others.
         for name in list(self.available_themes):
             if name not in THEMES:
@@ -84,6 +87,8 @@ class AuditApp(App[int]):
     def on_mount(self) -> None:
         # Device-code sign-in prints its instructions; stderr is hidden behind the screen.
         show_device_prompts(self._device_prompt)
+        for note in self._notes:
+            self.notify(safe(note), title="Policy file", markup=False, timeout=10)
         if self.session.source is not None:
             self._open(self.session.source)
         else:

@@ -6,10 +6,12 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from aciaudit import cli
 from aciaudit.gcpause import exit_now
 from aciaudit.sources.azure.options import LiveOptions
+from checks.policy import Policy
 
 
 def open_app(args: argparse.Namespace, live: LiveOptions | None) -> int:
@@ -23,17 +25,32 @@ def open_app(args: argparse.Namespace, live: LiveOptions | None) -> int:
     from aciaudit.policy_file import PolicyError, resolve_policy
     from tui.app import AuditApp
 
+    notes: list[str] = []
     try:
         # Checked before the app opens: a broken file is fixed at its line, exit 2.
-        policy_path = resolve_policy(args.policy, demo=args.demo).path
+        choice = resolve_policy(_existing(args.policy), demo=args.demo)
     except PolicyError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return cli.EXIT_USAGE
-    baseline = getattr(args, "baseline", None)
-    if baseline is not None and not baseline.is_file():
-        # As `scan --baseline`: a missing file is said before the app opens.
-        print(f"error: {baseline}: no such file", file=sys.stderr)
+    policy_path = choice.path
+    if args.policy is not None and not args.policy.exists():
+        if not args.policy.parent.is_dir():
+            print(
+                f"error: {args.policy}: folder {args.policy.parent} does not exist", file=sys.stderr
+            )
+            return cli.EXIT_USAGE
+        # A policy to start: the first suppression or attestation creates it.
+        policy_path = args.policy
+        notes.append(
+            f"{policy_path} does not exist yet: the first suppression or attestation creates it."
+        )
+    problem = baseline_problem(getattr(args, "baseline", None), choice.policy)
+    if problem is not None:
+        # As `scan --baseline`: a baseline that cannot be used is said before anything
+        # is shown (exit 2), never found out after a long collection.
+        print(f"error: {problem}", file=sys.stderr)
         return cli.EXIT_USAGE
+    baseline = getattr(args, "baseline", None)
     from aciaudit.sources.choice import source_from_args
 
     # Live Azure straight away only when the options name what to read.
@@ -41,8 +58,33 @@ def open_app(args: argparse.Namespace, live: LiveOptions | None) -> int:
     source = source_from_args(args, wanted)
     # Otherwise the connect screen; it starts from the live options given, if any.
     vulns = tuple(getattr(args, "vulns", None) or ())
-    app = AuditApp(source, live, policy_path, vuln_paths=vulns, baseline_path=baseline)
+    app = AuditApp(
+        source, live, policy_path, vuln_paths=vulns, baseline_path=baseline, notes=tuple(notes)
+    )
     return app.run() or 0
+
+
+def _existing(policy: Path | None) -> Path | None:
+    """--policy when the file is there; a name not yet there is created on first save."""
+    return policy if policy is None or policy.exists() else None
+
+
+def baseline_problem(baseline: Path | None, policy: Policy) -> str | None:
+    """Why --baseline cannot be compared with, in `scan`'s words; None when it can.
+    The one behaviour for both front ends: a baseline that cannot be read stops the
+    command before anything is shown or written (exit 2)."""
+    if baseline is None:
+        return None
+    if not baseline.is_file():
+        return f"{baseline}: no such file"
+    from aciaudit.baseline import load_side
+    from aciaudit.snapshot_io import SnapshotError
+
+    try:
+        load_side(baseline, "baseline", policy)
+    except SnapshotError as exc:
+        return str(exc)
+    return None
 
 
 def main(argv: Sequence[str] | None = None) -> int:

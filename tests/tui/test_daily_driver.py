@@ -392,3 +392,77 @@ async def test_the_theme_list_offers_our_themes_only() -> None:
             "textual-light",
         }
         assert set(app.available_themes) == {"textual-dark", "textual-light"}
+
+
+# -- power-user features (§2) --------------------------------------------------------
+
+
+async def test_a_header_click_sorts_and_the_sorted_header_shows_its_arrow() -> None:
+    app = AuditApp(demo_source())
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_loaded(pilot)
+        await open_findings(pilot, app)
+        table = app.screen.query_one(ResultTable)
+        header = lambda: table.render_line(0).text  # noqa: E731
+        assert "▲" not in header() and "▼" not in header()
+        x = header().index("CHECK")
+        await pilot.click(ResultTable, offset=(x + 1, 0))
+        await pilot.pause()
+        assert app.screen.view.sort == "check"  # type: ignore[attr-defined]
+        assert "CHECK ▲" in header()
+        ids = [r.result.check_id for r in table_rows(app)]
+        assert ids == sorted(ids)
+        await pilot.click(ResultTable, offset=(x + 1, 0))  # again: reversed
+        await pilot.pause()
+        assert "CHECK ▼" in header()
+        await pilot.press("o")  # the keys still work: the next column
+        await pilot.pause()
+        assert "CHECK" in header() and "CHECK ▼" not in header()
+        assert "▲" in header()
+
+
+# -- launch: --policy not there yet, --baseline that cannot be read --------------------
+
+
+def _fake_terminal(monkeypatch) -> list[AuditApp]:
+    import sys
+
+    apps: list[AuditApp] = []
+    monkeypatch.setattr(AuditApp, "run", lambda self, *a, **k: apps.append(self) or 0)
+    monkeypatch.setattr(sys.stdin, "isatty", lambda: True, raising=False)
+    monkeypatch.setattr(sys.stdout, "isatty", lambda: True, raising=False)
+    return apps
+
+
+def test_a_policy_file_not_there_yet_opens_and_is_created_on_first_save(
+    tmp_path: Path, monkeypatch
+) -> None:
+    import tui.launch as launch
+
+    apps = _fake_terminal(monkeypatch)
+    wanted = tmp_path / "new-policy.toml"
+    assert launch.main(["--demo", "--policy", str(wanted)]) == 0
+    [app] = apps
+    assert app.session.policy_file() == wanted
+    assert any("creates it" in n for n in app._notes)
+    assert not wanted.exists()
+    # A folder that is not there either: a usage error, as before.
+    assert launch.main(["--demo", "--policy", str(tmp_path / "nope" / "p.toml")]) == 2
+
+
+def test_a_bad_baseline_stops_the_app_as_it_stops_scan(
+    tmp_path: Path, monkeypatch, capsys
+) -> None:
+    import tui.launch as launch
+    from aciaudit import cli
+
+    apps = _fake_terminal(monkeypatch)
+    bad = tmp_path / "old.json"
+    bad.write_text('{"not": "a report"}')
+    out = tmp_path / "r.md"
+    scan = cli.main(["scan", "--demo", "--baseline", str(bad), "-o", str(out)])
+    scan_err = capsys.readouterr().err
+    assert launch.main(["--demo", "--baseline", str(bad)]) == scan == 2
+    app_err = capsys.readouterr().err
+    assert apps == [] and not out.exists()
+    assert app_err.strip() and app_err.strip() in scan_err

@@ -89,6 +89,7 @@ class FindingsScreen(AuditScreen, FilterHost):
     def _show(self, keep: Row | None = None) -> None:
         self.view.refresh()
         table = self.query_one(ResultTable)
+        table.sorted_by, table.sort_reverse = self.view.sort, self.view.reverse
         table.set_items(self.view.items, keep=keep)
         self._title()
 
@@ -225,7 +226,15 @@ class FindingsScreen(AuditScreen, FilterHost):
 
     # A new order or grouping opens at the top: the first row is what it is about.
     def action_cycle_sort(self) -> None:
-        self.view.sort = _next(_SORT_CYCLE, self.view.sort)
+        self.view.sort, self.view.reverse = _next(_SORT_CYCLE, self.view.sort), False
+        self._show()
+
+    def on_result_table_header_clicked(self, event: ResultTable.HeaderClicked) -> None:
+        """A click on a header sorts by it; on the sorted one, reverses (as `O`)."""
+        if self.view.sort == event.column:
+            self.view.reverse = not self.view.reverse
+        else:
+            self.view.sort, self.view.reverse = event.column, False
         self._show()
 
     def action_reverse_sort(self) -> None:

@@ -91,6 +91,14 @@ class ResultTable(ScrollView, can_focus=True):
             self.table = table
             self.item = item
 
+    class HeaderClicked(Message):
+        """A column header was clicked: the screen sorts by it (again: reversed)."""
+
+        def __init__(self, table: ResultTable, column: str) -> None:
+            super().__init__()
+            self.table = table
+            self.column = column
+
     class Selected(Message):
         def __init__(self, table: ResultTable, item: Row | Header) -> None:
             super().__init__()
@@ -107,6 +115,10 @@ class ResultTable(ScrollView, can_focus=True):
         # The run has suppressed FAILs: STATUS is wide enough for "FAIL (suppressed)"
         # (a property of the run, so the column does not change width as you filter).
         self.show_suppressed = False
+        # The column the rows are sorted by (▲ ascending, ▼ reversed); None: the
+        # default order, which no single header stands for.
+        self.sorted_by: str | None = None
+        self.sort_reverse = False
 
     # -- data -----------------------------------------------------------------------
 
@@ -167,6 +179,23 @@ class ResultTable(ScrollView, can_focus=True):
 
     # -- rendering ------------------------------------------------------------------
 
+    def _header(self, column: str) -> str:
+        if column != self.sorted_by:
+            return HEADERS[column]
+        return f"{HEADERS[column]} {'▼' if self.sort_reverse else '▲'}"
+
+    def column_at(self, x: int) -> str | None:
+        """The column under content offset `x` on the header line."""
+        widths = self._layout(self.scrollable_content_region.width)
+        left = 0
+        for c in COLUMNS:
+            if c not in widths:
+                continue
+            if left <= x < left + widths[c] + 1:
+                return c
+            left += widths[c] + 1
+        return None
+
     def _style(self, name: str) -> Style:
         return self.get_component_rich_style(name, partial=True)
 
@@ -177,7 +206,7 @@ class ResultTable(ScrollView, can_focus=True):
         if y == 0:
             style = base + self._style("result-table--header")
             cells = [
-                Segment(set_cell_size(HEADERS[c], widths[c]) + " ", style)
+                Segment(set_cell_size(self._header(c), widths[c]) + " ", style)
                 for c in COLUMNS
                 if c in widths
             ]
@@ -267,7 +296,12 @@ class ResultTable(ScrollView, can_focus=True):
 
     def on_click(self, event: events.Click) -> None:
         offset = event.get_content_offset(self)
-        if offset is None or offset.y == 0:
+        if offset is None:
+            return
+        if offset.y == 0:
+            column = self.column_at(offset.x)
+            if column is not None:
+                self.post_message(self.HeaderClicked(self, column))
             return
         index = int(self.scroll_offset.y) + offset.y - 1
         if 0 <= index < len(self.items):
