@@ -10,8 +10,9 @@ that a name held something odd instead of having it silently vanish:
 - C0 controls and DEL become Unicode control pictures (ESC → ``␛``, NUL → ``␀``,
   DEL → ``␡``). An ANSI sequence such as ``ESC[31m`` is therefore inert: it shows as
   the literal text ``␛[31m``.
-- C1 controls, bidirectional overrides (Trojan Source) and the Unicode line and
-  paragraph separators become the text ``\\uXXXX``.
+- C1 controls, bidirectional overrides (Trojan Source), zero-width and other
+  invisible characters (ZWSP, ZWJ, word joiner, BOM, soft hyphen) and the Unicode line
+  and paragraph separators become the text ``\\uXXXX``.
 - In one-line sinks CR, LF and CRLF become one space and a tab becomes a space.
 """
 
@@ -29,6 +30,8 @@ def _visible_table() -> dict[int, str]:
     # C1, bidi embeddings/overrides/isolates, LRM/RLM/ALM, line/paragraph separators.
     hidden = [*range(0x80, 0xA0), 0x061C, 0x200E, 0x200F, *range(0x202A, 0x202F)]
     hidden += [*range(0x2066, 0x206A), 0x2028, 0x2029]
+    # Zero-width and invisible characters: a name that reads `admin` may hold more.
+    hidden += [0x00AD, 0x180E, *range(0x200B, 0x200E), *range(0x2060, 0x2065), 0xFEFF]
     for c in hidden:
         table[c] = f"\\u{c:04x}"
     return table
