@@ -466,3 +466,26 @@ def test_a_bad_baseline_stops_the_app_as_it_stops_scan(
     app_err = capsys.readouterr().err
     assert apps == [] and not out.exists()
     assert app_err.strip() and app_err.strip() in scan_err
+
+
+async def test_evidence_paths_break_at_dots_and_the_table_fits_at_120() -> None:
+    import html
+
+    from tui.screens.detail import wrap_path
+
+    assert wrap_path("properties.securityContext.privileged", 20) == (
+        "properties\n.securityContext\n.privileged"
+    )
+    app = AuditApp(demo_source())
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_loaded(pilot)
+        await open_findings(pilot, app, Filter(check_id="ACI-016"))
+        await pilot.press("enter")
+        await wait_for(pilot, on(app, "DetailScreen"))
+        await pilot.pause(0.2)
+        shown = html.unescape(app.export_screenshot()).replace("\xa0", " ")
+        assert ".securityContext.privileged" in shown  # no name cut in two
+        body = app.screen.query_one("#detail-body")
+        scroller = app.screen.query_one("#detail")
+        # The evidence table ends inside the view, clear of the scrollbar.
+        assert body.region.right <= scroller.scrollable_content_region.right

@@ -31,10 +31,28 @@ _MAX_LINKS = 20
 _MAX_SAME = 50
 
 
+def wrap_path(path: str, width: int) -> str:
+    """`properties.initContainers[0].securityContext.privileged` in lines of at most
+    `width`, broken before a dot so each name stays whole."""
+    lines: list[str] = []
+    line = ""
+    for i, piece in enumerate(path.split(".")):
+        part = piece if i == 0 else "." + piece
+        if line and len(line) + len(part) > width:
+            lines.append(line)
+            line = part
+        else:
+            line += part
+    lines.append(line)
+    return "\n".join(lines)
+
+
 class DetailScreen(AuditScreen):
     AREAS: ClassVar[tuple[str, ...]] = ("detail",)
     BINDINGS = bindings("detail")
     DEFAULT_CSS = """
+    #detail { scrollbar-gutter: stable; }
+    #detail-body { width: 1fr; padding-right: 1; }
     #detail-related { height: auto; margin-top: 1; }
     #detail-same { height: auto; max-height: 14; margin-bottom: 1; }
     """
@@ -82,14 +100,23 @@ class DetailScreen(AuditScreen):
             out.append(f"  {section} — {SECTIONS.get(section, '')}\n")
         # The path is what the user looks for in the JSON: it folds rather than being cut.
         evidence = Table(expand=True, show_lines=True)
-        evidence.add_column("path", ratio=3, overflow="fold")
+        # The path breaks after a dot, never inside a name (fold only a name longer
+        # than the column); the column is as wide as the longest piece needs.
+        width = max(60, (self.size.width or self.app.size.width) - 4)
+        path_width = max(
+            12, min(width * 2 // 5, max((len(ev.path) for ev in result.evidence), default=12))
+        )
+        evidence.add_column("path", width=path_width, overflow="fold")
         evidence.add_column("observed", ratio=3, overflow="fold")
         evidence.add_column("expected", ratio=2)
         evidence.add_column("note", ratio=3)
         for ev in result.evidence:
             observed = ev.observed if isinstance(ev.observed, str) else json.dumps(ev.observed)
             evidence.add_row(
-                literal(ev.path), literal(observed), literal(ev.expected), literal(ev.note)
+                literal(wrap_path(ev.path, path_width), multiline=True),
+                literal(observed),
+                literal(ev.expected),
+                literal(ev.note),
             )
         fix = Text()
         fix.append("\nRemediation\n", style="bold underline")
