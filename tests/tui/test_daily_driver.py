@@ -450,9 +450,7 @@ def test_a_policy_file_not_there_yet_opens_and_is_created_on_first_save(
     assert launch.main(["--demo", "--policy", str(tmp_path / "nope" / "p.toml")]) == 2
 
 
-def test_a_bad_baseline_stops_the_app_as_it_stops_scan(
-    tmp_path: Path, monkeypatch, capsys
-) -> None:
+def test_a_bad_baseline_stops_the_app_as_it_stops_scan(tmp_path: Path, monkeypatch, capsys) -> None:
     import tui.launch as launch
     from aciaudit import cli
 
@@ -489,3 +487,20 @@ async def test_evidence_paths_break_at_dots_and_the_table_fits_at_120() -> None:
         scroller = app.screen.query_one("#detail")
         # The evidence table ends inside the view, clear of the scrollbar.
         assert body.region.right <= scroller.scrollable_content_region.right
+
+
+async def test_the_findings_header_reads_in_the_light_theme() -> None:
+    from rich.color import Color
+
+    app = AuditApp(demo_source())
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_loaded(pilot)
+        app.theme = "textual-light"
+        await open_findings(pilot, app)
+        table = app.screen.query_one(ResultTable)
+        style = next(iter(table.render_line(0))).style  # as painted
+        assert style is not None and style.color is not None and style.bgcolor is not None
+        fg, bg = style.color.get_truecolor(), style.bgcolor.get_truecolor()
+        # Dark text on the light panel: far apart in brightness.
+        luma = lambda c: 0.299 * c.red + 0.587 * c.green + 0.114 * c.blue  # noqa: E731
+        assert abs(luma(fg) - luma(bg)) > 100, (Color.from_triplet(fg), Color.from_triplet(bg))

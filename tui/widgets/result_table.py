@@ -62,7 +62,7 @@ class ResultTable(ScrollView, can_focus=True):
     }
     DEFAULT_CSS = """
     ResultTable { background: $surface; overflow-x: hidden; }
-    ResultTable > .result-table--header { text-style: bold; color: $text; background: $panel; }
+    ResultTable > .result-table--header { text-style: bold; color: $foreground; background: $panel; }
     ResultTable > .result-table--cursor { background: $block-cursor-blurred-background; }
     ResultTable:focus > .result-table--cursor { background: $block-cursor-background; color: $block-cursor-foreground; text-style: bold; }
     ResultTable > .result-table--group { text-style: bold; color: $accent; }
