@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from checks import arm_id
 from checks.catalogue import load_catalogue
 from checks.context import Context
+from checks.fields import WrongType
 from checks.index import Index
 from checks.model import Outcome, Result, Status, Target
 from checks.overrides import manual_result
@@ -88,6 +89,9 @@ def _guarded(chk: Check, resource: dict, rid: str, ctx: Context) -> Outcome:
     assert chk.evaluate is not None
     try:
         return chk.evaluate(resource, ctx)
+    except WrongType as exc:
+        # Typed reading (checks.fields): a wrong type is never judged, never PASS.
+        return Outcome(Status.NOT_ASSESSED, f"'{_label(resource, rid)}' not assessed: {exc}.")
     except Exception as exc:
         # A shape no check foresaw must not sink the whole run, nor pass silently.
         return Outcome(

@@ -171,10 +171,17 @@ def test_aci_016_reports_every_privileged_container() -> None:
     ]
 
 
-@pytest.mark.parametrize("value", ["true", 1, None])
-def test_aci_016_only_boolean_true_is_privileged(value: Any) -> None:
-    res = run_one("ACI-016", group([ctr("web", **sc(privileged=value))]))
+def test_aci_016_absent_privileged_is_not_privileged() -> None:
+    res = run_one("ACI-016", group([ctr("web", **sc(privileged=None))]))
     assert res.status is Status.PASS
+
+
+@pytest.mark.parametrize("value", ["true", 1, {}, "NaN"])
+def test_aci_016_a_wrong_type_is_never_pass(value: Any) -> None:
+    # Issue #13: typed reading (checks.fields) makes a non-boolean NOT_ASSESSED.
+    res = run_one("ACI-016", group([ctr("web", **sc(privileged=value))]))
+    assert res.status is Status.NOT_ASSESSED
+    assert "unexpected type at privileged" in res.message
 
 
 # --- ACI-018: capabilities ----------------------------------------------------------

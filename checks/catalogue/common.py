@@ -6,6 +6,7 @@ from functools import lru_cache
 from typing import Any, Final
 
 from checks import arm_id
+from checks.fields import typed
 from checks.model import Evidence, Outcome, not_assessed
 
 Resource = dict[str, Any]
@@ -21,14 +22,17 @@ LEARN = "https://learn.microsoft.com/azure"
 
 
 def get(obj: Any, path: str) -> Any:
-    """Follow a dotted path; MISSING when any step is absent (None counts as absent)."""
+    """Follow a dotted path; MISSING when any step is absent (None counts as absent).
+
+    A value of another JSON type than the specification's (`checks.fields`) raises
+    WrongType, which the engine reports as NOT_ASSESSED "unexpected type at PATH"."""
     for key in _steps(path):
         if not isinstance(obj, dict):
             return MISSING
         obj = obj.get(key)
         if obj is None:
             return MISSING
-    return obj
+    return typed(path, obj)
 
 
 @lru_cache(maxsize=4096)
