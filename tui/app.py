@@ -20,7 +20,7 @@ from aciaudit.snapshot_io import SnapshotError
 from aciaudit.sources.azure.options import LiveOptions
 from aciaudit.sources.azure.prompts import show_device_prompts
 from aciaudit.sources.choice import Source
-from tui import policy_actions
+from tui import policy_actions, prefs
 from tui.findings_model import Filter, Row
 from tui.keys import KeyAction, bindings, palette_entries
 from tui.messages import (
@@ -80,6 +80,10 @@ class AuditApp(App[int]):
         for name in list(self.available_themes):
             if name not in THEMES:
                 self.unregister_theme(name)
+        # Theme, sort and grouping as the user left them (tui.prefs).
+        self.prefs = prefs.load()
+        if self.prefs.theme in THEMES:
+            self.theme = self.prefs.theme
         self.session = Session(source, policy_path, vuln_paths, baseline_path)
         # What the command line said about Azure; the connect screen starts from it.
         self.live_options = live_options
@@ -231,6 +235,17 @@ class AuditApp(App[int]):
 
     def action_toggle_dark(self) -> None:
         self.theme = "textual-light" if self.current_theme.dark else "textual-dark"
+
+    def watch_theme(self, theme: str) -> None:
+        if theme in THEMES:
+            self.remember(theme=theme)
+
+    def remember(self, **changes: object) -> None:
+        """Keep a preference for the next run (best effort, never an error)."""
+        new = self.prefs.with_(**changes)
+        if new != self.prefs:
+            self.prefs = new
+            prefs.save(new)
 
     def action_export(self) -> None:
         run = self.session.run

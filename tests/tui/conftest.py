@@ -9,6 +9,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 
+import pytest
 from textual.pilot import Pilot
 
 from aciaudit.snapshot_io import parse_snapshot
@@ -18,6 +19,13 @@ from checks.snapshot import Snapshot
 from tui.app import AuditApp
 
 SIZE = (120, 36)
+
+
+@pytest.fixture(autouse=True)
+def _config_folder(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch):
+    """The app's remembered preferences go to a fresh folder per test, never the
+    user's config folder (and one test's sort never leaks into the next)."""
+    monkeypatch.setenv("ACI_AUDIT_CONFIG_DIR", str(tmp_path_factory.mktemp("config")))
 
 
 async def wait_for(pilot: Pilot, condition: Callable[[], bool], timeout: float = 10.0) -> None:

@@ -504,3 +504,35 @@ async def test_the_findings_header_reads_in_the_light_theme() -> None:
         # Dark text on the light panel: far apart in brightness.
         luma = lambda c: 0.299 * c.red + 0.587 * c.green + 0.114 * c.blue  # noqa: E731
         assert abs(luma(fg) - luma(bg)) > 100, (Color.from_triplet(fg), Color.from_triplet(bg))
+
+
+async def test_theme_sort_and_grouping_are_remembered_between_runs(
+    tmp_path: Path, monkeypatch
+) -> None:
+    monkeypatch.setenv("ACI_AUDIT_CONFIG_DIR", str(tmp_path / "cfg"))
+    app = AuditApp(demo_source())
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_loaded(pilot)
+        await pilot.press("ctrl+t")
+        await open_findings(pilot, app)
+        await pilot.press("o", "o", "O", "b")
+        await pilot.pause()
+    saved = json.loads((tmp_path / "cfg" / "app.json").read_text())
+    assert saved == {
+        "theme": "textual-light",
+        "sort": "check",
+        "reverse": True,
+        "grouping": "check",
+    }
+    again = AuditApp(demo_source())
+    async with again.run_test(size=SIZE) as pilot:
+        await wait_loaded(pilot)
+        assert again.theme == "textual-light"
+        await open_findings(pilot, again)
+        view = again.screen.view  # type: ignore[attr-defined]
+        assert (view.sort, view.reverse, view.grouping.value) == ("check", True, "check")
+    # A broken file is the defaults, never an error.
+    (tmp_path / "cfg" / "app.json").write_text("{not json")
+    from tui import prefs
+
+    assert prefs.load() == prefs.Prefs()

@@ -10,6 +10,7 @@ from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
 from tui.messages import WorkerFailed
+from tui.prefs import Prefs
 from tui.session import Session
 
 
@@ -24,6 +25,17 @@ class AuditScreen(Screen[None]):
         session = getattr(self.app, "session", None)
         assert isinstance(session, Session), "audit screens run in the audit app"
         return session
+
+    @property
+    def prefs(self) -> Prefs:
+        """What the user chose last time (tui.prefs), as the app loaded it."""
+        loaded = getattr(self.app, "prefs", None)
+        return loaded if isinstance(loaded, Prefs) else Prefs()
+
+    def remember(self, **changes: object) -> None:
+        remember = getattr(self.app, "remember", None)
+        if remember is not None:
+            remember(**changes)
 
     def before_back(self) -> bool:
         """esc or `q` is about to leave this screen: True when the screen used the key

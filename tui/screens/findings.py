@@ -77,6 +77,12 @@ class FindingsScreen(AuditScreen, FilterHost):
         yield AppFooter()
 
     def on_mount(self) -> None:
+        # The order and grouping the user left the findings in last time.
+        prefs = self.prefs
+        if prefs.sort is None or prefs.sort in COLUMNS:
+            self.view.sort, self.view.reverse = prefs.sort, prefs.reverse
+        if prefs.grouping in {g.value for g in Grouping}:
+            self.view.grouping = Grouping(prefs.grouping)
         self.query_one("#filter", Input).display = False
         table = self.query_one(ResultTable)
         table.show_change = self._has_baseline()
@@ -87,6 +93,8 @@ class FindingsScreen(AuditScreen, FilterHost):
     # -- view -----------------------------------------------------------------------
 
     def _show(self, keep: Row | None = None) -> None:
+        v = self.view
+        self.remember(sort=v.sort, reverse=v.reverse, grouping=v.grouping.value)
         self.view.refresh()
         table = self.query_one(ResultTable)
         table.sorted_by, table.sort_reverse = self.view.sort, self.view.reverse
