@@ -37,7 +37,10 @@ TOP_KEYS = (
     "disabled",
     "suppressions",
     "attestations",
+    "classification",
 )
+# The longest classification line a report cover shows.
+CLASSIFICATION_MAX = 200
 SUPPRESSION_KEYS = ("check", "resource", "justification", "expires", "author")
 ATTESTATION_KEYS = ("status", "note", "by", "date")
 
@@ -137,10 +140,23 @@ class _Validator:
             disabled=frozenset(self.disabled(data.get("disabled"))),
             suppressions=self.suppressions(data.get("suppressions")),
             attestations=self.attestations(data.get("attestations")),
+            classification=self.classification(data.get("classification")),
         )
         if self.issues:
             raise PolicyError(self.name, self.issues)
         return policy
+
+    def classification(self, value: Any) -> str:
+        if value is None:
+            return ""
+        if not isinstance(value, str) or "\n" in value or len(value) > CLASSIFICATION_MAX:
+            self.error(
+                ("classification",),
+                f"expected one line of text (at most {CLASSIFICATION_MAX} characters), "
+                'e.g. "CONFIDENTIAL — Contoso Ltd"',
+            )
+            return ""
+        return value.strip()
 
     def patterns(self, data: dict[str, Any], key: str) -> tuple[str, ...]:
         value = data.get(key)

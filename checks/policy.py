@@ -92,6 +92,8 @@ class Policy:
     suppressions: tuple[Suppression, ...] = ()
     # Check id (MAN-…) → the attestation that answers it.
     attestations: Mapping[str, Attestation] = field(default_factory=dict)
+    # A classification line for report covers ("CONFIDENTIAL — Contoso"); "" for none.
+    classification: str = ""
 
 
 @dataclass

@@ -152,3 +152,19 @@ def test_html_text_escapes_markup_and_shows_invisible_characters() -> None:
     assert html_text("a\r\nb\x1b") == "a b␛"
     assert html_text("a\nb", multiline=True) == "a\nb"
     assert html_text(None) == ""
+
+
+def test_the_cover_shows_the_policy_files_classification_as_text() -> None:
+    from dataclasses import replace
+
+    from aciaudit.policy_file import PolicyError, parse_policy
+
+    policy = parse_policy('classification = "CONFIDENTIAL <b>Contoso</b>"\n')
+    run = audit(load_demo(), DEMO_POLICY)
+    page = render(
+        replace(run, policy=replace(run.policy, classification=policy.classification)), "html"
+    )
+    assert '<p class="classification">CONFIDENTIAL &lt;b&gt;Contoso&lt;/b&gt;</p>' in page
+    assert 'class="classification"' not in render(run, "html")
+    with pytest.raises(PolicyError, match="one line"):
+        parse_policy('classification = """two\nlines"""\n')

@@ -62,7 +62,7 @@ def _cover(doc: Doc) -> None:
     subs = run.index.subscriptions
     sub_text = ", ".join(s.label for s in subs) if subs else "none"
     info = run.policy_file
-    classification = getattr(run.policy, "classification", "") or ""
+    classification = run.policy.classification
     doc.add('<header class="cover">\n')
     if classification:
         doc.add(f'<p class="classification">{h(classification)}</p>\n')
