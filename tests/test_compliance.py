@@ -95,3 +95,19 @@ def test_reports_carry_the_compliance_section_in_the_asked_order(demo_run: Run) 
     acr = next(c for c in doc["checks"] if c["id"] == "ACR-003")
     assert acr["frameworks"]["mcsb-v2"]["controls"] == ["NS-2"]
     assert acr["frameworks"]["mcsb-v2"]["source"]
+
+
+def test_scan_framework_option_orders_the_compliance_section(tmp_path, capsys) -> None:
+    from aciaudit.cli import main
+
+    out = tmp_path / "r"
+    argv = ["scan", "--demo", "--framework", "finos-ccc", "--framework", "pci-dss-4.0.1"]
+    assert main([*argv, "--format", "json,html,azure-policy,script", "-o", str(out)]) == 0
+    doc = json.loads((out / "report.json").read_text("utf-8"))
+    assert [f["framework"] for f in doc["compliance"]][:2] == ["finos-ccc", "pci-dss-4.0.1"]
+    names = sorted(p.name for p in out.iterdir())
+    assert names == ["azure-policy.json", "remediation.sh", "report.html", "report.json"]
+    with pytest.raises(SystemExit) as exc:
+        main(["scan", "--demo", "--framework", "cis"])
+    assert exc.value.code == 2
+    capsys.readouterr()
