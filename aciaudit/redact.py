@@ -19,7 +19,7 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
-from aciaudit.secret_detector import AUTH_HEADER
+from aciaudit.secret_detector import AUTH_HEADER, TOKEN_USERNAME
 from aciaudit.secret_patterns import trivially_not_secret
 from aciaudit.secrets import (
     CLI_FLAG,
@@ -134,9 +134,13 @@ def _redact_arg(arg: object, previous: object) -> object:
         return _mark(text, detect(text) or CLI_FLAG)
     if not isinstance(arg, str):
         return arg
-    if isinstance(previous, str) and previous in USER_FLAGS:
+    if isinstance(previous, str) and (previous in USER_FLAGS or _SHORT_U.fullmatch(previous)):
         return _redact_after_flag(previous, arg)
     return redact_text(arg)
+
+
+# `-fsSu` then `user:password`: `u` ending a group of short flags.
+_SHORT_U = re.compile(r"-[A-Za-z]{0,8}u")
 
 
 def _redact_after_flag(flag: str, arg: str) -> str:
@@ -221,11 +225,12 @@ def _redact_secret_keys(root: JsonDict) -> None:
                     if _is_secret_scalar(value):
                         node[key] = _mark_secret(value, secret_pair)
                 elif isinstance(value, str):
-                    node[key] = (
-                        _redact_encoded(value)
-                        if key in ENCODED_KEYS
-                        else _redact_string(value, kind == _NAMED)
-                    )
+                    if key in ENCODED_KEYS:
+                        node[key] = _redact_encoded(value)
+                    elif isinstance(key, str) and key.lower() in USER_KEYS:
+                        node[key] = _redact_user(value)
+                    else:
+                        node[key] = _redact_string(value, kind == _NAMED)
                 elif isinstance(value, float) and not math.isfinite(value):
                     node[key] = str(value)
         elif node and all(isinstance(item, str) for item in node):
@@ -285,6 +290,24 @@ def _redact_encoded(value: str) -> str:
     if parse_marker(value) is None and find_secrets(text):
         return make_marker(value, detect(text) or KEYWORD_NAME)
     return value
+
+
+# A user name can be a token (ACR tokens, `ghp_…` as the user of a registry credential).
+USER_KEYS = frozenset({"username", "user", "login", "userid"})
+_TOKEN_RUN = re.compile(r"[A-Za-z0-9_]{16,}")
+
+
+def _redact_user(value: str) -> str:
+    """A user name is kept unless a long random-looking run (letters and digits mixed, 16
+    characters or more) shows it is a token, or its content is a secret."""
+    if parse_marker(value) is not None:
+        return value
+    for m in _TOKEN_RUN.finditer(value):
+        run = m.group(0)
+        mixed = any(c.isdigit() for c in run) and any(c.isupper() for c in run)
+        if mixed and any(c.islower() for c in run):
+            return make_marker(value, detect(value) or TOKEN_USERNAME)
+    return redact_text(value)
 
 
 def _redact_string(value: str, named_secret: bool) -> str:

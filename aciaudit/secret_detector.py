@@ -19,6 +19,7 @@ URL_USERINFO = "url-userinfo"
 PRIVATE_KEY = "private-key"
 GITHUB_TOKEN = "github-token"
 HIGH_ENTROPY = "base64-high-entropy"
+TOKEN_USERNAME = "token-username"  # a user name that is a token (mixed-case, digits, long)
 USER_PASSWORD = "user-password"  # `user:pass:uid` lists (SFTP_USERS)
 
 # Where in a text a detector sees secrets: (start, end) pairs.

@@ -131,7 +131,10 @@ _BARE_FLAG = re.compile(r"--?([A-Za-z][A-Za-z0-9_.-]*)")
 _FLAG_LIKE = re.compile(r"--?[A-Za-z][A-Za-z0-9_.-]*(?:=.*)?", re.DOTALL)
 # `curl -u user:password`, `--user=user:password`: the part after the colon.
 USER_FLAGS = frozenset({"-u", "--user"})
-_USER_FLAG = re.compile(r"(?<![\w-])(?:-u|--user)(?:=|[ \t]+)[^\s:\"']+:([^\s\"';&|]+)")
+# `-fsSu user:pw` too: `u` ending a group of short flags.
+_USER_FLAG = re.compile(
+    r"(?<![\w-])(?:-[A-Za-z]{0,8}u|--user)(?:=|[ \t]+)[^\s:\"']+:([^\s\"';&|]+)"
+)
 _NAME_WORDS = re.compile(r"[^A-Za-z0-9]+|(?<=[a-z0-9])(?=[A-Z])")
 
 

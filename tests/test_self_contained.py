@@ -111,6 +111,7 @@ FIXTURE_FOLDERS = [
     "az-cli-flags/2.91.0",
     "azure-policy/schemas",
     "cce-policies/rego",
+    "hostile/estate",
     "scan-examples/defender",
     "scan-examples/grype",
     "scan-examples/trivy",
