@@ -15,7 +15,7 @@ from aciaudit.policy_file import DEFAULT_NAME, policy_with_base
 from aciaudit.run import PolicyFileInfo, Run
 from aciaudit.sources.choice import Source
 from checks.policy import Policy
-from tui.findings_model import Row, build_rows
+from tui.findings_model import Row, build_rows, presort
 from tui.images_model import ImagesModel, build_images
 from tui.overview_model import Overview, build_overview
 from tui.related_model import Related, build_related
@@ -44,9 +44,14 @@ class RunViews:
         rows: list[Row] | None = None,
         overview: Overview | None = None,
         images: ImagesModel | None = None,
+        presorted: bool = True,
     ) -> None:
         self.run = run
         self.rows = build_rows(run) if rows is None else rows
+        if presorted:
+            # Every column's sort, done here (the load worker) so a sort key is instant;
+            # a policy edit on the event loop passes False and sorts on first use.
+            presort(self.rows)
         self.overview = build_overview(run, self.rows) if overview is None else overview
         self._tree: ResourceTree | None = None
         self._related: Related | None = None
@@ -154,4 +159,6 @@ class Session:
             run.policy, suppressions=policy.suppressions, attestations=policy.attestations
         )
         # A policy changes no image and no scan: the running images carry over.
-        self._views = RunViews(run.with_policy(policy, info), images=views.built_images)
+        self._views = RunViews(
+            run.with_policy(policy, info), images=views.built_images, presorted=False
+        )
