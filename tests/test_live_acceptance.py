@@ -300,10 +300,12 @@ def assert_same_results(
 def skipped_as_unneeded(entry: dict[str, str]) -> bool:
     """Diagnostic settings of a group that logs to a workspace are not read (ACI-015
     passes on the workspace alone), nor role assignments of a subscription without any
-    managed identity (ACI-025 has nothing to judge there)."""
+    managed identity (ACI-025 has nothing to judge there), nor role definitions when
+    every assigned role is a built-in known by its id."""
     return (
         entry["status"] == CoverageStatus.NOT_COLLECTED
-        and entry["kind"] in (kinds.DIAGNOSTIC_SETTINGS, kinds.ROLE_ASSIGNMENTS)
+        and entry["kind"]
+        in (kinds.DIAGNOSTIC_SETTINGS, kinds.ROLE_ASSIGNMENTS, kinds.ROLE_DEFINITIONS)
         and entry.get("detail", "").startswith("not needed")
     )
 

@@ -135,3 +135,12 @@ def test_role_assignments_are_collected_only_where_read(fake: FakeAzure) -> None
     assert "no container group in the subscription has a managed identity" in (entry.detail or "")
     assert fake.calls(rf"/subscriptions/{SUB2}{ROLES}") == []
     assert fake.calls(rf"/subscriptions/{SUB1}{ROLES}")
+
+
+def test_role_definitions_are_collected_only_when_one_was_read(fake: FakeAzure) -> None:
+    snap = collect(options(fake))
+    # Owner and Contributor are judged by their built-in ids: no definition is read.
+    assert fake.calls(r"/roleDefinitions/") == []
+    entries = [c for c in snap.coverage if c.kind == kinds.ROLE_DEFINITIONS]
+    assert entries and all(c.status is CoverageStatus.NOT_COLLECTED for c in entries)
+    assert all((c.detail or "").startswith("not needed") for c in entries)

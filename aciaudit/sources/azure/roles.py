@@ -71,6 +71,17 @@ def _read_roles(reads: Reads, sub: Subscription, principal_ids: list[str]) -> No
         for d in definitions
         if d and d.rstrip("/").rsplit("/", 1)[-1].lower() not in KNOWN_ROLE_GUIDS
     )
+    if not unknown:
+        # Collected means read: here every role is a built-in judged by its GUID.
+        reads.out.coverage.append(
+            CoverageEntry(
+                sub.scope,
+                kinds.ROLE_DEFINITIONS,
+                CoverageStatus.NOT_COLLECTED,
+                detail="not needed: every assigned role is a built-in known by its id",
+            )
+        )
+        return
     try:
         for definition_id in unknown:
             reads.check_cancel()
