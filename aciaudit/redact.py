@@ -82,8 +82,15 @@ def redact_in_place(resource: JsonDict, deep: bool = True) -> None:
         _redact_secret_keys(resource)
 
 
+# An ARM resource id is structure, not a secret: its path segments (a subscription id
+# like `9d91e956-idsubscription-…` among them) read as one long base64 run otherwise.
+_ARM_ID = re.compile(r"/(?:subscriptions|providers)/[^\s@:=?#\"'&;]*", re.IGNORECASE)
+
+
 def redact_text(text: str) -> str:
     """`text` with each secret span inside it replaced by its marker; the rest unchanged."""
+    if text.startswith("/") and _ARM_ID.fullmatch(text):
+        return text
     return _apply(text, [(span.start, span.end, span.detector) for span in find_secrets(text)])
 
 
