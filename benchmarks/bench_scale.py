@@ -148,7 +148,9 @@ def measure_size(groups: int, root: Path, tmp: Path, formats: list[str], seed: i
 def measure_app(groups: int, root: Path, tmp: Path) -> Json:
     path = tmp / f"estate-{groups}.json"
     _, rss, out = run_child(
-        [sys.executable, str(HERE / "bench_scale_app.py"), str(path)], root, code_env(root)
+        [sys.executable, str(HERE / "bench_scale_app.py"), str(path), "--phases"],
+        root,
+        code_env(root),
     )
     figures: Json = json.loads(out.strip().splitlines()[-1])
     figures["app peak RSS (MB)"] = rss
