@@ -421,6 +421,7 @@ def _checks(args: argparse.Namespace) -> int:
                 "severity": c.severity.value,
                 "sections": list(c.sections),
                 "target": c.target.value,
+                "also": [t.value for t in c.also],
                 "manual": c.is_manual,
                 "rationale": c.rationale,
                 "remediation": c.remediation,

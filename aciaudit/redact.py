@@ -35,6 +35,10 @@ from aciaudit.secrets import (
 from checks.secret_markers import KEYWORD_NAME, MARKER_RE, name_looks_secret, parse_marker
 
 CONTAINER_GROUP_TYPE = "microsoft.containerinstance/containergroups"
+# A container group profile carries the same containers, env, credentials and volumes.
+CONTAINER_GROUP_TYPES = frozenset(
+    {CONTAINER_GROUP_TYPE, "microsoft.containerinstance/containergroupprofiles"}
+)
 # Keys whose scalar value is a secret on any resource type, compared case-insensitively.
 SECRET_KEYS = frozenset(
     key.lower()
@@ -74,7 +78,7 @@ def redact_in_place(resource: JsonDict, deep: bool = True) -> None:
     if not isinstance(resource, dict):
         return
     kind = resource.get("type")
-    if isinstance(kind, str) and kind.lower() == CONTAINER_GROUP_TYPE:
+    if isinstance(kind, str) and kind.lower() in CONTAINER_GROUP_TYPES:
         # ARM nests under `properties`; `az` output and some exports are flattened.
         for holder in _dicts(resource.get("properties"), resource):
             _redact_container_group(holder)

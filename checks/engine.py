@@ -16,10 +16,11 @@ from checks.registry import Check
 from checks.snapshot import CoverageStatus, Subscription
 from checks.vulns import ImageScan, ScanIndex
 
-_ARM_TARGETS = (Target.REGISTRY, Target.CONTAINER_GROUP)
+_ARM_TARGETS = (Target.REGISTRY, Target.CONTAINER_GROUP, Target.CONTAINER_GROUP_PROFILE)
 _TARGET_NOUN = {
     Target.REGISTRY: "Registries",
     Target.CONTAINER_GROUP: "Container groups",
+    Target.CONTAINER_GROUP_PROFILE: "Container group profiles",
 }
 
 
@@ -53,22 +54,34 @@ def _run(chk: Check, ctx: Context) -> Iterable[Result]:
             (sub.scope, {"id": sub.scope, "subscription": sub}) for sub in index.subscriptions
         ]
     else:
-        # A subscription whose listing of the target type is missing hides resources
-        # we cannot see: say so there instead of silently reporting fewer.
-        for sub in index.subscriptions:
-            reason = index.missing_reason(chk.target, sub.scope)
-            if reason is not None:
-                noun = _TARGET_NOUN[chk.target]
-                yield Result(
-                    chk.id,
-                    sub.scope,
-                    Status.NOT_ASSESSED,
-                    f"{noun} in subscription '{sub.label}' could not be read: {reason}.",
-                )
-        targets = [(r["id"], r) for r in index.of_type(chk.target)]
+        targets = []
+        for target in chk.targets:
+            # A subscription whose listing of the target type is missing hides resources
+            # we cannot see: say so there instead of silently reporting fewer.
+            yield from _listing_gaps(chk, target, index)
+            targets += [(r["id"], r) for r in index.of_type(target)]
     for rid, resource in targets:
         outcome = _guarded(chk, resource, rid, ctx)
         yield Result(chk.id, rid, outcome.status, outcome.message, outcome.evidence)
+
+
+def _listing_gaps(chk: Check, target: Target, index: Index) -> Iterable[Result]:
+    also = target is not chk.target
+    for sub in index.subscriptions:
+        if also and index.coverage(target, sub.scope) is None:
+            # An `also` kind (container group profiles) that this source cannot see at
+            # all records no coverage: nothing was hidden from a listing that was read.
+            continue
+        reason = index.missing_reason(target, sub.scope)
+        if reason is not None:
+            yield Result(
+                chk.id,
+                # Per kind, so a group gap and a profile gap are two results.
+                sub.scope if not also else f"{sub.scope}/providers/{target.value}",
+                Status.NOT_ASSESSED,
+                f"{_TARGET_NOUN[target]} in subscription '{sub.label}' could not be read: "
+                f"{reason}.",
+            )
 
 
 def _guarded(chk: Check, resource: dict, rid: str, ctx: Context) -> Outcome:
@@ -83,7 +96,8 @@ def _guarded(chk: Check, resource: dict, rid: str, ctx: Context) -> Outcome:
         try:
             unread = ctx.unread[rid]
         except KeyError:
-            unread = ctx.unread[rid] = _unread(chk.target, resource, rid, ctx)
+            kind = _kind(chk, resource)
+            unread = ctx.unread[rid] = _unread(kind, resource, rid, ctx)
         if unread is not None:
             return unread
     assert chk.evaluate is not None
@@ -99,6 +113,12 @@ def _guarded(chk: Check, resource: dict, rid: str, ctx: Context) -> Outcome:
             f"'{_label(resource, rid)}' not assessed: unexpected resource shape "
             f"({type(exc).__name__}).",
         )
+
+
+def _kind(chk: Check, resource: dict) -> Target:
+    """The kind a resource was listed as: the check's target or one of its `also`."""
+    rtype = str(resource.get("type", "")).lower()
+    return next((t for t in chk.also if t.value.lower() == rtype), chk.target)
 
 
 def _unread(target: Target, resource: dict, rid: str, ctx: Context) -> Outcome | None:

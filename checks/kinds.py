@@ -2,6 +2,13 @@
 
 REGISTRIES = "Microsoft.ContainerRegistry/registries"
 CONTAINER_GROUPS = "Microsoft.ContainerInstance/containerGroups"
+# Container group profiles (templates with containers, secrets, credentials: judged by
+# the container-group checks that declare `also`) and NGroups (inventory only). Read at
+# 2025-09-01 and later; not in AUDITED_KINDS: a source that cannot see them (an older
+# snapshot, an az export, the demo) records nothing, and the engine then makes no
+# listing-gap result for them; a source that could not read them records why.
+CONTAINER_GROUP_PROFILES = "Microsoft.ContainerInstance/containerGroupProfiles"
+NGROUPS = "Microsoft.ContainerInstance/nGroups"
 TOKENS = "Microsoft.ContainerRegistry/registries/tokens"
 CACHE_RULES = "Microsoft.ContainerRegistry/registries/cacheRules"
 DIAGNOSTIC_SETTINGS = "Microsoft.Insights/diagnosticSettings"

@@ -47,6 +47,8 @@ class Target(StrEnum):
 
     REGISTRY = "Microsoft.ContainerRegistry/registries"
     CONTAINER_GROUP = "Microsoft.ContainerInstance/containerGroups"
+    # Only as a check's `also` target: the container-group checks that read the body.
+    CONTAINER_GROUP_PROFILE = "Microsoft.ContainerInstance/containerGroupProfiles"
     SUBSCRIPTION = "subscription"
     ESTATE = "estate"
 

@@ -85,12 +85,19 @@ class Check:
     # Coverage kinds the check reads besides its target; missing → NOT_ASSESSED.
     requires: tuple[str, ...] = ()
     evaluate: Evaluate | None = None
+    # Other kinds it also judges (the catalogue's `also`): container group profiles.
+    also: tuple[Target, ...] = ()
     # The specification's prose: when the check FAILs, and its notes and sources.
     fail_when: str = ""
     notes: str = ""
     # Its controls per framework (tuples, so a Check hashes), and Azure Policy built-ins.
     frameworks: tuple[ControlMapping, ...] = ()
     policies: tuple[BuiltInPolicy, ...] = ()
+
+    @property
+    def targets(self) -> tuple[Target, ...]:
+        """Every kind it judges: its target, then those it also applies to."""
+        return (self.target, *self.also)
 
     @property
     def section(self) -> str:

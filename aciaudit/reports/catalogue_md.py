@@ -92,6 +92,8 @@ def _details(chk: Check) -> list[str]:
     if chk.notes:
         lines.append(f"- **Notes:** {chk.notes}")
     lines += [f"- **Why:** {chk.rationale}", f"- **Remediation:** {chk.remediation}"]
+    if chk.also:
+        lines.append("- **Also judges:** " + ", ".join(f"`{t.value}`" for t in chk.also))
     if chk.requires:
         lines.append("- **Also reads:** " + ", ".join(f"`{k}`" for k in chk.requires))
     if chk.references:

@@ -11,7 +11,7 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 from urllib.parse import urlsplit
 
-from checks.catalogue.aci_parts import GROUP_NOUN, containers, volumes
+from checks.catalogue.aci_parts import containers, kind_of, noun, volumes
 from checks.catalogue.common import Resource, api_version_before, get, name
 from checks.context import Context
 from checks.model import (
@@ -94,9 +94,9 @@ def aci_006(group: Resource, ctx: Context) -> Outcome:
         if elsewhere:
             places = ", ".join(dict.fromkeys(path for path, _ in elsewhere))
             said.append(f"in plain text at {places}")
-        return fail(f"{GROUP_NOUN} '{n}' holds secrets {'; and '.join(said)}.", *evidence)
+        return fail(f"{noun(group)} '{n}' holds secrets {'; and '.join(said)}.", *evidence)
     return passed(
-        f"{GROUP_NOUN} '{n}' has no secret among its {plain} plain environment variable(s).",
+        f"{noun(group)} '{n}' has no secret among its {plain} plain environment variable(s).",
         Evidence(
             "properties.containers[*].properties.environmentVariables[*].value",
             f"{plain} plain value(s), none secret-looking",
@@ -175,10 +175,10 @@ def aci_007(group: Resource, ctx: Context) -> Outcome:
     if hits:
         labels = ", ".join(dict.fromkeys(hits))
         return fail(
-            f"{GROUP_NOUN} '{n}' passes secrets on the command line of {labels}.", *evidence
+            f"{noun(group)} '{n}' passes secrets on the command line of {labels}.", *evidence
         )
     return passed(
-        f"{GROUP_NOUN} '{n}' has no secret on its command lines.",
+        f"{noun(group)} '{n}' has no secret on its command lines.",
         Evidence(
             "properties.containers[*].properties.command",
             f"{with_command} command override(s)",
@@ -192,7 +192,7 @@ def aci_008(group: Resource, ctx: Context) -> Outcome:
     n = name(group)
     repos = [(p, v["gitRepo"]) for p, v in volumes(group) if isinstance(v.get("gitRepo"), dict)]
     if not repos:
-        return not_applicable(f"{GROUP_NOUN} '{n}' has no gitRepo volume.")
+        return not_applicable(f"{noun(group)} '{n}' has no gitRepo volume.")
     bad, evidence, offending = [], [], []
     for path, repo in repos:
         url = str(repo.get("repository", ""))
@@ -210,9 +210,9 @@ def aci_008(group: Resource, ctx: Context) -> Outcome:
             evidence.append(Evidence(f"{path}.gitRepo.repository", url, "a URL without user info"))
     if bad:
         return fail(
-            f"{GROUP_NOUN} '{n}' embeds credentials in {len(bad)} gitRepo URL(s).", *offending
+            f"{noun(group)} '{n}' embeds credentials in {len(bad)} gitRepo URL(s).", *offending
         )
-    return passed(f"{GROUP_NOUN} '{n}' has no credential in its gitRepo URLs.", *evidence)
+    return passed(f"{noun(group)} '{n}' has no credential in its gitRepo URLs.", *evidence)
 
 
 @check("ACI-010")
@@ -221,7 +221,7 @@ def aci_010(group: Resource, ctx: Context) -> Outcome:
     creds = get(group, "properties.imageRegistryCredentials")
     creds = [c for c in creds if isinstance(c, dict)] if isinstance(creds, list) else []
     if not creds:
-        return not_applicable(f"{GROUP_NOUN} '{n}' declares no registry credentials.")
+        return not_applicable(f"{noun(group)} '{n}' declares no registry credentials.")
     bad, evidence, offending = [], [], []
     for i, cred in enumerate(creds):
         server = str(cred.get("server", ""))
@@ -255,10 +255,10 @@ def aci_010(group: Resource, ctx: Context) -> Outcome:
             )
     if bad:
         return fail(
-            f"{GROUP_NOUN} '{n}' pulls with a username and password from {', '.join(bad)}.",
+            f"{noun(group)} '{n}' pulls with a username and password from {', '.join(bad)}.",
             *offending,
         )
-    return passed(f"{GROUP_NOUN} '{n}' pulls with managed identities.", *evidence)
+    return passed(f"{noun(group)} '{n}' pulls with managed identities.", *evidence)
 
 
 @check("ACI-027")
@@ -268,7 +268,7 @@ def aci_027(group: Resource, ctx: Context) -> Outcome:
         (p, v["azureFile"]) for p, v in volumes(group) if isinstance(v.get("azureFile"), dict)
     ]
     if not shares:
-        return not_applicable(f"{GROUP_NOUN} '{n}' mounts no Azure Files share.")
+        return not_applicable(f"{noun(group)} '{n}' mounts no Azure Files share.")
     keyed, evidence, offending = [], [], []
     for path, share in shares:
         safe = share.get("storageAccountKeyReference") or share.get("userManagedIdentityClientId")
@@ -284,10 +284,10 @@ def aci_027(group: Resource, ctx: Context) -> Outcome:
             keyed.append(str(share.get("shareName", path)))
             offending.append(evidence[-1])
     if keyed:
-        api = ctx.index.api_version(GROUPS, group["id"])
+        api = ctx.index.api_version(kind_of(group), group["id"])
         if api_version_before(api, KEY_REFERENCE_API):
             return not_assessed(
-                f"{GROUP_NOUN} '{n}' was read at api-version {api}, which does not show key "
+                f"{noun(group)} '{n}' was read at api-version {api}, which does not show key "
                 f"references (from {KEY_REFERENCE_API}) or identity mounts (from "
                 f"{IDENTITY_MOUNT_API}).",
                 *evidence,
@@ -295,12 +295,12 @@ def aci_027(group: Resource, ctx: Context) -> Outcome:
         if api_version_before(api, IDENTITY_MOUNT_API):
             # The share may be mounted with a managed identity this version cannot show.
             return not_assessed(
-                f"{GROUP_NOUN} '{n}' was read at api-version {api}, which shows key "
+                f"{noun(group)} '{n}' was read at api-version {api}, which shows key "
                 f"references but not identity mounts (userManagedIdentityClientId needs "
                 f"{IDENTITY_MOUNT_API} or later).",
                 *evidence,
             )
         return fail(
-            f"{GROUP_NOUN} '{n}' mounts {', '.join(keyed)} with a storage account key.", *offending
+            f"{noun(group)} '{n}' mounts {', '.join(keyed)} with a storage account key.", *offending
         )
-    return passed(f"{GROUP_NOUN} '{n}' mounts its shares without account keys.", *evidence)
+    return passed(f"{noun(group)} '{n}' mounts its shares without account keys.", *evidence)

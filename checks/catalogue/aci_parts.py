@@ -7,8 +7,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from checks.catalogue.common import LEARN, Resource, get
+from checks.model import Target
 
 GROUP_NOUN = "Container group"
+PROFILE_NOUN = "Container group profile"
+_PROFILE_TYPE = Target.CONTAINER_GROUP_PROFILE.value.lower()
 ACI_DOCS = f"{LEARN}/container-instances"
 # Recreating is the only way to change most container group properties.
 RECREATE_AZ = (
@@ -17,6 +20,22 @@ RECREATE_AZ = (
     "az container create --resource-group {resource_group} --subscription {subscription} "
     "--file {name}.yaml"
 )
+
+
+def is_profile(group: Resource) -> bool:
+    """A container group profile (the template NGroups create groups from), judged by
+    the container-group checks that read only its body."""
+    return str(group.get("type", "")).lower() == _PROFILE_TYPE
+
+
+def noun(group: Resource) -> str:
+    """How a message names the object: "Container group" or "Container group profile"."""
+    return PROFILE_NOUN if is_profile(group) else GROUP_NOUN
+
+
+def kind_of(group: Resource) -> Target:
+    """The coverage kind the object was read as (its api-version is recorded there)."""
+    return Target.CONTAINER_GROUP_PROFILE if is_profile(group) else Target.CONTAINER_GROUP
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,11 +9,12 @@ from typing import Any, NamedTuple
 
 from checks.catalogue.aci_parts import (
     ACI_DOCS,
-    GROUP_NOUN,
     Container,
     command_text,
     containers,
     group_sku,
+    kind_of,
+    noun,
     os_type,
     volumes,
 )
@@ -56,10 +57,10 @@ def _security_check(
 ) -> Outcome:
     """Run one securityContext rule over every container; report each offender."""
     n = name(group)
-    api = ctx.index.api_version(GROUPS, group["id"])
+    api = ctx.index.api_version(kind_of(group), group["id"])
     if api_version_before(api, SECURITY_CONTEXT_API):
         return not_assessed(
-            f"{GROUP_NOUN} '{n}' was read at api-version {api}, which does not show securityContext."
+            f"{noun(group)} '{n}' was read at api-version {api}, which does not show securityContext."
         )
     bad, evidence, offending = [], [], []
     for c, context in ctx.memo(_security_contexts, group):
@@ -71,10 +72,10 @@ def _security_check(
             bad.append(c.label)
             offending.append(evidence[-1])
     if not evidence:
-        return not_assessed(f"{GROUP_NOUN} '{n}' lists no container.")
+        return not_assessed(f"{noun(group)} '{n}' lists no container.")
     if bad:
-        return fail(f"{GROUP_NOUN} '{n}': {fail_text} in {', '.join(bad)}.", *offending)
-    return passed(f"{GROUP_NOUN} '{n}': {pass_text}.", *evidence)
+        return fail(f"{noun(group)} '{n}': {fail_text} in {', '.join(bad)}.", *offending)
+    return passed(f"{noun(group)} '{n}': {pass_text}.", *evidence)
 
 
 @check("ACI-016")
@@ -132,7 +133,7 @@ def _name_dangerous(outcome: Outcome) -> Outcome:
 def _linux_only(group: Resource) -> Outcome | None:
     if os_type(group).lower() == "windows":
         return not_applicable(
-            f"{GROUP_NOUN} '{name(group)}' runs Windows containers; runAsUser is Linux-only."
+            f"{noun(group)} '{name(group)}' runs Windows containers; runAsUser is Linux-only."
         )
     return None
 
@@ -158,7 +159,7 @@ def aci_019(group: Resource, ctx: Context) -> Outcome:
         if (judged := judge_unset(group, ctx, unset)) is not None:
             return judged
         return not_assessed(
-            f"{GROUP_NOUN} '{name(group)}': some containers leave runAsUser unset, so the "
+            f"{noun(group)} '{name(group)}': some containers leave runAsUser unset, so the "
             "image's default user applies (see ACI-020).",
             *outcome.evidence,
         )
@@ -186,17 +187,17 @@ def aci_021(group: Resource, ctx: Context) -> Outcome:
     sku = group_sku(group)
     if sku.lower() != "confidential":
         return not_applicable(
-            f"{GROUP_NOUN} '{n}' is not a confidential group (sku {sku_observed(group)})."
+            f"{noun(group)} '{n}' is not a confidential group (sku {sku_observed(group)})."
         )
     policy = get(group, "properties.confidentialComputeProperties.ccePolicy")
     shown = f"<{len(policy)} characters>" if isinstance(policy, str) and policy else "<absent>"
     ev = Evidence("properties.confidentialComputeProperties.ccePolicy", shown, "a CCE policy")
     if not (isinstance(policy, str) and policy.strip()):
-        return fail(f"{GROUP_NOUN} '{n}' is confidential but has no CCE policy.", ev)
+        return fail(f"{noun(group)} '{n}' is confidential but has no CCE policy.", ev)
     text = decode(policy)
     if text is None:
         return not_assessed(
-            f"{GROUP_NOUN} '{n}' has a CCE policy that is not base64 of text; it could not "
+            f"{noun(group)} '{n}' has a CCE policy that is not base64 of text; it could not "
             "be read.",
             ev,
         )
@@ -204,7 +205,7 @@ def aci_021(group: Resource, ctx: Context) -> Outcome:
     if reading.permissive:
         kind = "allows everything" if reading.allow_all else "turns on debug features"
         return fail(
-            f"{GROUP_NOUN} '{n}' has a CCE policy that {kind}: {', '.join(reading.permissive)}.",
+            f"{noun(group)} '{n}' has a CCE policy that {kind}: {', '.join(reading.permissive)}.",
             Evidence(
                 "properties.confidentialComputeProperties.ccePolicy",
                 {"allowed unconditionally": list(reading.allow_all), "debug": list(reading.debug)},
@@ -212,7 +213,7 @@ def aci_021(group: Resource, ctx: Context) -> Outcome:
                 f"decoded: {len(text)} characters of policy",
             ),
         )
-    return passed(f"{GROUP_NOUN} '{n}' enforces a CCE policy.", ev)
+    return passed(f"{noun(group)} '{n}' enforces a CCE policy.", ev)
 
 
 @check("ACI-022")
@@ -225,12 +226,12 @@ def aci_022(group: Resource, ctx: Context) -> Outcome:
         text = decode(policy)
         if text is not None and read_policy(text).allow_all:
             return fail(
-                f"{GROUP_NOUN} '{n}' has a CCE policy that allows every container and command: "
+                f"{noun(group)} '{n}' has a CCE policy that allows every container and command: "
                 "no allowlist.",
                 ev,
             )
-        return passed(f"{GROUP_NOUN} '{n}' enforces an allowlist through its CCE policy.", ev)
-    return fail(f"{GROUP_NOUN} '{n}' enforces no executable allowlist.", ev)
+        return passed(f"{noun(group)} '{n}' enforces an allowlist through its CCE policy.", ev)
+    return fail(f"{noun(group)} '{n}' enforces no executable allowlist.", ev)
 
 
 _FETCH = r"\b(?:curl|wget|iwr|invoke-webrequest|irm|invoke-restmethod)\b"
@@ -278,16 +279,16 @@ def aci_023(group: Resource, ctx: Context) -> Outcome:
             offending.append(evidence[-1])
     if bad:
         return fail(
-            f"{GROUP_NOUN} '{n}' downloads and runs code at start in {', '.join(bad)}.", *offending
+            f"{noun(group)} '{n}' downloads and runs code at start in {', '.join(bad)}.", *offending
         )
     if not evidence:
         return passed(
-            f"{GROUP_NOUN} '{n}' overrides no command; images run their own entrypoints.",
+            f"{noun(group)} '{n}' overrides no command; images run their own entrypoints.",
             Evidence(
                 "properties.containers[*].properties.command", "<absent>", "no download-and-run"
             ),
         )
-    return passed(f"{GROUP_NOUN} '{n}' runs no downloaded code at start.", *evidence)
+    return passed(f"{noun(group)} '{n}' runs no downloaded code at start.", *evidence)
 
 
 @check("ACI-024")
@@ -308,10 +309,10 @@ def aci_024(group: Resource, ctx: Context) -> Outcome:
             bad.append(c.label)
             offending.append(evidence[-1])
     if not evidence:
-        return not_assessed(f"{GROUP_NOUN} '{n}' lists no container.")
+        return not_assessed(f"{noun(group)} '{n}' lists no container.")
     if bad:
-        return fail(f"{GROUP_NOUN} '{n}' sets no resource limits on {', '.join(bad)}.", *offending)
-    return passed(f"{GROUP_NOUN} '{n}' limits the resources of every container.", *evidence)
+        return fail(f"{noun(group)} '{n}' sets no resource limits on {', '.join(bad)}.", *offending)
+    return passed(f"{noun(group)} '{n}' limits the resources of every container.", *evidence)
 
 
 # Built-in roles by definition GUID: stable across tenants, so no lookup is needed.
@@ -412,12 +413,12 @@ def aci_025(group: Resource, ctx: Context) -> Outcome:
     n = name(group)
     principals = _principals(group)
     if not principals:
-        return not_applicable(f"{GROUP_NOUN} '{n}' has no managed identity.")
+        return not_applicable(f"{noun(group)} '{n}' has no managed identity.")
     # Checked here, not via `requires`: a group without identity is NOT_APPLICABLE
     # whether or not role assignments could be read.
     reason = ctx.index.missing_reason(ROLE_ASSIGNMENTS, group["id"])
     if reason is not None:
-        return not_assessed(f"{GROUP_NOUN} '{n}' has a managed identity but {reason}.")
+        return not_assessed(f"{noun(group)} '{n}' has a managed identity but {reason}.")
     grants = [
         grant
         for principal, label in principals.items()
@@ -428,14 +429,14 @@ def aci_025(group: Resource, ctx: Context) -> Outcome:
     privileged = [g for g in grants if g.privileged]
     if privileged:
         return fail(
-            f"{GROUP_NOUN} '{n}' runs with privileged roles: "
+            f"{noun(group)} '{n}' runs with privileged roles: "
             f"{'; '.join(str(g.privileged) for g in privileged)}.",
             *(g.evidence for g in privileged),
         )
     evidence = [g.evidence for g in grants]
     if any(g.unknown for g in grants):
         return not_assessed(
-            f"{GROUP_NOUN} '{n}': some role definitions of its identities were not collected.",
+            f"{noun(group)} '{n}': some role definitions of its identities were not collected.",
             *evidence,
         )
     if not evidence:
@@ -447,7 +448,7 @@ def aci_025(group: Resource, ctx: Context) -> Outcome:
                 f"{len(principals)} identity(ies) with no role assignment",
             )
         )
-    return passed(f"{GROUP_NOUN} '{n}' identities hold no privileged role.", *evidence)
+    return passed(f"{noun(group)} '{n}' identities hold no privileged role.", *evidence)
 
 
 @check("ACI-026")
@@ -459,7 +460,7 @@ def aci_026(group: Resource, ctx: Context) -> Outcome:
         if isinstance(v.get("azureFile"), dict)
     }
     if not shares:
-        return not_applicable(f"{GROUP_NOUN} '{n}' mounts no Azure Files share.")
+        return not_applicable(f"{noun(group)} '{n}' mounts no Azure Files share.")
     bad, evidence, offending = [], [], []
     for c in ctx.memo(containers, group):
         mounts = c.props.get("volumeMounts")
@@ -482,11 +483,11 @@ def aci_026(group: Resource, ctx: Context) -> Outcome:
                 offending.append(evidence[-1])
     if bad:
         return fail(
-            f"{GROUP_NOUN} '{n}' mounts Azure Files writable: {', '.join(bad)}.", *offending
+            f"{noun(group)} '{n}' mounts Azure Files writable: {', '.join(bad)}.", *offending
         )
     if not evidence:
         return passed(
-            f"{GROUP_NOUN} '{n}' declares Azure Files volumes but mounts none.",
+            f"{noun(group)} '{n}' declares Azure Files volumes but mounts none.",
             Evidence("properties.volumes", list(shares), "read-only mounts"),
         )
-    return passed(f"{GROUP_NOUN} '{n}' mounts its Azure Files shares read-only.", *evidence)
+    return passed(f"{noun(group)} '{n}' mounts its Azure Files shares read-only.", *evidence)

@@ -7,8 +7,8 @@ import re
 from fnmatch import fnmatchcase
 
 from checks.catalogue.aci_parts import (
-    GROUP_NOUN,
     containers,
+    noun,
     volumes,
 )
 from checks.catalogue.common import Resource, name
@@ -48,7 +48,7 @@ def _images(group: Resource) -> list[tuple[str, str, str]]:
 
 
 def _no_images(group: Resource) -> Outcome:
-    return not_assessed(f"{GROUP_NOUN} '{name(group)}' lists no container image.")
+    return not_assessed(f"{noun(group)} '{name(group)}' lists no container image.")
 
 
 @check("ACI-001")
@@ -78,16 +78,16 @@ def aci_001(group: Resource, ctx: Context) -> Outcome:
             evidence.append(Evidence(path, image, "an estate registry", note))
     if bad:
         return fail(
-            f"{GROUP_NOUN} '{n}' pulls from outside the estate: {'; '.join(bad)}.", *offending
+            f"{noun(group)} '{n}' pulls from outside the estate: {'; '.join(bad)}.", *offending
         )
     if unsure:
         gaps = ", ".join(ctx.registry_listing_gaps)
         return not_assessed(
-            f"{GROUP_NOUN} '{n}' pulls from an ACR not in the snapshot while registries of "
+            f"{noun(group)} '{n}' pulls from an ACR not in the snapshot while registries of "
             f"{gaps} could not be listed.",
             *evidence,
         )
-    return passed(f"{GROUP_NOUN} '{n}' pulls only from estate registries.", *evidence)
+    return passed(f"{noun(group)} '{n}' pulls only from estate registries.", *evidence)
 
 
 def _policy_match(
@@ -114,9 +114,9 @@ def _policy_match(
             offending.append(ev)
     if bad:
         return fail(
-            f"{GROUP_NOUN} '{n}' runs {subject} not approved: {', '.join(bad)}.", *offending
+            f"{noun(group)} '{n}' runs {subject} not approved: {', '.join(bad)}.", *offending
         )
-    return passed(f"{GROUP_NOUN} '{n}' runs only approved {subject}.", *evidence)
+    return passed(f"{noun(group)} '{n}' runs only approved {subject}.", *evidence)
 
 
 @check("ACI-002")
@@ -149,11 +149,11 @@ def aci_004(group: Resource, ctx: Context) -> Outcome:
     ]
     if unpinned:
         return fail(
-            f"{GROUP_NOUN} '{n}' has images without a digest: "
+            f"{noun(group)} '{n}' has images without a digest: "
             f"{', '.join(label for label, _ in unpinned)}.",
             *(ev for _, ev in unpinned),
         )
-    return passed(f"{GROUP_NOUN} '{n}' pins every image by digest.", *evidence)
+    return passed(f"{noun(group)} '{n}' pins every image by digest.", *evidence)
 
 
 @check("ACI-005")
@@ -173,9 +173,9 @@ def aci_005(group: Resource, ctx: Context) -> Outcome:
             offending.append(evidence[-1])
     if floating:
         return fail(
-            f"{GROUP_NOUN} '{n}' runs floating `latest` images: {', '.join(floating)}.", *offending
+            f"{noun(group)} '{n}' runs floating `latest` images: {', '.join(floating)}.", *offending
         )
-    return passed(f"{GROUP_NOUN} '{n}' uses versioned tags or digests.", *evidence)
+    return passed(f"{noun(group)} '{n}' uses versioned tags or digests.", *evidence)
 
 
 @check("ACI-009")
@@ -183,7 +183,7 @@ def aci_009(group: Resource, ctx: Context) -> Outcome:
     n = name(group)
     repos = [(p, v["gitRepo"]) for p, v in volumes(group) if isinstance(v.get("gitRepo"), dict)]
     if not repos:
-        return not_applicable(f"{GROUP_NOUN} '{n}' has no gitRepo volume.")
+        return not_applicable(f"{noun(group)} '{n}' has no gitRepo volume.")
     unpinned, evidence, offending = [], [], []
     for path, repo in repos:
         rev = repo.get("revision")
@@ -195,10 +195,10 @@ def aci_009(group: Resource, ctx: Context) -> Outcome:
             offending.append(evidence[-1])
     if unpinned:
         return fail(
-            f"{GROUP_NOUN} '{n}' clones {len(unpinned)} gitRepo volume(s) without a pinned commit.",
+            f"{noun(group)} '{n}' clones {len(unpinned)} gitRepo volume(s) without a pinned commit.",
             *offending,
         )
-    return passed(f"{GROUP_NOUN} '{n}' pins every gitRepo volume to a commit.", *evidence)
+    return passed(f"{noun(group)} '{n}' pins every gitRepo volume to a commit.", *evidence)
 
 
 @check("ACI-029")
@@ -207,7 +207,7 @@ def aci_029(group: Resource, ctx: Context) -> Outcome:
     scans = ctx.scans
     if scans is None:
         defender = ctx.index.coverage(DEFENDER_FINDINGS, group["id"])
-        return not_assessed(f"{GROUP_NOUN} '{n}': {no_vuln_data(defender)}.")
+        return not_assessed(f"{noun(group)} '{n}': {no_vuln_data(defender)}.")
     running = [
         (c, image)
         for c in ctx.memo(containers, group)
@@ -255,22 +255,22 @@ def aci_029(group: Resource, ctx: Context) -> Outcome:
     if vulnerable:
         extra = f" No scan data for: {', '.join(unscanned)}." if unscanned else ""
         return fail(
-            f"{GROUP_NOUN} '{n}' runs images with open vulnerabilities: "
+            f"{noun(group)} '{n}' runs images with open vulnerabilities: "
             f"{'; '.join(vulnerable)}.{extra}",
             *offending,
             *missing,
         )
     if unscanned:
-        noun = "image" if len(unscanned) == 1 else "images"
+        word = "image" if len(unscanned) == 1 else "images"
         gap = defender_gap(ctx.index.coverage(DEFENDER_FINDINGS, group["id"]))
         return not_assessed(
-            f"{GROUP_NOUN} '{n}': no scan data for {noun} {', '.join(unscanned)}"
+            f"{noun(group)} '{n}': no scan data for {word} {', '.join(unscanned)}"
             + (f"; {gap}." if gap else "."),
             *evidence,
         )
     weaker = f" (matched by tag only: {', '.join(tag_only)})" if tag_only else ""
     return passed(
-        f"{GROUP_NOUN} '{n}': the scan reports of its images list no open vulnerabilities{weaker}.",
+        f"{noun(group)} '{n}': the scan reports of its images list no open vulnerabilities{weaker}.",
         *evidence,
     )
 

@@ -4,7 +4,7 @@ decides, and only an image scan report says who that is (Trivy's
 
 from __future__ import annotations
 
-from checks.catalogue.aci_parts import GROUP_NOUN, Container
+from checks.catalogue.aci_parts import Container, noun
 from checks.catalogue.common import Resource, name
 from checks.context import Context
 from checks.images import parse_image
@@ -65,13 +65,13 @@ def judge_unset(group: Resource, ctx: Context, unset: list[Container]) -> Outcom
     n = name(group)
     if root:
         return fail(
-            f"{GROUP_NOUN} '{n}' runs as root through its images' default user: {', '.join(root)}.",
+            f"{noun(group)} '{n}' runs as root through its images' default user: {', '.join(root)}.",
             *offending,
         )
     if unknown:
         return None
     return passed(
-        f"{GROUP_NOUN} '{n}': containers without runAsUser run as their images' non-root "
+        f"{noun(group)} '{n}': containers without runAsUser run as their images' non-root "
         "user, per the scan reports.",
         *evidence,
     )

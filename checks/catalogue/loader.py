@@ -158,6 +158,14 @@ def _entry_problems(entry: Entry, family: Family) -> Iterable[str]:
     for kind in entry.requires:
         if kind not in AUDITED_KINDS:
             yield f".requires: '{kind}' is not a kind the collector reads (checks.kinds)"
+    for kind in entry.also:
+        if entry.target is not Target.CONTAINER_GROUP or kind is not Target.CONTAINER_GROUP_PROFILE:
+            yield (
+                f".also: only a container-group check may also apply to "
+                f"'{Target.CONTAINER_GROUP_PROFILE.value}'"
+            )
+    if entry.target is Target.CONTAINER_GROUP_PROFILE:
+        yield f".target: '{entry.target.value}' is only an `also` kind"
     if entry.az is not None:
         for slot in _slots(entry.az):
             if slot not in AZ_SLOTS:
@@ -185,6 +193,7 @@ def _check(entry: Entry, fn: Evaluate | None) -> Check:
         az=entry.az,
         requires=entry.requires,
         evaluate=fn,
+        also=entry.also,
         fail_when=entry.fail_when,
         notes=entry.notes,
         frameworks=tuple(

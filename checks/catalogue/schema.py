@@ -62,6 +62,10 @@ class Entry(msgspec.Struct, kw_only=True, forbid_unknown_fields=True, frozen=Tru
     az: Text | None = None
     # Coverage kinds (checks.kinds) read besides the target.
     requires: tuple[str, ...] = ()
+    # Other kinds the check also judges, one result per object: a container-group check
+    # that reads only the body also runs on container group profiles. `target` stays the
+    # check's main kind (a contract with users' CI).
+    also: tuple[Target, ...] = ()
     # The specification's two prose columns: when it FAILs; notes and sources.
     fail_when: str = ""
     notes: str = ""
