@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
@@ -22,6 +21,8 @@ from tomlkit.items import AoT
 from tomlkit.toml_document import TOMLDocument
 
 from aciaudit.atomic import write_text_atomic
+from aciaudit.policy_lines import KeyPath as Path_
+from aciaudit.policy_lines import locate
 from aciaudit.reading import InputError, read_input
 from aciaudit.run import PolicyFileInfo
 from checks.catalogue import load_catalogue
@@ -43,8 +44,6 @@ TOP_KEYS = (
 CLASSIFICATION_MAX = 200
 SUPPRESSION_KEYS = ("check", "resource", "justification", "expires", "author")
 ATTESTATION_KEYS = ("status", "note", "by", "date")
-
-Path_ = tuple[str | int, ...]
 
 
 @dataclass(frozen=True)
@@ -327,45 +326,6 @@ def _key_text(path: Path_) -> str:
     for part in path:
         out += f"[{part + 1}]" if isinstance(part, int) else (f".{part}" if out else str(part))
     return out
-
-
-# -- where a key is: the line of the deepest part of its path found in the text -----
-
-_KEY_PART = r'(?:"(?:[^"\\]|\\.)*"|\'[^\']*\'|[A-Za-z0-9_-]+)'
-_KEY_LINE = re.compile(rf"^\s*({_KEY_PART}(?:\s*\.\s*{_KEY_PART})*)\s*=")
-_HEADER = re.compile(rf"^\s*(\[\[?)\s*({_KEY_PART}(?:\s*\.\s*{_KEY_PART})*)\s*\]")
-
-
-def _key_parts(text: str) -> tuple[str, ...]:
-    parts = re.findall(_KEY_PART, text)
-    return tuple(p[1:-1] if p[:1] in "\"'" else p for p in parts)
-
-
-def locate(text: str, path: Path_) -> int | None:
-    """The 1-based line where `path` (keys and array-of-table indexes) is defined, or
-    of its deepest ancestor found; None when not even the top key is in the text."""
-    best, best_depth = None, 0
-    header: Path_ = ()
-    seen: Counter[tuple[str, ...]] = Counter()
-    for lineno, line in enumerate(text.splitlines(), 1):
-        m = _HEADER.match(line)
-        if m:
-            names = _key_parts(m.group(2))
-            if m.group(1) == "[[":
-                header = (*names, seen[names])
-                seen[names] += 1
-            else:
-                header = names
-            full = header
-        else:
-            k = _KEY_LINE.match(line)
-            if not k:
-                continue
-            full = (*header, *_key_parts(k.group(1)))
-        depth = len(full)
-        if depth > best_depth and full == path[:depth]:
-            best, best_depth = lineno, depth
-    return best
 
 
 # -- editing from the app: comments and layout kept, written atomically -------------

@@ -153,4 +153,11 @@ def test_no_planted_secret_in_a_collect_snapshot(
     text = target.read_text()
     _clean(text, "the collected snapshot")
     collected = json.loads(text, parse_constant=_refuse)
-    assert any("hostile-app" in r["id"] for r in collected["resources"])
+    kinds = {r["type"].lower() for r in collected["resources"]}
+    # The group, the registry, its token (password) and its cache rule (source URL).
+    assert {
+        "microsoft.containerinstance/containergroups",
+        "microsoft.containerregistry/registries",
+        "microsoft.containerregistry/registries/tokens",
+        "microsoft.containerregistry/registries/cacherules",
+    } <= kinds
