@@ -122,3 +122,43 @@ async def test_a_policy_edit_writes_through_a_symlink(tmp_path: Path) -> None:
     assert stat.S_IMODE(real.stat().st_mode) == 0o640
     assert sorted(p.name for p in tmp_path.iterdir()) == ["aci-audit.toml", "conf"]
     assert sorted(p.name for p in (tmp_path / "conf").iterdir()) == ["aci-audit.toml"]
+
+
+async def test_export_writes_into_a_character_device_without_replacing_it() -> None:
+    before = os.stat("/dev/null")
+    app = AuditApp(demo_source())
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_loaded(pilot)
+        await _export_to(pilot, Path("/dev/null"), "csv")
+        await wait_for(pilot, _on(app, "OverviewScreen"))
+    after = os.stat("/dev/null")
+    assert stat.S_ISCHR(after.st_mode) and after.st_ino == before.st_ino
+
+
+async def test_a_failed_folder_export_replaces_nothing(tmp_path: Path, monkeypatch) -> None:
+    from aciaudit import outputs
+
+    folder = tmp_path / "reports"
+    folder.mkdir()
+    (folder / "report.md").write_text("old")
+    real, calls = outputs.write_report, []
+
+    def full_disk_on_second(run, fmt, write):
+        calls.append(fmt)
+        if len(calls) == 2:
+            raise OSError(28, "No space left on device")
+        real(run, fmt, write)
+
+    monkeypatch.setattr(outputs, "write_report", full_disk_on_second)
+    app = AuditApp(demo_source())
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_loaded(pilot)
+        dialog = await _export_to(pilot, folder, "folder")
+
+        def said() -> str:
+            return str(dialog.query_one("#export-error", Static).render())
+
+        await wait_for(pilot, lambda: "No space left" in said())
+    assert len(calls) == 2
+    assert [p.name for p in folder.iterdir()] == ["report.md"]
+    assert (folder / "report.md").read_text() == "old"
