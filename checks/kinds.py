@@ -32,3 +32,12 @@ AUDITED_KINDS: tuple[str, ...] = (
     ROLE_DEFINITIONS,
     METRIC_ALERTS,
 )
+
+
+_PROFILE_SEGMENT = f"/providers/{CONTAINER_GROUP_PROFILES}/".lower()
+
+
+def kind_label(resource_id: str) -> str | None:
+    """The short label reports give a result's object when its kind is not told by the
+    check's target: "profile" for a container group profile, else None."""
+    return "profile" if _PROFILE_SEGMENT in resource_id.lower() else None

@@ -14,6 +14,7 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
 from checks import arm_id
+from checks.kinds import kind_label
 from checks.model import Outcome, Severity, Target
 
 if TYPE_CHECKING:
@@ -113,7 +114,8 @@ class Check:
 
     def az_for(self, resource_id: str) -> str | None:
         """The `az` command filled in for one resource, every value shell-quoted."""
-        if self.az is None:
+        if self.az is None or kind_label(resource_id) is not None:
+            # The template is for the check's target; a profile is fixed by a new revision.
             return None
         parsed = arm_id.parse(resource_id)
         return self.az.format(

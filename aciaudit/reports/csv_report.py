@@ -13,6 +13,7 @@ from collections.abc import Callable
 from aciaudit.escape import csv_cell
 from aciaudit.run import Run
 from checks import arm_id
+from checks.kinds import kind_label
 from checks.model import ESTATE_SCOPE
 
 HEADER = (
@@ -54,6 +55,8 @@ def write_csv(run: Run, write: Callable[[str], object]) -> None:
                 name = "(whole estate)"
             elif rid.rstrip("/").lower() == f"/subscriptions/{sub}".lower() and sub:
                 name = f"(subscription) {subs.get(sub.lower(), sub)}"
+            elif kind_label(rid):
+                name = f"({kind_label(rid)}) {parsed.name or rid}"
             else:
                 name = parsed.name or rid
             label = subs.get(sub.lower(), sub)

@@ -17,6 +17,7 @@ from aciaudit.reports.compliance import rollup_json
 from aciaudit.reports.delta import delta_json
 from aciaudit.reports.vulns_md import vulnerable_images_json
 from aciaudit.run import Run
+from checks.kinds import kind_label
 from checks.model import Severity, Status
 from checks.registry import Check
 
@@ -143,6 +144,8 @@ def write_json(run: Run, write: Callable[[str], object]) -> None:
             "message": result.message,
             "evidence": items,
         }
+        if (kind := kind_label(result.resource_id)) is not None:
+            doc["resource_kind"] = kind  # "profile": a container group profile
         if result.status is Status.FAIL:
             # A command only where there is something to fix: on a PASS it would mislead.
             doc["remediation_command"] = catalogue[cid].az_for(result.resource_id)

@@ -12,6 +12,8 @@ from checks.snapshot import CoverageStatus
 
 REGISTRY = "microsoft.containerregistry/registries"
 CONTAINER_GROUP = "microsoft.containerinstance/containergroups"
+PROFILE = "microsoft.containerinstance/containergroupprofiles"
+NGROUP = "microsoft.containerinstance/ngroups"
 # Problems first, so a reader of a long coverage table sees them without scrolling.
 _COVERAGE_ORDER = {
     CoverageStatus.DENIED: 0,
@@ -34,6 +36,15 @@ def write_appendix(report: Report) -> None:
     out.append("### Container groups")
     header = ["Name", "Resource group", "Subscription", "OS", "Containers", "Images"]
     table(out, header, (_group_row(report, g) for g in index.of_type(CONTAINER_GROUP)))
+    # Shown only where there are some: estates without them read as before.
+    if profiles := index.of_type(PROFILE):
+        out.append("### Container group profiles")
+        header = ["Name", "Resource group", "Subscription", "OS", "Containers", "Images"]
+        table(out, header, (_group_row(report, p) for p in profiles))
+    if ngroups := index.of_type(NGROUP):
+        out.append("### NGroups")
+        header = ["Name", "Resource group", "Subscription", "Identity", "Profiles used"]
+        table(out, header, (_ngroup_row(report, n) for n in ngroups))
     out.append("### Data coverage")
     out.append("")
     out.append(
@@ -84,3 +95,18 @@ def _coverage_status(status: str) -> str:
     # Bold, not colour: the reader of a printed report must still spot the gaps.
     cell = md_cell(status)
     return cell if status == CoverageStatus.COLLECTED else f"**{cell}**"
+
+
+def _ngroup_row(report: Report, res: dict[str, Any]) -> tuple[str, ...]:
+    """An NGroup: who it runs as and the profiles (with revision) it creates groups from."""
+    identity = as_dict(res.get("identity"))
+    kinds = as_text(identity.get("type")) or "none"
+    users = [str(k).rsplit("/", 1)[-1] for k in as_dict(identity.get("userAssignedIdentities"))]
+    who = kinds + (f" ({', '.join(users)})" if users else "")
+    used = []
+    for stub in as_list(as_dict(res.get("properties")).get("containerGroupProfiles")):
+        ref = as_text(as_dict(as_dict(stub).get("resource")).get("id"))
+        rev = as_dict(stub).get("revision")
+        name = ref.rsplit("/", 1)[-1] or "?"
+        used.append(f"{name} (revision {rev})" if isinstance(rev, int) else name)
+    return (*report.where(as_text(res.get("id"))), md_cell(who), md_cell(", ".join(used)))

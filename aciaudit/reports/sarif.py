@@ -17,6 +17,7 @@ from typing import Any
 from aciaudit.diff import Change
 from aciaudit.run import Run
 from checks import arm_id
+from checks.kinds import kind_label
 from checks.model import ESTATE_SCOPE, Result, Severity, Status
 from checks.registry import Check
 from checks.sections import SECTIONS
@@ -158,6 +159,9 @@ def _result(result: Result, chk: Check, index: int, subs: dict[str, str]) -> dic
         "partialFingerprints": {FINGERPRINT_KEY: fingerprint(chk.id, rid)},
         "properties": {"severity": chk.severity.value, "resourceId": rid},
     }
+    if (kind := kind_label(rid)) is not None:
+        out["properties"]["resourceKind"] = kind  # "profile": a container group profile
+        location["name"] = f"({kind}) {name}"
     command = chk.az_for(rid)
     if command:
         out["properties"]["remediationCommand"] = command

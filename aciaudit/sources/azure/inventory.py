@@ -15,6 +15,7 @@ from aciaudit.sources.azure.defender_reads import defender_findings
 from aciaudit.sources.azure.listing import list_top_level, read_groups
 from aciaudit.sources.azure.options import LiveOptions
 from aciaudit.sources.azure.pool import Pool, run_watched
+from aciaudit.sources.azure.profiles import read_profiles
 from aciaudit.sources.azure.progress import CollectProgress
 from aciaudit.sources.azure.reads import Reads
 from aciaudit.sources.azure.registries import read_registries
@@ -29,6 +30,7 @@ from checks.snapshot import Subscription
 # Everything after the listing, run side by side.
 PHASES = (
     read_groups,
+    read_profiles,
     read_registries,
     registry_children,
     diagnostic_settings,

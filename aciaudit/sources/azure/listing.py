@@ -14,7 +14,8 @@ from checks.snapshot import Subscription
 
 GRAPH_QUERY = (
     "Resources | where type in~ ('microsoft.containerinstance/containergroups', "
-    "'microsoft.containerregistry/registries')"
+    "'microsoft.containerregistry/registries', "
+    "'microsoft.containerinstance/containergroupprofiles', 'microsoft.containerinstance/ngroups')"
 )
 
 
@@ -36,6 +37,8 @@ def list_top_level(reads: Reads) -> None:
         _sort_row(reads, row)
     reads.registries[:] = _unique(reads.registries)
     reads.groups[:] = _unique(reads.groups)
+    reads.profiles[:] = _unique(reads.profiles)
+    reads.ngroups[:] = _unique(reads.ngroups)
 
 
 def _unique(objects: list[Json]) -> list[Json]:
@@ -71,6 +74,8 @@ def _list_batch_with_graph(reads: Reads, batch: Sequence[Subscription]) -> bool:
         reads.covered(sub.scope, kinds.REGISTRIES, "resource-graph")
         # Groups are read one by one below; their api-version is recorded there.
         reads.covered(sub.scope, kinds.CONTAINER_GROUPS, "resource-graph")
+        reads.covered(sub.scope, kinds.CONTAINER_GROUP_PROFILES, "resource-graph")
+        reads.covered(sub.scope, kinds.NGROUPS, "resource-graph")
     reads.progress.advance("inventory", len(batch))
     return True
 
@@ -89,6 +94,12 @@ def _sort_row(reads: Reads, row: Json) -> None:
     elif kind == kinds.CONTAINER_GROUPS.lower():
         obj["type"] = kinds.CONTAINER_GROUPS
         reads.groups.append(obj)
+    elif kind == kinds.CONTAINER_GROUP_PROFILES.lower():
+        obj["type"] = kinds.CONTAINER_GROUP_PROFILES
+        reads.profiles.append(obj)
+    elif kind == kinds.NGROUPS.lower():
+        obj["type"] = kinds.NGROUPS
+        reads.ngroups.append(obj)
 
 
 def _list_subscription(reads: Reads, sub: Subscription) -> None:

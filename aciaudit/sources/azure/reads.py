@@ -39,6 +39,9 @@ class Reads:
         self.cancel: threading.Event = pool.cancel
         self.registries: list[Json] = []
         self.groups: list[Json] = []
+        # Container group profiles (each read whole later) and NGroups (as listed).
+        self.profiles: list[Json] = []
+        self.ngroups: list[Json] = []
         # Rows of a Resource Graph query that failed part-way: merged after the fallback.
         self.graph_partial: list[Json] = []
         # False once the inventory's Resource Graph query was refused: later reads
