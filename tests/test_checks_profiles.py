@@ -122,3 +122,24 @@ def test_profile_without_properties_is_not_assessed() -> None:
     r = only("ACI-016", row)
     assert r.status is Status.NOT_ASSESSED
     assert "no properties" in r.message
+
+
+def test_aci_025_shows_which_containers_can_use_each_identity() -> None:
+    # identityAcls after the ACI 2026-05-01 ContainerGroup model (IdentityAcls:
+    # defaultAccess, acls[].identity/access; IdentityAccessLevel All / System / User).
+    from fixtures import container_group
+
+    uami = f"{SCOPE}/resourceGroups/demo/providers/Microsoft.ManagedIdentity/userAssignedIdentities/pull"
+    group = container_group(subscription=SUB_ID)
+    group["identity"] = {"type": "SystemAssigned", "principalId": "p-1", "tenantId": "t"}
+    group["properties"]["identityAcls"] = {
+        "defaultAccess": "System",
+        "acls": [{"identity": uami, "access": "User"}],
+    }
+    (r,) = [x for x in run_check("ACI-025", [group]) if x.resource_id == group["id"]]
+    assert r.status is Status.PASS
+    acl = {e.path: e for e in r.evidence if e.path.startswith("properties.identityAcls")}
+    assert acl["properties.identityAcls.defaultAccess"].note.endswith("not the containers")
+    assert acl["properties.identityAcls.acls[0]"].observed == {"identity": uami, "access": "User"}
+    assert acl["properties.identityAcls.acls[0]"].note == "the containers can use it"
+    assert any(e.path == "roleAssignments" for e in r.evidence)

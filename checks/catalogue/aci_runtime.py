@@ -20,6 +20,7 @@ from checks.catalogue.aci_parts import (
 )
 from checks.catalogue.cce_policy import decode, read_policy, sku_observed
 from checks.catalogue.common import MISSING, Resource, api_version_before, get, name
+from checks.catalogue.identity_acls import acl_evidence
 from checks.catalogue.image_user import judge_unset
 from checks.context import Context
 from checks.kinds import ROLE_ASSIGNMENTS
@@ -432,14 +433,15 @@ def aci_025(group: Resource, ctx: Context) -> Outcome:
             f"{noun(group)} '{n}' runs with privileged roles: "
             f"{'; '.join(str(g.privileged) for g in privileged)}.",
             *(g.evidence for g in privileged),
+            *acl_evidence(group),  # which containers can use each identity
         )
-    evidence = [g.evidence for g in grants]
+    evidence = [g.evidence for g in grants] + acl_evidence(group)
     if any(g.unknown for g in grants):
         return not_assessed(
             f"{noun(group)} '{n}': some role definitions of its identities were not collected.",
             *evidence,
         )
-    if not evidence:
+    if not grants:
         evidence.append(
             Evidence(
                 "roleAssignments",
