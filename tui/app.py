@@ -21,7 +21,7 @@ from aciaudit.sources.azure.options import LiveOptions
 from aciaudit.sources.azure.prompts import show_device_prompts
 from aciaudit.sources.choice import Source
 from tui import policy_actions, prefs
-from tui.findings_model import Filter, Row
+from tui.findings_model import Filter, Row, jump_target
 from tui.keys import KeyAction, bindings, palette_entries
 from tui.messages import (
     BackToConnect,
@@ -42,6 +42,7 @@ from tui.screens.export_dialog import ExportDialog
 from tui.screens.findings import FindingsScreen
 from tui.screens.help import HelpScreen
 from tui.screens.images import ImagesScreen
+from tui.screens.jump_dialog import JumpDialog
 from tui.screens.overview import OverviewScreen
 from tui.screens.resources import ResourcesScreen
 from tui.session import Session
@@ -233,6 +234,24 @@ class AuditApp(App[int]):
         name = type(screen).__name__.removesuffix("Screen")
         self.push_screen(HelpScreen(areas, name, shown))
 
+    def action_jump(self) -> None:
+        """`:` a check id or a resource name: its findings."""
+        if self.session.run is None:
+            return
+
+        def done(name: str | None) -> None:
+            if not name:
+                return
+            found = jump_target(self.session.rows, name)
+            if found is None:
+                self.notify(
+                    safe(f"No check id or resource named {name}."), severity="warning", markup=False
+                )
+                return
+            self.post_message(ShowFindings(*found))
+
+        self.push_screen(JumpDialog(), done)
+
     def action_toggle_dark(self) -> None:
         self.theme = "textual-light" if self.current_theme.dark else "textual-dark"
 
@@ -261,7 +280,7 @@ class AuditApp(App[int]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # Nothing to export before a run is loaded: hidden from the footer.
-        if action in ("export", "undo"):
+        if action in ("export", "undo", "jump"):
             return self.session.run is not None
         # One `q` in the footer: Quit at the top level, Back below it.
         if action == "quit_top":

@@ -92,8 +92,6 @@ class Filter:
     resource_ids: frozenset[str] = frozenset()
     # Any of these checks: the checks mapped to one compliance control.
     check_ids: frozenset[str] = frozenset()
-    # Any of these checks: the checks mapped to one compliance control.
-    check_ids: frozenset[str] = frozenset()
     # Only rows that changed so since the baseline (`N`: new FAILs).
     change: Change | None = None
     # Exactly these (check id, resource id) results: an overview row's own findings.
@@ -151,8 +149,6 @@ class Filter:
             return False
         if self.check_ids and r.check_id not in self.check_ids:
             return False
-        if self.check_ids and r.check_id not in self.check_ids:
-            return False
         if self.results and (r.check_id, r.resource_id) not in self.results:
             return False
         return not self.text or all(w in row.haystack for w in self.text.lower().split())
@@ -162,6 +158,8 @@ def _rtype(resource_id: str) -> str:
     low = resource_id.lower()
     if "/microsoft.containerinstance/containergroups/" in low:
         return "container group"
+    if "/microsoft.containerinstance/containergroupprofiles/" in low:
+        return "container group profile"
     if "/microsoft.containerregistry/registries/" in low:
         return "registry"
     if low.startswith("/subscriptions/") and low.count("/") == 2:
@@ -171,7 +169,7 @@ def _rtype(resource_id: str) -> str:
     return "other"
 
 
-RTYPES = ("registry", "container group", "subscription", "estate")
+RTYPES = ("registry", "container group", "container group profile", "subscription", "estate")
 
 
 def build_rows(run: Run) -> list[Row]:
@@ -355,3 +353,16 @@ class FindingsView:
 
     def counts(self) -> Counter[Status]:
         return Counter(item.result.status for item in self.items if isinstance(item, Row))
+
+
+def jump_target(rows: list[Row], name: str) -> tuple[Filter, str] | None:
+    """`:` — the findings a typed name stands for: a check id (any case), else a
+    resource by its name (the first one listed when several share it)."""
+    wanted = name.strip().lower()
+    for row in rows:
+        if row.result.check_id.lower() == wanted:
+            return Filter(check_id=row.result.check_id), ""
+    for row in rows:
+        if row.cells[3].lower() == wanted:
+            return Filter(resource_id=row.result.resource_id), row.cells[3]
+    return None

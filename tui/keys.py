@@ -27,7 +27,8 @@ class KeyAction:
     @property
     def key_label(self) -> str:
         return " ".join(
-            k.replace("question_mark", "?").replace("slash", "/") for k in self.keys.split(",")
+            k.replace("question_mark", "?").replace("slash", "/").replace("colon", ":")
+            for k in self.keys.split(",")
         )
 
 
@@ -61,6 +62,15 @@ GLOBAL: tuple[KeyAction, ...] = (
         palette="app: toggle light/dark theme",
     ),
     A("app.export", "e", "export", "Export", "Report", palette="report: export"),
+    A(
+        "app.jump",
+        "colon",
+        "jump",
+        "Jump",
+        "Navigation",
+        show=False,
+        palette="app: jump to a check id or resource name",
+    ),
 )
 
 OVERVIEW: tuple[KeyAction, ...] = (
@@ -159,6 +169,24 @@ FINDINGS: tuple[KeyAction, ...] = (
         "Group",
         "View",
         palette="findings: group by check / resource / none",
+    ),
+    A(
+        "findings.copy_row",
+        "y",
+        "copy_row",
+        "Copy row",
+        "Finding",
+        show=False,
+        palette="finding: copy the row (tab-separated, OSC 52)",
+    ),
+    A(
+        "findings.copy_id",
+        "Y",
+        "copy_id",
+        "Copy id",
+        "Finding",
+        show=False,
+        palette="finding: copy the resource id (OSC 52)",
     ),
     A("findings.suppress", "m", "suppress", "Suppress", "Policy", palette="finding: suppress"),
     A(

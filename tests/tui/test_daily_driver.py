@@ -536,3 +536,56 @@ async def test_theme_sort_and_grouping_are_remembered_between_runs(
     from tui import prefs
 
     assert prefs.load() == prefs.Prefs()
+
+
+async def test_y_copies_the_row_and_shift_y_the_resource_id() -> None:
+    app = AuditApp(demo_source())
+    copied: list[str] = []
+    app.copy_to_clipboard = copied.append  # type: ignore[method-assign]
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_loaded(pilot)
+        await open_findings(pilot, app)
+        row = table_rows(app)[0]
+        await pilot.press("y")
+        await pilot.press("Y")
+        await pilot.pause()
+    assert copied[0].split("\t")[:2] == [row.cells[0], row.cells[1]]
+    assert copied[0].endswith(row.result.resource_id)
+    assert copied[1] == row.result.resource_id
+
+
+async def test_colon_jumps_to_a_check_or_a_resource() -> None:
+    app = AuditApp(demo_source())
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_loaded(pilot)
+        await pilot.press("colon")
+        await wait_for(pilot, on(app, "JumpDialog"))
+        await pilot.press(*"aci-016", "enter")
+        await wait_for(pilot, on(app, "FindingsScreen"))
+        assert {r.result.check_id for r in table_rows(app)} == {"ACI-016"}
+        await pilot.press("colon")
+        await wait_for(pilot, on(app, "JumpDialog"))
+        await pilot.press(*"dev-jumpbox", "enter")
+        await wait_for(pilot, lambda: len(app.screen_stack) == 4)
+        await pilot.pause()
+        assert {r.cells[3] for r in table_rows(app)} == {"dev-jumpbox"}
+        await pilot.press("colon")
+        await wait_for(pilot, on(app, "JumpDialog"))
+        await pilot.press(*"no-such-thing", "enter")
+        await pilot.pause()
+        assert len(app.screen_stack) == 4  # said, nothing opened
+
+
+async def test_the_header_is_a_breadcrumb() -> None:
+    app = AuditApp(demo_source())
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_loaded(pilot)
+        await open_findings(pilot, app, Filter(statuses=frozenset({Status.FAIL})))
+        await pilot.press("enter")
+        await wait_for(pilot, on(app, "DetailScreen"))
+        await pilot.pause()
+        title = app.screen.title
+        assert title is not None and title.startswith("aci-audit › overview › findings(FAIL)")
+        await pilot.press("escape")
+        await wait_for(pilot, on(app, "FindingsScreen"))
+        assert app.screen.title == "aci-audit › overview"

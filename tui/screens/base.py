@@ -26,6 +26,21 @@ class AuditScreen(Screen[None]):
         assert isinstance(session, Session), "audit screens run in the audit app"
         return session
 
+    # This screen's place in the header's breadcrumb when its sub-title says nothing.
+    CRUMB: ClassVar[str] = ""
+
+    def crumb(self) -> str:
+        return str(self.sub_title or self.CRUMB)
+
+    def on_screen_resume(self) -> None:
+        # The header as a breadcrumb: aci-audit › overview › findings[FAIL] — this one.
+        below = [
+            s.crumb()
+            for s in self.app.screen_stack[:-1]
+            if isinstance(s, AuditScreen) and s is not self and s.crumb()
+        ]
+        self.title = " › ".join((str(self.app.title), *below))
+
     @property
     def prefs(self) -> Prefs:
         """What the user chose last time (tui.prefs), as the app loaded it."""

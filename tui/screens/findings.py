@@ -253,6 +253,20 @@ class FindingsScreen(AuditScreen, FilterHost):
         self.view.grouping = _next(_GROUP_CYCLE, self.view.grouping)
         self._show()
 
+    # -- copy (OSC 52, as `c` copies the az command) ---------------------------------
+
+    def action_copy_row(self) -> None:
+        row = self._current_row()
+        if row is not None:
+            self.app.copy_to_clipboard("\t".join((*row.cells, row.result.resource_id)))
+            self.notify("Row copied to the clipboard (OSC 52).", title="Copied", timeout=2)
+
+    def action_copy_id(self) -> None:
+        row = self._current_row()
+        if row is not None:
+            self.app.copy_to_clipboard(row.result.resource_id)
+            self.notify("Resource id copied to the clipboard (OSC 52).", title="Copied", timeout=2)
+
     # -- policy: suppress and lift (written to the policy file) ----------------------
 
     def action_suppress(self) -> None:

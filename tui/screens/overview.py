@@ -64,6 +64,7 @@ def baseline_line(delta: Diff) -> Text:
 class OverviewScreen(AuditScreen):
     CSS_PATH = "overview.tcss"
     AREAS: ClassVar[tuple[str, ...]] = ("overview",)
+    CRUMB: ClassVar[str] = "overview"
     BINDINGS = bindings("overview")
     # Below 110 columns the four tables stack in one scrolling column.
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
