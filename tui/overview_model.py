@@ -40,7 +40,7 @@ class Overview:
 
 
 # The overview's narrow table gives the room to names, not to the type's full noun.
-_SHORT_TYPE = {"container group": "group"}
+_SHORT_TYPE = {"container group": "group", "container group profile": "profile"}
 
 
 def build_overview(run: Run, rows: list[Row], top: int = 10) -> Overview:

@@ -28,9 +28,12 @@ SUBSCRIPTION = "subscription"
 GROUP = "resource group"
 REGISTRY = "registry"
 CONTAINER_GROUP = "container group"
+PROFILE = "container group profile"
 CONTAINER = "container"
 INIT_CONTAINER = "init container"
-_KIND_ORDER = {REGISTRY: 0, CONTAINER_GROUP: 1}
+_KIND_ORDER = {REGISTRY: 0, CONTAINER_GROUP: 1, PROFILE: 2}
+# Nodes whose children are their containers (in ARM order).
+_HOLDS_CONTAINERS = (CONTAINER_GROUP, PROFILE)
 
 
 @dataclass(eq=False)
@@ -111,7 +114,9 @@ class _Builder:
         self.run = run
         self.root = Node(ESTATE, "estate", "")
         self.by_scope: dict[str, Node] = {}
-        self.totals = dict.fromkeys((SUBSCRIPTION, GROUP, REGISTRY, CONTAINER_GROUP, CONTAINER), 0)
+        self.totals = dict.fromkeys(
+            (SUBSCRIPTION, GROUP, REGISTRY, CONTAINER_GROUP, PROFILE, CONTAINER), 0
+        )
 
     def build(self) -> ResourceTree:
         run = self.run
@@ -120,6 +125,7 @@ class _Builder:
         for target, kind in (
             (Target.REGISTRY, REGISTRY),
             (Target.CONTAINER_GROUP, CONTAINER_GROUP),
+            (Target.CONTAINER_GROUP_PROFILE, PROFILE),
         ):
             for res in run.index.of_type(target):
                 rid = res["id"]
@@ -130,7 +136,7 @@ class _Builder:
                 name = name if isinstance(name, str) and name else p.name
                 node = self.child(self.group(p.subscription, p.resource_group), kind, name, rid)
                 node.detail = safe(res.get("location") or "")
-                if kind == CONTAINER_GROUP:
+                if kind in _HOLDS_CONTAINERS:
                     for c in containers(res):
                         image = c.props.get("image")
                         leaf = Node(
@@ -142,7 +148,7 @@ class _Builder:
                         self.totals[CONTAINER] += 1
         self.count()
         for node in (self.root, *self.by_scope.values()):
-            if node.kind != CONTAINER_GROUP:  # containers stay in ARM order
+            if node.kind not in _HOLDS_CONTAINERS:  # containers stay in ARM order
                 node.children.sort(
                     key=lambda n: (_KIND_ORDER.get(n.kind, 2), n.name.lower(), n.scope)
                 )
@@ -172,7 +178,7 @@ class _Builder:
             return self.root
         for scope in arm_id.ancestors(resource_id):
             node = self.by_scope.get(scope)
-            if node is not None and node.kind in (REGISTRY, CONTAINER_GROUP):
+            if node is not None and node.kind in (REGISTRY, *_HOLDS_CONTAINERS):
                 return node
         p = arm_id.parse(resource_id)
         if p.subscription and p.resource_group:
@@ -205,7 +211,7 @@ class _Builder:
                 node.own.fail[rank] += 1
             else:
                 node.own.not_assessed += 1
-            if r.evidence and node.kind == CONTAINER_GROUP:
+            if r.evidence and node.kind in _HOLDS_CONTAINERS:
                 paths = {m.group(1) for ev in r.evidence if (m := _CONTAINER_PATH.match(ev.path))}
                 for leaf in node.children:
                     if leaf.path in paths:
