@@ -11,8 +11,10 @@ newest ACI version that has them; NGroups are inventory, as listed.
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
+import jsonschema
 import pytest
 from fakearm import FakeAzure
 from fixtures import load_example
@@ -143,6 +145,11 @@ def test_reports_label_profiles_and_list_ngroups(fake: FakeAzure) -> None:
     assert "### Container group profiles" in md and "worker-profile" in md
     assert "### NGroups" in md and "SystemAssigned" in md and "worker-profile (revision" in md
     doc = json.loads(render(run, "json"))
+    schema = json.loads((Path(__file__).parent.parent / "schemas/report.schema.json").read_text())
+    jsonschema.validate(doc, schema)
+    (ng,) = doc["snapshot"]["ngroups"]
+    assert ng["identity"]["type"] == "SystemAssigned"
+    assert ng["containerGroupProfiles"][0]["id"].endswith("/worker-profile")
     profile_rows = [r for r in doc["results"] if "/containerGroupProfiles/" in r["resource_id"]]
     assert profile_rows and all(r["resource_kind"] == "profile" for r in profile_rows)
     # The `az container` template is for groups: no command is offered for a profile.

@@ -15,6 +15,7 @@ import orjson
 
 from aciaudit.reports.compliance import rollup_json
 from aciaudit.reports.delta import delta_json
+from aciaudit.reports.ngroups_json import ngroups_json
 from aciaudit.reports.vulns_md import vulnerable_images_json
 from aciaudit.run import Run
 from checks.kinds import kind_label
@@ -41,6 +42,8 @@ def render_json(run: Run) -> dict[str, Any]:
             "coverage": [entry.to_dict() for entry in snap.coverage],
             "resource_counts": run.index.type_counts(),
             "demo": snap.is_demo,
+            # Inventory only (identity, profiles used); only when there are some.
+            **({"ngroups": ngroups} if (ngroups := ngroups_json(run)) else {}),
         },
         "summary": {
             "score": run.score,
