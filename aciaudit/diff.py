@@ -28,6 +28,7 @@ from typing import Any, Protocol
 from checks import arm_id
 from checks.catalogue import load_catalogue
 from checks.index import Index
+from checks.kinds import kind_label
 from checks.model import Result, Severity, Status, Target
 from checks.registry import Catalogue, Check
 from checks.snapshot import CoverageEntry, CoverageStatus, Snapshot, Subscription
@@ -365,6 +366,8 @@ def _gap(side: AuditSide, result: SideResult | None, ref: SideResult, catalogue:
         if sub.lower() not in known:
             return f"subscription {sub} is not in {side.label}"
     kinds = [chk.target.value] if chk.target in (Target.REGISTRY, Target.CONTAINER_GROUP) else []
+    if kind_label(rid) == "profile":  # a container-group check's result on a profile
+        kinds = [Target.CONTAINER_GROUP_PROFILE.value]
     kinds += [k for k in chk.requires if k not in kinds]
     for kind in kinds:
         entry = side.index.coverage(kind, rid)

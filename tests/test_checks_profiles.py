@@ -143,3 +143,21 @@ def test_aci_025_shows_which_containers_can_use_each_identity() -> None:
     assert acl["properties.identityAcls.acls[0]"].observed == {"identity": uami, "access": "User"}
     assert acl["properties.identityAcls.acls[0]"].note == "the containers can use it"
     assert any(e.path == "roleAssignments" for e in r.evidence)
+
+
+def test_diff_cannot_call_a_profile_fail_resolved_when_profiles_were_not_read() -> None:
+    from fixtures import container_group, make_snapshot
+
+    from aciaudit.diff import Change, diff_runs
+    from aciaudit.run import audit
+
+    res = profile(securityContext={"privileged": True})
+    group = container_group(subscription=SUB_ID)
+    old = audit(make_snapshot([res, group], coverage=[COLLECTED]))
+    # The newer input cannot see profiles at all (an az export, an older snapshot).
+    new = audit(make_snapshot([group]))
+    entry = next(
+        e for e in diff_runs(old, new).entries if e.check_id == "ACI-016" and e.resource_id == PID
+    )
+    assert entry.change is Change.INCOMPARABLE
+    assert PROFILES in entry.reason
