@@ -168,3 +168,21 @@ def test_the_cover_shows_the_policy_files_classification_as_text() -> None:
     assert 'class="classification"' not in render(run, "html")
     with pytest.raises(PolicyError, match="one line"):
         parse_policy('classification = """two\nlines"""\n')
+
+
+def test_changes_since_the_baseline_are_shown_when_given() -> None:
+    from aciaudit.diff import diff_sides, side_from_run
+    from checks.model import Status
+
+    run = audit(load_demo(), DEMO_POLICY)
+    old = run.subset([r for r in run.results if r.check_id != "ACR-001"])
+    delta = diff_sides(side_from_run(old, "old"), side_from_run(run, "new"), run.catalogue)
+    page = render(run.with_delta(delta), "html")
+    parse(page)
+    assert 'id="changes"' in page and '<a href="#changes">' in page
+    shown = [e for e in delta.entries if e.change.value != "unchanged"]
+    assert shown and all(e.check_id == "ACR-001" for e in shown)
+    section = page[page.index('id="changes"') : page.index('id="compliance"')]
+    assert section.count("<td>ACR-001</td>") == len(shown)
+    assert sum(1 for r in run.results if r.check_id == "ACR-001" and r.status is Status.FAIL)
+    assert 'id="changes"' not in render(run, "html")
