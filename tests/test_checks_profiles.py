@@ -161,3 +161,39 @@ def test_diff_cannot_call_a_profile_fail_resolved_when_profiles_were_not_read() 
     )
     assert entry.change is Change.INCOMPARABLE
     assert PROFILES in entry.reason
+
+
+def test_cce_and_encryption_checks_read_the_profile_body() -> None:
+    res = profile()
+    res["properties"]["sku"] = "Confidential"  # and no confidentialComputeProperties
+    cce = only("ACI-021", res)
+    assert cce.status is Status.FAIL
+    assert cce.message.startswith("Container group profile 'demo1'")
+    cmk = only("ACI-028", profile())
+    assert cmk.status is Status.FAIL
+    assert cmk.message.startswith("Container group profile 'demo1'")
+
+
+def test_the_loader_refuses_also_outside_container_group_checks() -> None:
+    import pytest
+
+    from checks.catalogue.loader import Source, build_catalogue, decode
+    from checks.catalogue.schema import Family
+    from checks.registry import CatalogueError
+
+    text = """
+prefix = "ACR"
+[[checks]]
+id = "ACR-900"
+title = "t"
+severity = "low"
+sections = ["S1"]
+target = "Microsoft.ContainerRegistry/registries"
+also = ["Microsoft.ContainerInstance/containerGroupProfiles"]
+rationale = "r"
+remediation = "r"
+learn_url = "https://example.invalid"
+"""
+    family = decode(text, "x.toml", Family)
+    with pytest.raises(CatalogueError, match=r"\.also: only a container-group check"):
+        build_catalogue([Source("x.toml", family, "x.py", ())])

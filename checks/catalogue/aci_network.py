@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from checks.catalogue.aci_parts import GROUP_NOUN
+from checks.catalogue.aci_parts import GROUP_NOUN, noun
 from checks.catalogue.common import MISSING, Resource, get, is_enum, name, observed
 from checks.catalogue.diagnostics import destination_of, enabled_log_names
 from checks.context import Context
@@ -156,5 +156,5 @@ def aci_028(group: Resource, ctx: Context) -> Outcome:
         "a Key Vault key",
     )
     if vault is not MISSING and key is not MISSING:
-        return passed(f"{GROUP_NOUN} '{n}' is encrypted with customer-managed key '{key}'.", ev)
-    return fail(f"{GROUP_NOUN} '{n}' is encrypted with Microsoft-managed keys only.", ev)
+        return passed(f"{noun(group)} '{n}' is encrypted with customer-managed key '{key}'.", ev)
+    return fail(f"{noun(group)} '{n}' is encrypted with Microsoft-managed keys only.", ev)
