@@ -94,7 +94,7 @@ class ComplianceScreen(AuditScreen):
                 ("compliance   ", "bold"),
                 (fw.title, "bold"),
                 f"  ({fw.key})   {len(fw.controls)} controls: {verdicts}",
-                (f"   n: next framework ({self.index + 1}/{others})", "dim"),
+                (f"   n: next ({self.index + 1}/{others})", "dim"),
             )
         )
         for i, control in enumerate(fw.controls):
