@@ -98,6 +98,7 @@ def test_the_data_the_tests_read_is_in_the_repository() -> None:
 FIXTURE_FOLDERS = [
     "arm-examples/Microsoft.Authorization/2022-04-01",
     "arm-examples/Microsoft.ContainerInstance/2023-05-01",
+    "arm-examples/Microsoft.ContainerInstance/2025-09-01",
     "arm-examples/Microsoft.ContainerInstance/2026-05-01",
     "arm-examples/Microsoft.ContainerRegistry/2025-04-01",
     "arm-examples/Microsoft.ContainerRegistry/2025-11-01",
