@@ -10,7 +10,9 @@ README's pictures and the tested screens are one and the same.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
+import tempfile
 import threading
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -118,6 +120,14 @@ async def export_dialog(pilot: Pilot) -> None:
     pilot.app.set_focus(None)
 
 
+async def lift_confirm(pilot: Pilot) -> None:
+    # `u` on a FAIL a glob suppression covers: asked first (ctrl+z undoes).
+    await findings(pilot, "slash", *"ACI-006", "enter")
+    await pilot.press("u")
+    await until(pilot, on(pilot, "ConfirmDialog"))
+    pilot.app.set_focus(None)
+
+
 async def connect(pilot: Pilot) -> None:
     await until(pilot, on(pilot, "ConnectScreen"))
     await pilot.pause(0.2)
@@ -187,6 +197,20 @@ def _collecting() -> AuditApp:
     return app
 
 
+def _suppressed() -> AuditApp:
+    """The demo under a policy with one glob suppression (ACI-006 everywhere)."""
+    # A fixed place: the dialog names the file, and the picture must not change.
+    folder = Path(tempfile.gettempdir()) / "aci-audit-tour"
+    folder.mkdir(exist_ok=True)
+    policy = folder / "aci-audit.toml"
+    policy.write_text(
+        '[[suppressions]]\ncheck = "ACI-006"\nresource = "*"\n'
+        'justification = "secrets move to Key Vault in Q1"\nexpires = 2099-01-01\n',
+        encoding="utf-8",
+    )
+    return AuditApp(demo_source(), policy_path=policy)
+
+
 def _light() -> AuditApp:
     app = AuditApp(demo_source())
     app.theme = "textual-light"
@@ -215,6 +239,10 @@ SCENARIOS: tuple[Scenario, ...] = (
     Scenario("overview-80x24", SMALL, _demo, loaded),
     Scenario("findings-80x24", SMALL, _demo, lambda p: findings(p)),
     Scenario("findings-light", WIDE, _light, lambda p: findings(p, "t")),
+    Scenario("findings-sorted", WIDE, _demo, lambda p: findings(p, "o", "o")),
+    Scenario("lift-confirm", WIDE, _suppressed, lift_confirm),
+    Scenario("export-80x24", SMALL, _demo, export_dialog),
+    Scenario("detail-light", WIDE, _light, detail),
 )
 
 
@@ -222,6 +250,9 @@ def svg(scenario: Scenario) -> str:
     from textual._doc import take_svg_screenshot
 
     _halfway.clear()
+    # Pictures never depend on what the app remembers (theme, sort, grouping): a fresh
+    # config folder per scenario, so one scenario's `b` does not group the next.
+    os.environ["ACI_AUDIT_CONFIG_DIR"] = tempfile.mkdtemp(prefix="aci-audit-config-")
     return take_svg_screenshot(
         app=scenario.app(), terminal_size=scenario.size, run_before=scenario.run_before
     )

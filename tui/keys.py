@@ -97,7 +97,9 @@ TABLE: tuple[KeyAction, ...] = (
     A("table.bottom", "end,G", "cursor_bottom", "Bottom", "Navigation", show=False),
     A("table.page_down", "pagedown,ctrl+f", "page_down", "Page down", "Navigation", show=False),
     A("table.page_up", "pageup,ctrl+b", "page_up", "Page up", "Navigation", show=False),
-    A("table.select", "enter", "select", "Open", "Navigation"),
+    # Not in the footer: the line under the table says what enter opens, and the
+    # room goes to `e Export` at 80 columns.
+    A("table.select", "enter", "select", "Open", "Navigation", show=False),
 )
 
 TREE: tuple[KeyAction, ...] = (

@@ -1,5 +1,5 @@
-"""The footer of every screen: compact below 100 columns, so an 80-column terminal
-shows each key's whole name ("e Export", not "e Expo")."""
+"""The footer of every screen: compact and without the palette hint below 100 columns,
+so an 80-column terminal shows each key's whole name ("e Export", not "e Expo")."""
 
 from __future__ import annotations
 
@@ -11,4 +11,7 @@ NARROW = 100
 
 class AppFooter(Footer):
     def on_resize(self, event: events.Resize) -> None:
-        self.compact = event.size.width < NARROW
+        narrow = event.size.width < NARROW
+        self.compact = narrow
+        # ctrl+p still opens the palette; below 100 columns the room goes to the keys.
+        self.show_command_palette = not narrow
