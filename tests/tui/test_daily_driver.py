@@ -589,3 +589,20 @@ async def test_the_header_is_a_breadcrumb() -> None:
         await pilot.press("escape")
         await wait_for(pilot, on(app, "FindingsScreen"))
         assert app.screen.title == "aci-audit › overview"
+
+
+async def test_the_footer_follows_a_resize_round_trip() -> None:
+    import html
+
+    app = AuditApp(demo_source())
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_loaded(pilot)
+        for size in ((80, 24), SIZE, (80, 24)):
+            await pilot.resize_terminal(*size)
+            await pilot.pause(0.3)
+        shown = html.unescape(app.export_screenshot()).replace("\xa0", " ")
+        assert "Export" in shown.splitlines()[-1] or "Export" in shown
+        footer = app.screen.query_one("AppFooter")
+        assert footer.compact and not footer.show_command_palette  # type: ignore[attr-defined]
+        labels = [str(k.description) for k in footer.query("FooterKey")]  # type: ignore[attr-defined]
+        assert "Export" in labels and "palette" not in labels

@@ -12,6 +12,10 @@ NARROW = 100
 class AppFooter(Footer):
     def on_resize(self, event: events.Resize) -> None:
         narrow = event.size.width < NARROW
+        if narrow == self.compact and narrow != self.show_command_palette:
+            return
         self.compact = narrow
         # ctrl+p still opens the palette; below 100 columns the room goes to the keys.
         self.show_command_palette = not narrow
+        # Both are read when the footer is composed: a resize composes it again.
+        self.refresh(recompose=True)
