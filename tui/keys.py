@@ -134,7 +134,7 @@ FINDINGS: tuple[KeyAction, ...] = (
         "Section",
         "Filter",
         show=False,
-        palette="findings: cycle section",
+        palette="findings: pick a section",
     ),
     A(
         "findings.type",
@@ -143,7 +143,7 @@ FINDINGS: tuple[KeyAction, ...] = (
         "Type",
         "Filter",
         show=False,
-        palette="findings: cycle resource type",
+        palette="findings: pick a resource type",
     ),
     A(
         "findings.clear",

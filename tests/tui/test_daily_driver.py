@@ -606,3 +606,31 @@ async def test_the_footer_follows_a_resize_round_trip() -> None:
         assert footer.compact and not footer.show_command_palette  # type: ignore[attr-defined]
         labels = [str(k.description) for k in footer.query("FooterKey")]  # type: ignore[attr-defined]
         assert "Export" in labels and "palette" not in labels
+
+
+async def test_x_and_w_open_pickers_instead_of_cycling() -> None:
+    app = AuditApp(demo_source())
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_loaded(pilot)
+        await open_findings(pilot, app)
+        await pilot.press("x")
+        await wait_for(pilot, on(app, "PickDialog"))
+        await pilot.press("down", "down", "down", "enter")  # any, S1, S2, S3
+        await wait_for(pilot, on(app, "FindingsScreen"))
+        assert app.screen.view.filter.section == "S3"  # type: ignore[attr-defined]
+        assert all("S3" in r.check.sections for r in table_rows(app))
+        await pilot.press("w")
+        await wait_for(pilot, on(app, "PickDialog"))
+        await pilot.press("down", "enter")  # registry
+        await wait_for(pilot, on(app, "FindingsScreen"))
+        assert {r.rtype for r in table_rows(app)} == {"registry"}
+        await pilot.press("x")
+        await wait_for(pilot, on(app, "PickDialog"))
+        await pilot.press("escape")  # leaves the filter as it was
+        await wait_for(pilot, on(app, "FindingsScreen"))
+        assert app.screen.view.filter.section == "S3"  # type: ignore[attr-defined]
+        await pilot.press("x")
+        await wait_for(pilot, on(app, "PickDialog"))
+        await pilot.press("home", "enter")  # any: the section filter goes
+        await wait_for(pilot, on(app, "FindingsScreen"))
+        assert app.screen.view.filter.section is None  # type: ignore[attr-defined]

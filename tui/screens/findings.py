@@ -28,6 +28,7 @@ from tui.keys import bindings
 from tui.messages import ShowFindings
 from tui.screens.base import AuditScreen
 from tui.screens.detail import DetailScreen
+from tui.screens.pick_dialog import ANY, PickDialog
 from tui.text import literal
 from tui.widgets.filter_input import FilterHost, FilterInput
 from tui.widgets.footer import AppFooter
@@ -207,10 +208,22 @@ class FindingsScreen(AuditScreen, FilterHost):
         return True
 
     def action_cycle_section(self) -> None:
-        self._change(section=_next((None, *SECTIONS), self.view.filter.section))
+        """`x`: a picker of the checklist sections (S1 … S17 with their titles)."""
+        choices = [(key, f"{key}  {title}") for key, title in SECTIONS.items()]
+        self._pick("Section", choices, self.view.filter.section, "section")
 
     def action_cycle_type(self) -> None:
-        self._change(rtype=_next((None, *RTYPES), self.view.filter.rtype))
+        """`w`: a picker of the resource types."""
+        self._pick("Resource type", [(t, t) for t in RTYPES], self.view.filter.rtype, "rtype")
+
+    def _pick(
+        self, title: str, choices: list[tuple[str, str]], current: str | None, field: str
+    ) -> None:
+        def done(value: str | None) -> None:
+            if value is not None:
+                self._change(**{field: None if value == ANY else value})
+
+        self.app.push_screen(PickDialog(title, choices, current), done)
 
     def action_clear_filters(self) -> None:
         self.query_one("#filter", Input).value = ""
