@@ -634,3 +634,32 @@ async def test_x_and_w_open_pickers_instead_of_cycling() -> None:
         await pilot.press("home", "enter")  # any: the section filter goes
         await wait_for(pilot, on(app, "FindingsScreen"))
         assert app.screen.view.filter.section is None  # type: ignore[attr-defined]
+
+
+async def test_filter_matches_are_marked_and_earlier_filters_come_back() -> None:
+    from tui.widgets import filter_input
+
+    filter_input.HISTORY.clear()
+    app = AuditApp(demo_source())
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_loaded(pilot)
+        await open_findings(pilot, app)
+        await pilot.press("slash", *"jumpbox", "enter")
+        await pilot.pause()
+        table = app.screen.query_one(ResultTable)
+        assert table.marks == ("jumpbox",)
+        line = table.render_line(1)
+        marked = [s.text for s in line if s.style is not None and s.style.underline]
+        assert "jumpbox" in marked
+        await pilot.press("ctrl+l")
+        await pilot.press("slash", *"payments", "enter")
+        await pilot.press("slash")
+        await pilot.pause()
+        box = app.screen.query_one("#filter")
+        await pilot.press("up")
+        assert box.value == "payments"  # type: ignore[attr-defined]
+        await pilot.press("up")
+        assert box.value == "jumpbox"  # type: ignore[attr-defined]
+        await pilot.press("down")
+        assert box.value == "payments"  # type: ignore[attr-defined]
+    assert filter_input.HISTORY == ["jumpbox", "payments"]

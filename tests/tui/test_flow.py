@@ -157,6 +157,7 @@ async def test_a_failing_source_shows_an_error_dialog_not_a_traceback() -> None:
     app = AuditApp(Source("broken fake", broken))
     async with app.run_test(size=SIZE) as pilot:
         await wait_for(pilot, lambda: type(app.screen).__name__ == "ErrorDialog")
+        await wait_for(pilot, lambda: bool(app.screen.query(".dialog-body")))  # composed
         body = app.screen.query_one(".dialog-body")
         # Not a failure the user can act on: its type is named, for the bug report.
         assert str(body.render()).strip() == "RuntimeError: the fake source broke"

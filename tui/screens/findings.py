@@ -99,6 +99,7 @@ class FindingsScreen(AuditScreen, FilterHost):
         self.view.refresh()
         table = self.query_one(ResultTable)
         table.sorted_by, table.sort_reverse = self.view.sort, self.view.reverse
+        table.marks = tuple(self.view.filter.text.lower().split())
         table.set_items(self.view.items, keep=keep)
         self._title()
 

@@ -1,5 +1,6 @@
-"""The `/` filter of a table screen: the box (esc clears it, enter or down goes back to
-the table) and the screen side that opens it and catches a fast typist's burst."""
+"""The `/` filter of a table screen: the box (esc clears it, enter goes back to the
+table, ↑/↓ bring back the session's earlier filters) and the screen side that opens it
+and catches a fast typist's burst."""
 
 from __future__ import annotations
 
@@ -12,16 +13,45 @@ from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Input
 
+# Filters used in this session, newest last (↑/↓ in any filter box brings them back).
+HISTORY: list[str] = []
+_KEEP = 50
+
 
 class FilterInput(Input):
     BINDINGS: ClassVar = [
         Binding("escape", "leave(True)", "Clear", id="filter.clear"),
-        Binding("enter,down", "leave(False)", "To table", id="filter.done"),
+        Binding("enter", "leave(False)", "To table", id="filter.done"),
+        Binding("up", "history(-1)", "Earlier filter", id="filter.earlier", show=False),
+        Binding("down", "history(1)", "Later filter", id="filter.later", show=False),
     ]
+    # Where ↑/↓ stands in HISTORY; len(HISTORY): the text being typed.
+    _at = 0
+
+    def on_focus(self) -> None:
+        self._at = len(HISTORY)
+
+    def action_history(self, step: int) -> None:
+        """↑ an earlier filter, ↓ a later one; ↓ past the newest goes to the table."""
+        at = self._at + step
+        if at >= len(HISTORY):
+            if step > 0 and self._at >= len(HISTORY):
+                self.action_leave(False)
+                return
+            self._at, self.value = len(HISTORY), ""
+        elif at >= 0:
+            self._at, self.value = at, HISTORY[at]
+        self.cursor_position = len(self.value)
 
     def action_leave(self, clear: bool) -> None:
         if clear:
             self.value = ""
+        word = self.value.strip()
+        if word:
+            if word in HISTORY:
+                HISTORY.remove(word)
+            HISTORY.append(word)
+            del HISTORY[:-_KEEP]
         screen = self.screen
         assert isinstance(screen, FilterHost)
         screen.leave_filter()

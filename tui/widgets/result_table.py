@@ -56,6 +56,7 @@ class ResultTable(ScrollView, can_focus=True):
         "result-table--header",
         "result-table--cursor",
         "result-table--group",
+        "result-table--match",
         *_SEV_CLASS.values(),
         *_STATUS_CLASS.values(),
         *_CHANGE_CLASS.values(),
@@ -66,6 +67,7 @@ class ResultTable(ScrollView, can_focus=True):
     ResultTable > .result-table--cursor { background: $block-cursor-blurred-background; }
     ResultTable:focus > .result-table--cursor { background: $block-cursor-background; color: $block-cursor-foreground; text-style: bold; }
     ResultTable > .result-table--group { text-style: bold; color: $accent; }
+    ResultTable > .result-table--match { text-style: bold underline; color: $text-accent; }
     ResultTable > .result-table--critical { color: $error; text-style: bold reverse; }
     ResultTable > .result-table--high { color: $error; text-style: bold; }
     ResultTable > .result-table--medium { color: $warning; }
@@ -119,6 +121,8 @@ class ResultTable(ScrollView, can_focus=True):
         # default order, which no single header stands for.
         self.sorted_by: str | None = None
         self.sort_reverse = False
+        # The `/` filter's words: marked wherever they occur in a shown cell.
+        self.marks: tuple[str, ...] = ()
 
     # -- data -----------------------------------------------------------------------
 
@@ -184,6 +188,31 @@ class ResultTable(ScrollView, can_focus=True):
             return HEADERS[column]
         return f"{HEADERS[column]} {'▼' if self.sort_reverse else '▲'}"
 
+    def _marked(self, text: str, style: Style) -> list[Segment]:
+        """`text` as segments, the filter's words (any case) in the match style."""
+        if not self.marks:
+            return [Segment(text, style)]
+        low = text.lower()
+        hits = [False] * len(text)
+        for word in self.marks:
+            start = low.find(word)
+            while start >= 0 and word:
+                for i in range(start, min(len(text), start + len(word))):
+                    hits[i] = True
+                start = low.find(word, start + len(word))
+        if not any(hits):
+            return [Segment(text, style)]
+        mark = style + self._style("result-table--match")
+        out: list[Segment] = []
+        i = 0
+        while i < len(text):
+            j = i
+            while j < len(text) and hits[j] == hits[i]:
+                j += 1
+            out.append(Segment(text[i:j], mark if hits[i] else style))
+            i = j
+        return out
+
     def column_at(self, x: int) -> str | None:
         """The column under content offset `x` on the header line."""
         widths = self._layout(self.scrollable_content_region.width)
@@ -242,7 +271,7 @@ class ResultTable(ScrollView, can_focus=True):
                 style = row_style + self._style(_STATUS_CLASS[item.result.status])
             if index == self.cursor:
                 style = style + self._style("result-table--cursor")
-            segments.append(Segment(set_cell_size(cell, widths[col]), style))
+            segments.extend(self._marked(set_cell_size(cell, widths[col]), style))
         if "baseline" in widths:
             change = item.change
             style = row_style if change is None else row_style + self._style(_CHANGE_CLASS[change])
