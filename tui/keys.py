@@ -190,6 +190,15 @@ FINDINGS: tuple[KeyAction, ...] = (
         show=False,
         palette="finding: copy the resource id (OSC 52)",
     ),
+    A(
+        "findings.fold",
+        "space",
+        "toggle_group",
+        "Fold",
+        "View",
+        show=False,
+        palette="findings: collapse / expand the group",
+    ),
     A("findings.suppress", "m", "suppress", "Suppress", "Policy", palette="finding: suppress"),
     A(
         "findings.unsuppress",

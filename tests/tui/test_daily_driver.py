@@ -663,3 +663,26 @@ async def test_filter_matches_are_marked_and_earlier_filters_come_back() -> None
         await pilot.press("down")
         assert box.value == "payments"  # type: ignore[attr-defined]
     assert filter_input.HISTORY == ["jumpbox", "payments"]
+
+
+async def test_space_folds_and_unfolds_a_group() -> None:
+    from tui.findings_model import Header
+
+    app = AuditApp(demo_source())
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_loaded(pilot)
+        await open_findings(pilot, app, Filter(statuses=frozenset({Status.FAIL})))
+        await pilot.press("b")  # grouped by check
+        await pilot.pause()
+        table = app.screen.query_one(ResultTable)
+        first = table.items[0]
+        assert isinstance(first, Header)
+        everything = len(table.items)
+        await pilot.press("space")
+        await pilot.pause()
+        assert len(table.items) == everything - first.size
+        assert isinstance(table.items[1], Header)  # the next group follows at once
+        assert table.render_line(1).text.startswith("▸")
+        await pilot.press("space")
+        await pilot.pause()
+        assert len(table.items) == everything

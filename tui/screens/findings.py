@@ -100,7 +100,7 @@ class FindingsScreen(AuditScreen, FilterHost):
         table = self.query_one(ResultTable)
         table.sorted_by, table.sort_reverse = self.view.sort, self.view.reverse
         table.marks = tuple(self.view.filter.text.lower().split())
-        table.set_items(self.view.items, keep=keep)
+        table.set_items(self._folded(table.collapsed), keep=keep)
         self._title()
 
     def _title(self) -> None:
@@ -136,6 +136,30 @@ class FindingsScreen(AuditScreen, FilterHost):
             preview.update(Text("enter: only this group", style="dim"))
         else:
             preview.update("")
+
+    def _folded(self, collapsed: set[str]) -> list[Row | GroupHeader]:
+        """The view's items without the rows of collapsed groups."""
+        if not collapsed or self.view.grouping is Grouping.NONE:
+            return self.view.items
+        out: list[Row | GroupHeader] = []
+        hiding = False
+        for item in self.view.items:
+            if isinstance(item, GroupHeader):
+                hiding = item.label in collapsed
+                out.append(item)
+            elif not hiding:
+                out.append(item)
+        return out
+
+    def action_toggle_group(self) -> None:
+        """space on a group header: fold its rows away or show them again."""
+        table = self.query_one(ResultTable)
+        item = table.current
+        if not isinstance(item, GroupHeader):
+            return
+        table.collapsed ^= {item.label}
+        table.set_items(self._folded(table.collapsed), keep=None)
+        table.cursor = table.items.index(item)
 
     def on_result_table_selected(self, event: ResultTable.Selected) -> None:
         item = event.item

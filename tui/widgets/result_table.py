@@ -123,6 +123,8 @@ class ResultTable(ScrollView, can_focus=True):
         self.sort_reverse = False
         # The `/` filter's words: marked wherever they occur in a shown cell.
         self.marks: tuple[str, ...] = ()
+        # Group headers (by label) whose rows are folded away (space toggles).
+        self.collapsed: set[str] = set()
 
     # -- data -----------------------------------------------------------------------
 
@@ -252,7 +254,8 @@ class ResultTable(ScrollView, can_focus=True):
         item = self.items[index]
         row_style = base + self._style("result-table--cursor") if index == self.cursor else base
         if isinstance(item, Header):
-            text = f"▾ {item.label}  — {item.size} result(s), {item.fails} FAIL"
+            fold = "▸" if item.label in self.collapsed else "▾"
+            text = f"{fold} {item.label}  — {item.size} result(s), {item.fails} FAIL"
             style = row_style + self._style("result-table--group")
             return Strip([Segment(set_cell_size(text, width), style)], width)
         segments: list[Segment] = []
