@@ -31,8 +31,9 @@ _COLUMNS: tuple[tuple[str, int], ...] = (
     ("VERDICT", 13),
     ("FAIL", 5),
     ("PASS", 5),
-    ("N/A", 5),
-    ("MAN", 4),
+    # Spelled out: elsewhere in the app N/A means NOT_APPLICABLE.
+    ("NOT ASSESSED", 12),
+    ("MANUAL", 6),
     ("COVER", 6),
 )
 
