@@ -123,9 +123,7 @@ def fake(monkeypatch: pytest.MonkeyPatch) -> Any:
         server.add_subscription(sub["subscriptionId"], "Hostile")
         for resource in doc["resources"]:
             server.add(copy.deepcopy(resource))
-        monkeypatch.setenv("AZURE_TENANT_ID", server.tenant_id)
-        monkeypatch.setenv("AZURE_CLIENT_ID", server.client_id)
-        monkeypatch.setenv("AZURE_CLIENT_SECRET", server.client_secret)
+        server.sign_in_env(monkeypatch)
         yield server
 
 

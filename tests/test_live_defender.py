@@ -69,9 +69,7 @@ def fake(monkeypatch: pytest.MonkeyPatch) -> Any:
         server.add(finding("exempt-1", "CVE-2023-0002", code="NotApplicable"))
         # Not an image finding: the query must leave it out.
         server.add(finding("vm-1", "CVE-2023-0003", kind="ServerVulnerabilityTvm"))
-        monkeypatch.setenv("AZURE_TENANT_ID", server.tenant_id)
-        monkeypatch.setenv("AZURE_CLIENT_ID", server.client_id)
-        monkeypatch.setenv("AZURE_CLIENT_SECRET", server.client_secret)
+        server.sign_in_env(monkeypatch)
         yield server
 
 

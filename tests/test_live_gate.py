@@ -22,9 +22,7 @@ SUB2_GROUPS = rf"/subscriptions/{SUB2}/providers/Microsoft\.ContainerInstance/co
 def fake(monkeypatch: pytest.MonkeyPatch) -> Any:
     with FakeAzure() as server:
         estate(server)
-        monkeypatch.setenv("AZURE_TENANT_ID", server.tenant_id)
-        monkeypatch.setenv("AZURE_CLIENT_ID", server.client_id)
-        monkeypatch.setenv("AZURE_CLIENT_SECRET", server.client_secret)
+        server.sign_in_env(monkeypatch)
         yield server
 
 

@@ -35,9 +35,7 @@ def fake(monkeypatch: pytest.MonkeyPatch) -> Any:
         registry = next(o for o in server.objects() if o["id"] == ACR)
         registry["properties"]["publicNetworkAccess"] = "Disabled"
         server.add(registry)
-        monkeypatch.setenv("AZURE_TENANT_ID", server.tenant_id)
-        monkeypatch.setenv("AZURE_CLIENT_ID", server.client_id)
-        monkeypatch.setenv("AZURE_CLIENT_SECRET", server.client_secret)
+        server.sign_in_env(monkeypatch)
         yield server
 
 

@@ -60,9 +60,7 @@ def fake(monkeypatch: pytest.MonkeyPatch) -> Any:
         # The batch identity is Owner of SUB2 only through an Entra group.
         server.add(assignment("ra-group", SUB2, ENTRA_GROUP, "Group", OWNER))
         server.group_members[ENTRA_GROUP] = {BATCH_PRINCIPAL}
-        monkeypatch.setenv("AZURE_TENANT_ID", server.tenant_id)
-        monkeypatch.setenv("AZURE_CLIENT_ID", server.client_id)
-        monkeypatch.setenv("AZURE_CLIENT_SECRET", server.client_secret)
+        server.sign_in_env(monkeypatch)
         yield server
 
 

@@ -206,6 +206,12 @@ class FakeAzure:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
+    def sign_in_env(self, monkeypatch: Any) -> None:
+        """The service principal in the environment, as EnvironmentCredential reads it."""
+        monkeypatch.setenv("AZURE_TENANT_ID", self.tenant_id)
+        monkeypatch.setenv("AZURE_CLIENT_ID", self.client_id)
+        monkeypatch.setenv("AZURE_CLIENT_SECRET", self.client_secret)
+
     # -- seeding ------------------------------------------------------------------------
 
     def add_subscription(

@@ -38,9 +38,7 @@ def fake(monkeypatch: pytest.MonkeyPatch) -> Any:
         server.add_subscription(SUB3, "Old Sandbox", state="Disabled")
         server.add(container_group(name="web", subscription=SUB1, resource_group="rg-app"))
         server.add(registry(subscription=SUB2, resource_group="rg-shared"))
-        monkeypatch.setenv("AZURE_TENANT_ID", server.tenant_id)
-        monkeypatch.setenv("AZURE_CLIENT_ID", server.client_id)
-        monkeypatch.setenv("AZURE_CLIENT_SECRET", server.client_secret)
+        server.sign_in_env(monkeypatch)
         yield server
 
 
