@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from aciaudit.sources.azure.apis import ACI_API, ACI_FALLBACK_APIS, ACR_API
-from aciaudit.sources.azure.arm import ArmFailure, Cancelled, triage
+from aciaudit.sources.azure.apis import ACR_API
+from aciaudit.sources.azure.arm import Cancelled, triage
 from aciaudit.sources.azure.graph import batches, graph_rows
 from aciaudit.sources.azure.reads import Json, Reads
+from aciaudit.sources.azure.versions import ACI, read_whole
 from checks import kinds
 from checks.snapshot import Subscription
 
@@ -119,9 +120,9 @@ def _list_subscription(reads: Reads, sub: Subscription) -> None:
         except Cancelled:
             raise
         except Exception as exc:
-            if _older_aci_only(reads, api, exc):
+            if ACI.older_after(reads, api, exc):
                 continue
-            reads.problem(sub.scope, kinds.CONTAINER_GROUPS, _as_failure(exc))
+            reads.problem(sub.scope, kinds.CONTAINER_GROUPS, ACI.failure(exc))
             break
         reads.groups.extend(listed)
         reads.covered(sub.scope, kinds.CONTAINER_GROUPS, api)
@@ -129,71 +130,11 @@ def _list_subscription(reads: Reads, sub: Subscription) -> None:
     reads.progress.advance("inventory")
 
 
-# How ARM refuses an api-version a cloud does not serve: 400 NoRegisteredProviderFound or
-# InvalidApiVersionParameter, and 404 (or 400) InvalidResourceType.
-VERSION_REFUSALS = frozenset(
-    {"noregisteredproviderfound", "invalidapiversionparameter", "invalidresourcetype"}
-)
-
-
-def _older_aci_only(reads: Reads, api: str, exc: Exception) -> bool:
-    """This cloud refused this ACI api-version: every later read starts at the next older
-    one. True when there is one to try."""
-    if not version_refused(exc):
-        return False
-    chain = (ACI_API, *ACI_FALLBACK_APIS)
-    older = chain[chain.index(api) + 1 :] if api in chain else ()
-    current = reads.aci_apis
-    reads.aci_apis = tuple(v for v in current if v in older) or current
-    return bool(older)
-
-
-def _as_failure(exc: Exception) -> Exception:
-    """Every version refused (even by a 404) is a failed read, never 'gone'."""
-    if version_refused(exc):
-        failure = triage(exc)
-        return ArmFailure(failure.status, f"every ACI api-version refused; {failure.detail}")
-    return exc
-
-
-def version_refused(exc: Exception) -> bool:
-    error = getattr(exc, "error", None)
-    code = str(getattr(error, "code", "") or "").lower()
-    if code in VERSION_REFUSALS:
-        return True
-    if code == "resourcenotfound" or getattr(exc, "status_code", None) == 404:
-        return False  # gone, not refused
-    detail = triage(exc).detail.lower()
-    return "api-version" in detail or "api version" in detail
-
-
 def read_groups(reads: Reads) -> None:
     """List answers omit environment variables and securityContext: read each group."""
     reads.progress.phase("container groups", len(reads.groups))
     reads.pool.each(
         list(reads.groups),
-        lambda listed: _read_group(reads, listed),
+        lambda listed: read_whole(reads, listed, kinds.CONTAINER_GROUPS, ACI),
         lambda: reads.progress.advance("container groups"),
     )
-
-
-def _read_group(reads: Reads, listed: Json) -> None:
-    rid = listed["id"]
-    for api in reads.aci_apis:
-        try:
-            full = reads.arm.get(rid, api)
-        except Cancelled:
-            raise
-        except Exception as exc:
-            # A 404 may be a refused version (InvalidResourceType), not a deleted group.
-            if _older_aci_only(reads, api, exc):
-                continue
-            if triage(exc).not_found and not version_refused(exc):
-                return  # deleted since it was listed
-            # Keep the listed shape for the inventory; its checks are NOT_ASSESSED.
-            reads.out.add(listed)
-            reads.problem(rid, kinds.CONTAINER_GROUPS, _as_failure(exc))
-            return
-        reads.out.add(full)
-        reads.covered(rid, kinds.CONTAINER_GROUPS, api)
-        return

@@ -9,8 +9,8 @@ inventory: their identity and the profiles they use, as listed.
 from __future__ import annotations
 
 from aciaudit.sources.azure.arm import Cancelled, triage
-from aciaudit.sources.azure.listing import version_refused
 from aciaudit.sources.azure.reads import Json, Reads
+from aciaudit.sources.azure.versions import version_refused
 from checks import kinds
 from checks.snapshot import CoverageEntry, CoverageStatus, Subscription
 
