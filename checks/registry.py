@@ -114,16 +114,23 @@ class Check:
 
     def az_for(self, resource_id: str) -> str | None:
         """The `az` command filled in for one resource, every value shell-quoted."""
+        commands = self.az_commands_for(resource_id)
+        return None if commands is None else " && ".join(commands)
+
+    def az_commands_for(self, resource_id: str) -> list[str] | None:
+        """Each command of the template (`a && b` is two), filled in for one resource.
+        Split before filling: a name holding ` && ` must stay inside its quotes."""
         if self.az is None or kind_label(resource_id) is not None:
             # The template is for the check's target; a profile is fixed by a new revision.
             return None
         parsed = arm_id.parse(resource_id)
-        return self.az.format(
-            name=shlex.quote(parsed.name),
-            resource_group=shlex.quote(parsed.resource_group or "<resource-group>"),
-            subscription=shlex.quote(parsed.subscription or "<subscription>"),
-            id=shlex.quote(resource_id),
-        )
+        slots = {
+            "name": shlex.quote(parsed.name),
+            "resource_group": shlex.quote(parsed.resource_group or "<resource-group>"),
+            "subscription": shlex.quote(parsed.subscription or "<subscription>"),
+            "id": shlex.quote(resource_id),
+        }
+        return [part.strip().format(**slots) for part in self.az.split(" && ") if part.strip()]
 
 
 def _order(chk: Check) -> tuple[int, str]:

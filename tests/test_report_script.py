@@ -28,7 +28,14 @@ FAKE_AZ = """#!/usr/bin/env bash
 for a in "$@"; do printf '%s\\037' "$a" >> "$AZ_LOG"; done
 printf '\\036' >> "$AZ_LOG"
 """
-HOSTILE = ["x$(touch PWNED)", "y`touch PWNED2`", "z;touch PWNED3", "w'\"touch PWNED4"]
+HOSTILE = [
+    "x$(touch PWNED)",
+    "y`touch PWNED2`",
+    "z;touch PWNED3",
+    "w'\"touch PWNED4",
+    # A template with two commands is split before it is filled, never inside a name.
+    "a && touch PWNED6 #",
+]
 # A line break cannot end a comment or split a command: such commands are left by hand.
 NEWLINE = "n\ntouch PWNED5"
 

@@ -52,11 +52,6 @@ def _comment(text: object) -> str:
     return terminal(text)
 
 
-def commands_for(template_filled: str) -> list[str]:
-    """A filled template split into its commands (`a && b` → two)."""
-    return [part.strip() for part in template_filled.split(" && ") if part.strip()]
-
-
 def placeholders(command: str) -> list[str]:
     return list(dict.fromkeys(PLACEHOLDER.findall(command)))
 
@@ -103,12 +98,12 @@ def render_plan(run: Run, file_name: str = "remediation.sh") -> list[str]:
             if run.suppression(result) is not None:
                 lines.append("#   suppressed by the policy (accepted risk): no command")
                 continue
-            filled = chk.az_for(rid)
-            if filled is None:
+            commands = chk.az_commands_for(rid)
+            if commands is None:
                 lines.append("#   no az command for this check")
                 continue
             exported = False
-            fresh = [c for c in commands_for(filled) if c not in written]
+            fresh = [c for c in commands if c not in written]
             if not fresh:
                 lines.append("#   (its commands are above, for this resource)")
             for command in fresh:
