@@ -10,6 +10,7 @@ from __future__ import annotations
 import shlex
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
@@ -114,23 +115,31 @@ class Check:
 
     def az_for(self, resource_id: str) -> str | None:
         """The `az` command filled in for one resource, every value shell-quoted."""
-        commands = self.az_commands_for(resource_id)
-        return None if commands is None else " && ".join(commands)
+        if self.az is None or kind_label(resource_id) is not None:
+            # The template is for the check's target; a profile is fixed by a new revision.
+            return None
+        return self.az.format(**_az_slots(resource_id))
 
     def az_commands_for(self, resource_id: str) -> list[str] | None:
         """Each command of the template (`a && b` is two), filled in for one resource.
         Split before filling: a name holding ` && ` must stay inside its quotes."""
         if self.az is None or kind_label(resource_id) is not None:
-            # The template is for the check's target; a profile is fixed by a new revision.
             return None
-        parsed = arm_id.parse(resource_id)
-        slots = {
-            "name": shlex.quote(parsed.name),
-            "resource_group": shlex.quote(parsed.resource_group or "<resource-group>"),
-            "subscription": shlex.quote(parsed.subscription or "<subscription>"),
-            "id": shlex.quote(resource_id),
-        }
+        slots = _az_slots(resource_id)
         return [part.strip().format(**slots) for part in self.az.split(" && ") if part.strip()]
+
+
+@lru_cache(maxsize=65536)
+def _az_slots(resource_id: str) -> dict[str, str]:
+    # A resource failing several checks is quoted once, not once per check and report
+    # (quoting was a third of the Markdown report's render time). Callers never mutate it.
+    parsed = arm_id.parse(resource_id)
+    return {
+        "name": shlex.quote(parsed.name),
+        "resource_group": shlex.quote(parsed.resource_group or "<resource-group>"),
+        "subscription": shlex.quote(parsed.subscription or "<subscription>"),
+        "id": shlex.quote(resource_id),
+    }
 
 
 def _order(chk: Check) -> tuple[int, str]:

@@ -197,3 +197,24 @@ learn_url = "https://example.invalid"
     family = decode(text, "x.toml", Family)
     with pytest.raises(CatalogueError, match=r"\.also: only a container-group check"):
         build_catalogue([Source("x.toml", family, "x.py", ())])
+
+
+def test_the_markdown_report_offers_no_container_command_for_a_profile() -> None:
+    # Every report fills commands through Check.az_for, which has none for a profile: a
+    # container group command would name a group that happens to share the name.
+    from fixtures import make_snapshot
+
+    from aciaudit.reports import render
+    from aciaudit.run import audit
+
+    res = profile(image="docker.io/someone/tool:1")
+    snap = make_snapshot([res], coverage=[COLLECTED], subscriptions=[SCOPE])
+    run = audit(snap)
+    with_az = [
+        r
+        for r in run.results
+        if r.resource_id == PID and r.status is Status.FAIL and run.check(r).az is not None
+    ]
+    assert with_az, "the profile should fail a check that has an az command for groups"
+    assert all(run.check(r).az_for(PID) is None for r in with_az)
+    assert "--name demo1" not in render(run, "markdown")

@@ -8,7 +8,6 @@ each is escaped (or quoted, or serialised) once and looked up after that.
 from __future__ import annotations
 
 import json
-import shlex
 from collections import defaultdict
 from collections.abc import Callable
 from typing import Any
@@ -34,7 +33,6 @@ class Report:
         self._json_cache: dict[tuple[type, Any], str] = {}
         self._cells: dict[str, str] = {}
         self._evidence: dict[Evidence, tuple[str, ...]] = {}
-        self._az_slots: dict[str, dict[str, str]] = {}
         # One pass over the results: per check, per status, in run order.
         self.by_check: dict[str, dict[Status, list[Result]]] = defaultdict(
             lambda: defaultdict(list)
@@ -81,27 +79,7 @@ class Report:
         return cell
 
     def command(self, chk: Check, resource_id: str) -> str | None:
-        """`chk.az_for(resource_id)`, with the quoted slots computed once per resource.
-
-        Thousands of resources fail several checks each; quoting every slot again for
-        each check was a third of the render time.
-        """
-        if chk.az is None:
-            return None
-        slots = self._az_slots.get(resource_id)
-        if slots is None:
-            parsed = arm_id.parse(resource_id)
-            slots = self._az_slots[resource_id] = {
-                "name": shlex.quote(parsed.name),
-                "resource_group": shlex.quote(parsed.resource_group or "<resource-group>"),
-                "subscription": shlex.quote(parsed.subscription or "<subscription>"),
-                "id": shlex.quote(resource_id),
-            }
-        try:
-            return chk.az.format(**slots)
-        except (KeyError, IndexError, ValueError):
-            # A template with slots this copy does not know: let the check say.
-            return chk.az_for(resource_id)
+        return chk.az_for(resource_id)
 
     def observed(self, value: Any) -> str:
         """Evidence as JSON text, escaped; scalars repeat a lot, so they are cached."""
