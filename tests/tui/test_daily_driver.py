@@ -531,6 +531,12 @@ async def test_theme_sort_and_grouping_are_remembered_between_runs(
         await open_findings(pilot, again)
         view = again.screen.view  # type: ignore[attr-defined]
         assert (view.sort, view.reverse, view.grouping.value) == ("check", True, "check")
+        # enter on a check's header opens that check's findings, not grouped by check again.
+        await pilot.press("enter")
+        await pilot.pause()
+        inner = again.screen.view  # type: ignore[attr-defined]
+        assert inner.filter.check_id is not None
+        assert inner.grouping.value == "none"
     # A broken file is the defaults, never an error.
     (tmp_path / "cfg" / "app.json").write_text("{not json")
     from tui import prefs

@@ -83,7 +83,14 @@ class FindingsScreen(AuditScreen, FilterHost):
         if prefs.sort is None or prefs.sort in COLUMNS:
             self.view.sort, self.view.reverse = prefs.sort, prefs.reverse
         if prefs.grouping in {g.value for g in Grouping}:
-            self.view.grouping = Grouping(prefs.grouping)
+            grouping = Grouping(prefs.grouping)
+            # A screen opened on one group's header is that one group: grouping it the
+            # same way again would show one header whose enter opens this screen again.
+            pinned = (grouping is Grouping.CHECK and self._opened.check_id) or (
+                grouping is Grouping.RESOURCE and self._opened.resource_id
+            )
+            if not pinned:
+                self.view.grouping = grouping
         self.query_one("#filter", Input).display = False
         table = self.query_one(ResultTable)
         table.show_change = self._has_baseline()
