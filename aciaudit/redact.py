@@ -19,7 +19,7 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
-from aciaudit.secret_detector import AUTH_HEADER, TOKEN_USERNAME
+from aciaudit.secret_detector import AUTH_HEADER, HIGH_ENTROPY, TOKEN_USERNAME
 from aciaudit.secret_patterns import trivially_not_secret
 from aciaudit.secrets import (
     CLI_FLAG,
@@ -93,9 +93,12 @@ _ARM_ID = re.compile(r"/(?:subscriptions|providers)/[^\s@:=?#\"'&;]*", re.IGNORE
 
 def redact_text(text: str) -> str:
     """`text` with each secret span inside it replaced by its marker; the rest unchanged."""
-    if text.startswith("/") and _ARM_ID.fullmatch(text):
-        return text
-    return _apply(text, [(span.start, span.end, span.detector) for span in find_secrets(text)])
+    spans = find_secrets(text)
+    if spans and text.startswith("/") and _ARM_ID.fullmatch(text):
+        # Only the entropy rule misreads an id's segments; a token pasted into a name
+        # (`…/sites/ghp_…`) is still found by its own detector.
+        spans = [span for span in spans if span.detector != HIGH_ENTROPY]
+    return _apply(text, [(span.start, span.end, span.detector) for span in spans])
 
 
 # --- container groups -----------------------------------------------------------------------

@@ -394,3 +394,16 @@ def test_load_with_source_text_still_redacts_secret_keys(tmp_path) -> None:
         path.write_bytes(_json.dumps(body).encode(encoding))
         snap = load_snapshot(path)
         assert planted not in _json.dumps(snap.resources)
+
+
+def test_an_arm_id_is_kept_but_a_token_inside_one_is_not() -> None:
+    from aciaudit.redact import redact_text
+
+    rid = (
+        "/subscriptions/9d91e956-1c9b-4e3c-8d5e-2f4a6b8c0d1e/resourceGroups/rg-x/providers/"
+        "Microsoft.ContainerInstance/containerGroups/web"
+    )
+    assert redact_text(rid) == rid
+    token = "ghp_" + "a1B2c3D4e5F6g7H8i9J0k1L2m3N4o5P6q7R8"
+    pasted = redact_text(f"/subscriptions/s/resourceGroups/r/providers/Microsoft.Web/sites/{token}")
+    assert token not in pasted and "redacted:v1:github-token:" in pasted
