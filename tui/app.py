@@ -36,9 +36,7 @@ from tui.messages import (
 )
 from tui.screens.base import AuditScreen
 from tui.screens.collect import CollectScreen
-from tui.screens.compliance import ComplianceScreen
 from tui.screens.error_dialog import ErrorDialog
-from tui.screens.export_dialog import ExportDialog
 from tui.screens.findings import FindingsScreen
 from tui.screens.help import HelpScreen
 from tui.screens.images import ImagesScreen
@@ -182,6 +180,9 @@ class AuditApp(App[int]):
 
     @on(ShowCompliance)
     def _show_compliance(self) -> None:
+        # Imported on first use: it brings the compliance roll-up, not needed to start.
+        from tui.screens.compliance import ComplianceScreen
+
         self.push_screen(ComplianceScreen())
 
     @on(ShowResources)
@@ -267,6 +268,9 @@ class AuditApp(App[int]):
             prefs.save(new)
 
     def action_export(self) -> None:
+        # Imported on first use: the dialog brings every report writer, not needed to start.
+        from tui.screens.export_dialog import ExportDialog
+
         run = self.session.run
         if run is None:
             self.notify("Nothing to export yet: open a source first.", severity="warning")
