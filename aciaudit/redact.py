@@ -60,10 +60,9 @@ SECRET_TREES = frozenset({"protectedsettings"})
 JsonDict = dict[str, Any]
 
 
-def redact_resources(resources: Iterable[Any], source_text: bytes | str | None = None) -> None:
+def redact_resources(resources: Iterable[Any]) -> None:
     """Redact every resource of a snapshot in place: every string of every resource is
-    looked at (`source_text` is accepted for callers that have it; it no longer lets
-    the walk be skipped, since a secret needs no secret-named key to sit under)."""
+    looked at (a secret needs no secret-named key to sit under)."""
     for resource in resources:
         if isinstance(resource, dict):
             redact_in_place(resource)

@@ -74,28 +74,18 @@ def _no_constant(name: str) -> Any:
 
 def load_snapshot(path: Path) -> Snapshot:
     """Read a snapshot file in any accepted shape and redact it."""
-    data, raw = read_json_file(path, "a snapshot file", _SHAPES_HINT)
-    return parse_snapshot(data, origin=str(path), source_text=utf8_text(raw))
+    # Only the decoded JSON is kept: the raw bytes are not held through the redaction walk.
+    data = read_json_file(path, "a snapshot file", _SHAPES_HINT)[0]
+    return parse_snapshot(data, origin=str(path))
 
 
-def utf8_text(raw: bytes) -> bytes | None:
-    """The bytes when they are UTF-8: redaction then skips its deep walk when no
-    secret-named key occurs (PowerShell 5 writes UTF-16, which json reads, bytes not)."""
-    return raw if json.detect_encoding(raw) in ("utf-8", "utf-8-sig") else None
-
-
-def parse_snapshot(
-    data: Any, origin: str = "snapshot", source_text: bytes | str | None = None
-) -> Snapshot:
-    """Build a Snapshot from decoded JSON in any accepted shape (redacted).
-
-    `source_text`, when given, must be the text `data` was decoded from.
-    """
+def parse_snapshot(data: Any, origin: str = "snapshot") -> Snapshot:
+    """Build a Snapshot from decoded JSON in any accepted shape (redacted)."""
     with paused_gc():
-        return _parse(data, origin, source_text)
+        return _parse(data, origin)
 
 
-def _parse(data: Any, origin: str, source_text: bytes | str | None) -> Snapshot:
+def _parse(data: Any, origin: str) -> Snapshot:
     if isinstance(data, list):
         snap = _from_list(data, origin, "array")
     elif isinstance(data, dict) and "format" in data:
@@ -106,7 +96,7 @@ def _parse(data: Any, origin: str, source_text: bytes | str | None) -> Snapshot:
         snap = _from_list(_graph_rows(data["data"], origin), origin, "resource-graph", "data")
     else:
         raise SnapshotError(f"{origin}: not a snapshot; {_SHAPES_HINT}")
-    redact_resources(snap.resources, source_text)
+    redact_resources(snap.resources)
     return snap
 
 

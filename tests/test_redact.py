@@ -372,11 +372,11 @@ def test_the_walk_needs_no_secret_named_key() -> None:
     planted = "Qz7-CANARY-pw-91"
     tags = {"note": f"curl -u admin:{planted} https://x", "db_password": planted}
     resource = {"id": "/subscriptions/s/x", "type": "Microsoft.Foo/bars", "tags": tags}
-    redact_resources([resource], source_text=b'{"tags": {}}')
+    redact_resources([resource])
     assert planted not in json.dumps(resource)
 
 
-def test_load_with_source_text_still_redacts_secret_keys(tmp_path) -> None:
+def test_load_redacts_secret_keys_in_any_encoding(tmp_path) -> None:
     import json as _json
 
     from aciaudit.snapshot_io import load_snapshot
