@@ -251,11 +251,21 @@ def svg(scenario: Scenario) -> str:
 
     _halfway.clear()
     # Pictures never depend on what the app remembers (theme, sort, grouping): a fresh
-    # config folder per scenario, so one scenario's `b` does not group the next.
-    os.environ["ACI_AUDIT_CONFIG_DIR"] = tempfile.mkdtemp(prefix="aci-audit-config-")
-    return take_svg_screenshot(
-        app=scenario.app(), terminal_size=scenario.size, run_before=scenario.run_before
-    )
+    # config folder per scenario, so one scenario's `b` does not group the next. It is
+    # removed afterwards and the variable put back (mkdtemp alone left one folder per
+    # scenario in /tmp on every run).
+    before = os.environ.get("ACI_AUDIT_CONFIG_DIR")
+    with tempfile.TemporaryDirectory(prefix="aci-audit-config-") as config:
+        os.environ["ACI_AUDIT_CONFIG_DIR"] = config
+        try:
+            return take_svg_screenshot(
+                app=scenario.app(), terminal_size=scenario.size, run_before=scenario.run_before
+            )
+        finally:
+            if before is None:
+                os.environ.pop("ACI_AUDIT_CONFIG_DIR", None)
+            else:
+                os.environ["ACI_AUDIT_CONFIG_DIR"] = before
 
 
 def main(argv: list[str] | None = None) -> int:
