@@ -9,7 +9,7 @@ from typing import ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from aciaudit.reports.compliance import ControlRollup, FrameworkRollup, rollup
 from checks.model import Status
@@ -18,6 +18,7 @@ from tui.keys import bindings
 from tui.messages import ShowFindings
 from tui.screens.base import AuditScreen
 from tui.text import literal
+from tui.widgets.footer import AppFooter
 
 VERDICT_STYLE = {
     "FAIL": "bold red",
@@ -47,6 +48,7 @@ class ComplianceScreen(AuditScreen):
         super().__init__()
         self.frameworks: list[FrameworkRollup] = []
         self.index = 0
+        self._built_width = 0  # CHECKS' width when the table was last built
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -56,7 +58,7 @@ class ComplianceScreen(AuditScreen):
         )
         yield table
         yield Static("", id="compliance-hint")
-        yield Footer()
+        yield AppFooter()
 
     def on_mount(self) -> None:
         self.sub_title = "compliance"
@@ -64,25 +66,33 @@ class ComplianceScreen(AuditScreen):
         self._load()
 
     def policy_changed(self) -> None:
-        self._load()
+        # The same control stays under the cursor: an attestation does not move it.
+        self._load(self.query_one("#compliance-table", DataTable).cursor_row)
 
-    def _load(self) -> None:
+    def _load(self, row: int = 0) -> None:
         run = self.session.run
         self.frameworks = rollup(run) if run is not None else []
         self.index = min(self.index, max(0, len(self.frameworks) - 1))
-        self._show()
+        self._show(row)
 
     @property
     def framework(self) -> FrameworkRollup | None:
         return self.frameworks[self.index] if self.frameworks else None
 
-    def _show(self) -> None:
+    def _checks_width(self) -> int:
+        """CHECKS takes what the fixed columns leave of the screen's width."""
+        table = self.query_one("#compliance-table", DataTable)
+        fixed = sum(w for _, w in _COLUMNS) + 2 * table.cell_padding * (len(_COLUMNS) + 1)
+        return max(12, (self.size.width or self.app.size.width) - fixed - 2)
+
+    def _show(self, row: int = 0) -> None:
+        """Build the table for the framework shown, the cursor on `row`."""
         table = self.query_one("#compliance-table", DataTable)
         table.clear(columns=True)
         for label, width in _COLUMNS:
             table.add_column(label, width=width)
-        fixed = sum(w for _, w in _COLUMNS) + 2 * table.cell_padding * (len(_COLUMNS) + 1)
-        table.add_column("CHECKS", width=max(12, self.size.width - fixed - 2))
+        self._built_width = self._checks_width()
+        table.add_column("CHECKS", width=self._built_width)
         fw = self.framework
         title = self.query_one("#compliance-title", Static)
         if fw is None:
@@ -100,8 +110,9 @@ class ComplianceScreen(AuditScreen):
         )
         for i, control in enumerate(fw.controls):
             table.add_row(*self._cells(control), key=str(i))
-        table.move_cursor(row=0, animate=False)
-        self._hint(0)
+        row = min(row, len(fw.controls) - 1) if fw.controls else 0
+        table.move_cursor(row=row, animate=False)
+        self._hint(row)
 
     @staticmethod
     def _cells(c: ControlRollup) -> list[Text]:
@@ -134,8 +145,11 @@ class ComplianceScreen(AuditScreen):
         self._hint(event.cursor_row)
 
     def on_resize(self) -> None:
-        if self.frameworks:
-            self._show()
+        # Only a new width changes the table (CHECKS takes what is left); the first
+        # resize, as the screen opens, finds the table already built at its width (it
+        # was built twice). The cursor stays on its control.
+        if self.frameworks and self._checks_width() != self._built_width:
+            self._show(self.query_one("#compliance-table", DataTable).cursor_row)
 
     # -- actions --------------------------------------------------------------------
 
