@@ -68,6 +68,8 @@ class FindingsScreen(AuditScreen, FilterHost):
         # What the screen was opened with (a drill-down's filter): esc first comes
         # back to it, then leaves.
         self._opened = filter
+        # The footer offers `u` (the row under the cursor is suppressed), else `m`.
+        self._offers_unsuppress = False
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -132,9 +134,14 @@ class FindingsScreen(AuditScreen, FilterHost):
         self._show(keep)
 
     def on_result_table_highlighted(self, event: ResultTable.Highlighted) -> None:
-        self.refresh_bindings()  # `m` / `u` follow the row
-        preview = self.query_one("#findings-preview", Static)
         item = event.item
+        # `m` / `u` follow the row; the footer is composed again only when they change
+        # (composing it costs more than the rest of a filter or sort keystroke).
+        suppressed = isinstance(item, Row) and item.suppressed
+        if suppressed != self._offers_unsuppress:
+            self._offers_unsuppress = suppressed
+            self.refresh_bindings()
+        preview = self.query_one("#findings-preview", Static)
         if isinstance(item, Row):
             line = literal(item.result.message)
             line.append("   enter: details", style="dim")
