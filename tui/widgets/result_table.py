@@ -27,6 +27,9 @@ from tui.keys import bindings
 # Width of each column; `title` takes what is left. (min, max) for the flexible ones.
 FIXED = {"severity": 8, "check": 7, "status": 12}
 FLEX = {"resource": (12, 24), "group": (10, 20), "subscription": (10, 16), "title": (24, 200)}
+# The title's share before a wide terminal's room goes to cut names (most titles are
+# under 55 characters; the longest, 111, still folds into the detail screen).
+TITLE_ROOM = 80
 _SEV_CLASS = {
     "CRITICAL": "result-table--critical",
     "HIGH": "result-table--high",
@@ -164,14 +167,27 @@ class ResultTable(ScrollView, can_focus=True):
         if self.show_change:
             widths["baseline"] = CHANGE_WIDTH
         dropped = {"group", "subscription"} if width < 100 else {"group"} if width < 112 else set()
+        longest: dict[str, int] = {}
         for col, (low, high) in FLEX.items():
             if col in dropped:
                 continue
             k = COLUMNS.index(col)
-            longest = max((len(r.cells[k]) for r in sample), default=low)
-            widths[col] = max(low, min(high, longest))
+            longest[col] = max((len(r.cells[k]) for r in sample), default=low)
+            widths[col] = max(low, min(high, longest[col]))
         gaps = len(widths) - 1
         rest = width - gaps - sum(v for k, v in widths.items() if k != "title")
+        # A wide terminal: past what the title needs (up to TITLE_ROOM: a few titles run
+        # to 110 characters), the room goes to the columns cut at their cap, so at 200
+        # columns "Fabrikam Production" is whole, not "Fabrikam Produc…".
+        spare = rest - max(FLEX["title"][0], min(TITLE_ROOM, longest.get("title", 0)))
+        for col in ("resource", "group", "subscription"):
+            if spare <= 0:
+                break
+            if col in widths and longest[col] > widths[col]:
+                grow = min(spare, longest[col] - widths[col])
+                widths[col] += grow
+                spare -= grow
+                rest -= grow
         while rest < FLEX["title"][0]:  # narrow terminal: shrink the flexible columns
             shrinkable = [c for c in ("subscription", "group", "resource") if widths.get(c, 0) > 8]
             if not shrinkable:
