@@ -223,3 +223,38 @@ async def test_fail_counts_agree_with_the_exported_json(tmp_path: Path) -> None:
     doc = json.loads(target.read_text())
     in_json = sum(1 for r in doc["results"] if r["status"] == "FAIL")
     assert fails == in_table == in_json == doc["summary"]["status_counts"]["FAIL"] > 0
+
+
+async def test_the_detail_lays_its_evidence_out_again_at_a_new_width() -> None:
+    from rich.console import Group
+    from rich.table import Table
+
+    from tui.messages import ShowFindings
+
+    app = AuditApp(demo_source())
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_loaded(pilot)
+        app.post_message(ShowFindings(None))
+        await wait_for(pilot, on(app, "FindingsScreen"))
+        await pilot.press("slash", *"ACI-016", "enter", "enter")
+        await wait_for(pilot, on(app, "DetailScreen"))
+        await pilot.pause(0.2)
+
+        def path_width() -> int:
+            body = app.screen.query_one("#detail-body").content  # type: ignore[attr-defined]
+            assert isinstance(body, Group)
+            (table,) = [r for r in body.renderables if isinstance(r, Table)]
+            width = table.columns[0].width
+            assert width is not None
+            return width
+
+        wide = path_width()
+        await pilot.resize_terminal(*SMALL)
+        await pilot.pause(0.3)
+        # At 80 columns the path column gives way (it kept 120's width, and "observed"
+        # was squeezed to a few cells).
+        assert path_width() < wide
+        assert path_width() <= (SMALL[0] - 4) * 2 // 5
+        await pilot.resize_terminal(*SIZE)
+        await pilot.pause(0.3)
+        assert path_width() == wide

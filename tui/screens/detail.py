@@ -62,6 +62,7 @@ class DetailScreen(AuditScreen):
         self.rows = rows
         self.index = index
         self._same: list[Row] = []
+        self._body_width = 0  # the screen's width when the body was laid out
 
     @property
     def row(self) -> Row:
@@ -82,6 +83,17 @@ class DetailScreen(AuditScreen):
         self._show()
 
     def _show(self) -> None:
+        self._show_body()
+        self._show_cves()
+        self._show_related()
+
+    def on_resize(self) -> None:
+        # The evidence's path column is sized from the width: laid out again at a new
+        # one (at 80 columns it kept 120's 48 cells and squeezed "observed" to 7).
+        if self.is_mounted and self.size.width != self._body_width:
+            self._show_body()
+
+    def _show_body(self) -> None:
         check, result = self.row.check, self.row.result
         self.sub_title = f"{result.check_id} ({self.index + 1} of {len(self.rows)})"
         out = Text()
@@ -102,6 +114,7 @@ class DetailScreen(AuditScreen):
         evidence = Table(expand=True, show_lines=True)
         # The path breaks after a dot, never inside a name (fold only a name longer
         # than the column); the column is as wide as the longest piece needs.
+        self._body_width = self.size.width
         width = max(60, (self.size.width or self.app.size.width) - 4)
         path_width = max(
             12, min(width * 2 // 5, max((len(ev.path) for ev in result.evidence), default=12))
@@ -130,8 +143,6 @@ class DetailScreen(AuditScreen):
             fix.append("References: " + ", ".join(check.references) + "\n")
         body = Group(out, Text("\nEvidence", style="bold underline"), evidence, fix)
         self.query_one("#detail-body", Static).update(body)
-        self._show_cves()
-        self._show_related()
 
     def _show_cves(self) -> None:
         """ACI-029 / ACR-016: every CVE of the matched reports, in a sortable table."""
