@@ -17,10 +17,11 @@ import json
 import math
 import re
 from collections.abc import Iterable
+from functools import lru_cache
 from typing import Any
 
-from aciaudit.secret_detector import AUTH_HEADER, HIGH_ENTROPY, TOKEN_USERNAME
-from aciaudit.secret_patterns import trivially_not_secret
+from aciaudit.secret_detector import AUTH_HEADER, TOKEN_USERNAME
+from aciaudit.secret_patterns import SECRET_HEADERS, trivially_not_secret
 from aciaudit.secrets import (
     CLI_FLAG,
     URL_USERINFO,
@@ -92,11 +93,10 @@ _ARM_ID = re.compile(r"/(?:subscriptions|providers)/[^\s@:=?#\"'&;]*", re.IGNORE
 
 def redact_text(text: str) -> str:
     """`text` with each secret span inside it replaced by its marker; the rest unchanged."""
-    spans = find_secrets(text)
-    if spans and text.startswith("/") and _ARM_ID.fullmatch(text):
-        # Only the entropy rule misreads an id's segments; a token pasted into a name
-        # (`…/sites/ghp_…`) is still found by its own detector.
-        spans = [span for span in spans if span.detector != HIGH_ENTROPY]
+    # Only the entropy rule misreads an id's segments; a token pasted into a name
+    # (`…/sites/ghp_…`) is still found by its own detector.
+    arm_id = text.startswith("/") and _ARM_ID.fullmatch(text) is not None
+    spans = find_secrets(text, arm_id=arm_id)
     return _apply(text, [(span.start, span.end, span.detector) for span in spans])
 
 
@@ -221,13 +221,22 @@ def _redact_secret_keys(root: JsonDict) -> None:
     """
     # Iterative: ARM objects can nest deeply and recursion would cost a frame per level.
     stack: list[Any] = [root]
+    kinds = _key_kinds
     while stack:
         node = stack.pop()
         if isinstance(node, dict):
-            secret_pair = _is_secret_pair(node)
+            secret_pair = "value" in node and _is_secret_pair(node)
             for key, value in node.items():
-                kind = _key_kind(key)
-                if isinstance(value, dict | list):
+                kind = kinds.get(key) or _key_kind(key)
+                # The common case first: a plain string under a plain key.
+                if (
+                    kind is _PLAIN
+                    and isinstance(value, str)
+                    and not (secret_pair and key == "value")
+                ):
+                    node[key] = _redact_plain(value)
+                    continue
+                if isinstance(value, (dict, list)):
                     if kind == _TREE:
                         node[key] = _redact_tree(value)
                     else:
@@ -238,12 +247,14 @@ def _redact_secret_keys(root: JsonDict) -> None:
                     if _is_secret_scalar(value):
                         node[key] = _mark_secret(value, secret_pair)
                 elif isinstance(value, str):
-                    if key in ENCODED_KEYS:
+                    if kind == _PLAIN:
+                        node[key] = _redact_plain(value)
+                    elif kind == _ENCODED:
                         node[key] = _redact_encoded(value)
-                    elif isinstance(key, str) and key.lower() in USER_KEYS:
+                    elif kind == _USER:
                         node[key] = _redact_user(value)
                     else:
-                        node[key] = _redact_string(value, kind == _NAMED)
+                        node[key] = _redact_string(value, True)
                 elif isinstance(value, float) and not math.isfinite(value):
                     node[key] = str(value)
         elif node and all(isinstance(item, str) for item in node):
@@ -251,34 +262,12 @@ def _redact_secret_keys(root: JsonDict) -> None:
             node[:] = _redact_command(node)
         else:
             for i, item in enumerate(node):
-                if isinstance(item, dict | list):
+                if isinstance(item, (dict, list)):
                     stack.append(item)
                 elif isinstance(item, str):
                     node[i] = redact_text(item)
                 elif isinstance(item, float) and not math.isfinite(item):
                     node[i] = str(item)
-
-
-# Header names whose value is a credential (compared case-insensitively).
-SECRET_HEADERS = frozenset(
-    {
-        "authorization",
-        "proxy-authorization",
-        "x-api-key",
-        "api-key",
-        "apikey",
-        "x-auth-token",
-        "x-access-token",
-        "ocp-apim-subscription-key",
-        "x-functions-key",
-        "cookie",
-        "set-cookie",
-        "x-vault-token",
-        "private-token",
-        "x-gitlab-token",
-        "x-ms-client-secret",
-    }
-)
 
 
 def _is_secret_pair(node: JsonDict) -> bool:
@@ -332,6 +321,7 @@ def _redact_string(value: str, named_secret: bool) -> str:
 
 
 _PLAIN, _SECRET, _TREE, _NAMED = "plain", "secret", "tree", "named"
+_ENCODED, _USER = "encoded", "user"
 # Property names repeat across thousands of resources: classify each spelling once.
 _key_kinds: dict[object, str] = {}
 
@@ -340,18 +330,28 @@ def _key_kind(key: object) -> str:
     kind = _key_kinds.get(key)
     if kind is None:
         lowered = key.lower() if isinstance(key, str) else ""
-        kind = (
-            _SECRET
-            if lowered in SECRET_KEYS
-            else _TREE
-            if lowered in SECRET_TREES
-            else _NAMED
-            if isinstance(key, str) and name_looks_secret(key)
-            else _PLAIN
-        )
+        if lowered in SECRET_KEYS:
+            kind = _SECRET
+        elif lowered in SECRET_TREES:
+            kind = _TREE
+        elif key in ENCODED_KEYS:
+            kind = _ENCODED
+        elif lowered in USER_KEYS:
+            kind = _USER
+        elif isinstance(key, str) and name_looks_secret(key):
+            kind = _NAMED
+        else:
+            kind = _PLAIN
         if len(_key_kinds) < 4096:  # bounded: a hostile file could hold endless keys
             _key_kinds[key] = kind
     return kind
+
+
+@lru_cache(maxsize=1 << 16)
+def _redact_plain(value: str) -> str:
+    # Most strings of an estate repeat (locations, states, images, names of shared
+    # things): each distinct one is scanned once.
+    return _redact_string(value, False)
 
 
 def _redact_tree(value: object) -> object:

@@ -24,6 +24,10 @@ USER_PASSWORD = "user-password"  # `user:pass:uid` lists (SFTP_USERS)
 
 # Where in a text a detector sees secrets: (start, end) pairs.
 Finder = Callable[[str], Iterator[tuple[int, int]]]
+# A cheap test that must hold wherever the detector can find anything, given an ASCII text
+# and its lower-cased form: False means "nothing here", so the finder is not run. Only
+# consulted for ASCII text, where `str.lower` and a regex's IGNORECASE agree.
+Hint = Callable[[str, str], bool]
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,6 +36,7 @@ class Detector:
     find: Finder
     # Runs only when the text matches the gate: one regex standing for all plugin regexes.
     gated: bool = False
+    hint: Hint | None = None
 
 
 def group_finder(regex: re.Pattern[str], group: int = 0) -> Finder:

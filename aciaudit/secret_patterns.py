@@ -4,7 +4,9 @@ Bus keys in connection strings, SAS signatures, secret command-line flags, URL u
 
 from __future__ import annotations
 
+import math
 import re
+from collections import Counter
 from collections.abc import Iterator
 from functools import lru_cache
 
@@ -26,6 +28,33 @@ PEM_BLOCK = re.compile(
 )
 # An .npmrc auth token (detect-secrets' NpmDetector, rewritten to run in linear time).
 NPM_TOKEN = re.compile(r":_authToken=\s*(npm_[^\s\"']+|[A-Fa-f0-9-]{36})")
+
+
+# Hints (secret_detector.Hint): what each pattern above needs in an ASCII text.
+def pem_hint(text: str, lowered: str) -> bool:
+    return "-----BEGIN" in text
+
+
+def npm_hint(text: str, lowered: str) -> bool:
+    return ":_authToken=" in text
+
+
+def github_pat_hint(text: str, lowered: str) -> bool:
+    return "github_pat_" in text
+
+
+def account_key_hint(text: str, lowered: str) -> bool:
+    return "accountkey" in lowered
+
+
+def shared_access_key_hint(text: str, lowered: str) -> bool:
+    return "sharedaccesskey" in lowered
+
+
+def sas_hint(text: str, lowered: str) -> bool:
+    return "sig=" in lowered
+
+
 # Fine-grained personal access tokens, which detect-secrets 1.5.0 does not know.
 GITHUB_FINE_GRAINED = re.compile(r"github_pat_[A-Za-z0-9_]{22,}")
 ACCOUNT_KEY = re.compile(r"AccountKey\s*=\s*([A-Za-z0-9+/]{20,}={0,2})", re.IGNORECASE)
@@ -34,14 +63,42 @@ SHARED_ACCESS_KEY = re.compile(r"SharedAccessKey\s*=\s*([A-Za-z0-9+/]{20,}={0,2}
 # The signature is the secret; the other SAS fields (expiry, permissions) stay readable.
 SAS_SIG = re.compile(r"(?:^|[?&;\s\"'])sig=([A-Za-z0-9%+/_=-]{10,})", re.IGNORECASE)
 
-# `Authorization: Bearer x`, `-H "X-Api-Key: x"`, `Bearer x`: the credential.
+# Header names whose value is a credential, compared case-insensitively: in a name/value
+# pair (`{"name": "X-Api-Key", "value": …}`, redact.py) and in text (`-H "Cookie: …"`).
+SECRET_HEADERS = frozenset(
+    {
+        "authorization",
+        "proxy-authorization",
+        "x-api-key",
+        "api-key",
+        "apikey",
+        "x-auth-token",
+        "x-access-token",
+        "ocp-apim-subscription-key",
+        "x-functions-key",
+        "cookie",
+        "set-cookie",
+        "x-vault-token",
+        "private-token",
+        "x-gitlab-token",
+        "x-ms-client-secret",
+    }
+)
+_OTHER_HEADERS = sorted(SECRET_HEADERS - {"authorization", "proxy-authorization"}, key=len)
+# `Authorization: Bearer x`, `-H "X-Api-Key: x"`, `Bearer x`: the credential; a cookie
+# list (`a=b; c=d`) whole.
 _AUTH_HEADER = re.compile(
     r"(?:\b(?:Proxy-)?Authorization\s*:\s*(?:(?:Bearer|Basic|Token|Bot|Digest|SharedKey)\s+)?"
-    r"|\b(?:X-Api-Key|Api-Key|Ocp-Apim-Subscription-Key|X-Auth-Token|X-Access-Token|"
-    r"Private-Token|X-Functions-Key|X-Vault-Token|X-Gitlab-Token)\s*:\s*"
-    r"|\bBearer\s+)([^\s\"',;]{6,})",
+    r"|(?<![\w-])(?:" + "|".join(re.escape(h) for h in reversed(_OTHER_HEADERS)) + r")\s*:\s*"
+    r"|\bBearer\s+)([^\s\"',;]{6,}(?:;[ \t]*[^\s\"',;]+)*)",
     re.IGNORECASE,
 )
+
+
+def auth_header_hint(text: str, lowered: str) -> bool:
+    if "bearer" in lowered:
+        return True
+    return ":" in text and any(name in lowered for name in SECRET_HEADERS)
 
 
 def find_auth_headers(text: str) -> Iterator[tuple[int, int]]:
@@ -55,6 +112,10 @@ def find_auth_headers(text: str) -> Iterator[tuple[int, int]]:
 _URL_USERINFO = re.compile(r"(?<![A-Za-z0-9+.-])[A-Za-z][A-Za-z0-9+.-]*://([^\s/?#\"'<>]+)@")
 # `$TOKEN`, `${TOKEN}`: a reference to a secret, not one.
 _REFERENCE = re.compile(r"\$\{?[A-Za-z_][A-Za-z0-9_]*\}?")
+
+
+def url_userinfo_hint(text: str, lowered: str) -> bool:
+    return "://" in text and "@" in text
 
 
 def find_url_userinfo(text: str) -> Iterator[tuple[int, int]]:
@@ -76,6 +137,10 @@ _IMAGE_USERINFO = re.compile(
     r"(?<![^\s\"'=,;(\[{])([^\s/@:\"']+:[^\s/@\"']+)@"
     r"(?=[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+(?::[0-9]+)?/)"
 )
+
+
+def image_userinfo_hint(text: str, lowered: str) -> bool:
+    return "@" in text and ":" in text
 
 
 def find_image_userinfo(text: str) -> Iterator[tuple[int, int]]:
@@ -167,6 +232,11 @@ def _flag_name_is_secret(name: str) -> bool:
     )
 
 
+def cli_flag_hint(text: str, lowered: str) -> bool:
+    # Both flag forms need a dash, then `=` or a blank before their value.
+    return "-" in text and ("=" in text or " " in text or "\t" in text)
+
+
 def find_cli_flags(text: str) -> Iterator[tuple[int, int]]:
     for m in _overlapping(_FLAG_VALUE, text):
         if not _flag_name_is_secret(m.group(1)):
@@ -205,9 +275,9 @@ _JSON_PAIR = re.compile(r"\"([A-Za-z_][A-Za-z0-9_.-]*)\"\s*:\s*\"((?:[^\"\\]|\\.
 
 
 def find_assignments(text: str) -> Iterator[tuple[int, int]]:
-    if "=" not in text and ":" not in text:
-        return
-    for regex in (_ASSIGNMENT, _JSON_PAIR):
+    for regex, needed in ((_ASSIGNMENT, "="), (_JSON_PAIR, '"')):
+        if needed not in text:
+            continue
         for m in regex.finditer(text):
             if not assignment_name_is_secret(m.group(1)):
                 continue
@@ -235,17 +305,38 @@ _ENTROPY_PLUGIN = Base64HighEntropyString(limit=ENTROPY_LIMIT)
 _BASE64_RUN = re.compile("[" + re.escape(_ENTROPY_PLUGIN.charset.replace("=", "")) + "]{20,}={0,2}")
 
 
+# Shannon entropy is at most log2 of the number of distinct characters: with 22 or fewer
+# (log2 22 = 4.46) no run can reach the limit, whatever its length.
+_MIN_DISTINCT = 23
+
+
 def find_high_entropy(text: str) -> Iterator[tuple[int, int]]:
     for m in _BASE64_RUN.finditer(text):
         run = m.group(0)
         if (
-            _ENTROPY_PLUGIN.calculate_shannon_entropy(run) >= ENTROPY_LIMIT
+            len(run) >= _MIN_DISTINCT
+            and len(set(run)) >= _MIN_DISTINCT
+            and shannon_entropy(run) >= ENTROPY_LIMIT
             # detect-secrets' own false-positive filters: resource ids carry GUIDs.
             and not is_potential_uuid(run)
             and not is_sequential_string(run)
             and not _is_path(run)
         ):
             yield m.span()
+
+
+def shannon_entropy(run: str) -> float:
+    """detect-secrets' `calculate_shannon_entropy`, bit for bit (the same terms summed in
+    the same order), counting the run once instead of once per charset character."""
+    counts = Counter(run)
+    size = len(run)
+    entropy = 0.0
+    for char in _ENTROPY_PLUGIN.charset:
+        count = counts.get(char)
+        if count:
+            p_x = float(count) / size
+            entropy += -p_x * math.log(p_x, 2)
+    return entropy
 
 
 _PATH_SEGMENT = re.compile(

@@ -37,6 +37,9 @@ from aciaudit.secret_patterns import (
     SAS_SIG,
     SHARED_ACCESS_KEY,
     USER_FLAGS,
+    account_key_hint,
+    auth_header_hint,
+    cli_flag_hint,
     find_assignments,
     find_auth_headers,
     find_cli_flags,
@@ -45,15 +48,23 @@ from aciaudit.secret_patterns import (
     find_image_userinfo,
     find_url_userinfo,
     find_user_password_triples,
+    github_pat_hint,
+    image_userinfo_hint,
     is_secret_flag,
     looks_like_flag,
+    npm_hint,
+    pem_hint,
+    sas_hint,
+    shared_access_key_hint,
     trivially_not_secret,
+    url_userinfo_hint,
 )
 from aciaudit.secret_plugins import (
     kebab_detector_name,
     load_plugins,
     plugin_detector,
     plugin_gate,
+    plugin_hints,
 )
 from checks.secret_markers import (
     KEYWORD_NAME,
@@ -90,9 +101,13 @@ class Span:
     end: int
 
 
-def find_secrets(text: str) -> list[Span]:
-    """Every secret in `text`, in order, non-overlapping; existing markers are never re-flagged."""
-    return list(_scan(text))
+def find_secrets(text: str, *, arm_id: bool = False) -> list[Span]:
+    """Every secret in `text`, in order, non-overlapping; existing markers are never re-flagged.
+
+    `arm_id`: the text is an ARM resource id, whose segments the entropy rule misreads as
+    one random run; every other detector still runs (a token pasted into a name is found).
+    """
+    return list(_scan(text, arm_id))
 
 
 def detect(value: str) -> str | None:
@@ -130,32 +145,79 @@ _DETECTOR_NAME = re.compile(r"[a-z0-9][a-z0-9-]*")
 
 
 @lru_cache(maxsize=65536)
-def _scan(text: str) -> tuple[Span, ...]:
+def _scan(text: str, arm_id: bool = False) -> tuple[Span, ...]:
     # Cached by string: estates repeat the same values across many groups.
     if len(text) < MIN_SCAN_LENGTH:
         return ()
-    detectors, gate = _detectors()
+    detectors, gate, bare_path = _detectors()
+    # Most values of an estate are ids, names, GUIDs and words: nothing but letters,
+    # digits and `._/+-`. Without a separator (`:`, `=`, `@`, a blank, a quote) only
+    # tokens can be found in them, and each token format has a literal to look for.
+    if bare_path and _BARE.fullmatch(text) is not None and not _has_token_literal(text):
+        return () if arm_id else _entropy_only(text, detectors)
+    # Hints only speak for ASCII text, where `str.lower` and IGNORECASE agree.
+    hinted = text.isascii()
+    lowered = text.lower() if hinted else text
     found: list[tuple[int, int, int, str]] = []
+    plugins: list[tuple[int, Detector]] = []
     for rank, detector in enumerate(detectors):
+        if arm_id and detector.name == HIGH_ENTROPY:
+            continue
+        if hinted and detector.hint is not None and not detector.hint(text, lowered):
+            continue
         if detector.gated:
+            plugins.append((rank, detector))
             continue
         for start, end in detector.find(text):
             if start < end:
                 found.append((start, end, rank, detector.name))
-    # detect-secrets' regexes are not all linear (`.+` before a literal): on a long value
-    # they run over windows of bounded size, so their cost grows linearly with it.
-    for offset, window in _windows(text):
-        # Most values match no plugin regex: one search saves calling each plugin in Python.
-        if gate is not None and gate.search(window) is None:
-            continue
-        for rank, detector in enumerate(detectors):
-            if detector.gated:
+    if plugins:
+        # With every plugin's hint read, the few left run as they are; otherwise one gate
+        # search per window saves calling each plugin in Python on most values.
+        gated = not hinted or any(detector.hint is None for _, detector in plugins)
+        # detect-secrets' regexes are not all linear (`.+` before a literal): on a long
+        # value they run over windows of bounded size, so their cost grows linearly with it.
+        for offset, window in _windows(text):
+            if gated and gate is not None and gate.search(window) is None:
+                continue
+            for rank, detector in plugins:
                 for start, end in detector.find(window):
                     if start < end:
                         found.append((start + offset, end + offset, rank, detector.name))
     if not found:
         return ()
     return tuple(_outside_markers(text, _merge(found)))
+
+
+_BARE = re.compile(r"[A-Za-z0-9._/+-]*")
+# What can match in a bare text, one literal per format: GitHub fine-grained tokens, a
+# glued `mysql -pPASSWORD`, then detect-secrets' formats that need no separator (AWS key
+# ids, Artifactory, Discord, GitHub, GitLab, JWT, Mailchimp, OpenAI, PuTTY keys, PyPI,
+# SendGrid, Slack, Square, Stripe, Twilio). Read from the plugins `HINTED_PLUGINS` names;
+# with other plugins (`hint` None on them) this path is not taken.
+# Grouped by first character, which `re` tries much faster than a flat alternation.
+_BARE_TOKENS = re.compile(
+    r"A(?:[CP]|3T|BIA|KIA|SIA|KC)|-(?:p|us)|\.[A-Za-z0-9_-]{6}\.|"
+    r"g(?:h[pousr]_|l(?:pat|dt|ft|soat|rt|cbt|imt|ptt|agent|oas)-|ithub_pat_)|"
+    r"GR1348941|eyJ|T3BlbkFJ|PuTTY-User-Key-File-2|pypi-AgE|S(?:G\.|K)|[xX][oO][xX]|"
+    r"sq0csp-|k_live_"
+)
+
+
+def _has_token_literal(text: str) -> bool:
+    # No literal holds a `/`, so each path segment can be asked alone, and segments
+    # (`resourceGroups`, a subscription, a namespace) repeat across thousands of ids.
+    return any(_segment_has_token_literal(segment) for segment in text.split("/"))
+
+
+@lru_cache(maxsize=1 << 15)
+def _segment_has_token_literal(segment: str) -> bool:
+    return _BARE_TOKENS.search(segment) is not None
+
+
+def _entropy_only(text: str, detectors: list[Detector]) -> tuple[Span, ...]:
+    spans = [Span(HIGH_ENTROPY, start, end) for start, end in detectors[-1].find(text)]
+    return tuple(_outside_markers(text, spans)) if spans else ()
 
 
 # Windows for the plugins on a long value: cut at whitespace where possible (a token never
@@ -219,32 +281,42 @@ def _outside_markers(text: str, spans: list[Span]) -> Iterator[Span]:
 _HAS_ALNUM = re.compile(r"[A-Za-z0-9]")
 
 _detectors_lock = threading.Lock()
-_detectors_state: list[tuple[list[Detector], re.Pattern[str] | None]] = []
+# The detectors, the plugins' gate, and whether `_BARE_TOKENS` speaks for the plugins.
+_Detectors = tuple[list[Detector], re.Pattern[str] | None, bool]
+_detectors_state: list[_Detectors] = []
 
 
-def _detectors() -> tuple[list[Detector], re.Pattern[str] | None]:
-    """All detectors, most specific first (the order names merged spans), and the gate.
-    Built on first use: loading the plugins costs a scan of detect-secrets' package."""
+def _detectors() -> _Detectors:
+    """All detectors, most specific first (the order names merged spans), the plugins'
+    gate, and whether the plugins are those the hints were read from. Built on first use: loading the plugins costs a scan of detect-secrets' package."""
     if not _detectors_state:
         with _detectors_lock:
             if not _detectors_state:
                 plugins = load_plugins()
+                hints = plugin_hints(plugins)
                 detectors = [
-                    Detector(PRIVATE_KEY, group_finder(PEM_BLOCK)),
-                    *(plugin_detector(p) for p in plugins),
-                    Detector(GITHUB_TOKEN, group_finder(GITHUB_FINE_GRAINED)),
-                    Detector("npm-token", group_finder(NPM_TOKEN, 1)),
-                    Detector(AZURE_STORAGE_KEY, group_finder(ACCOUNT_KEY, 1)),
-                    Detector(AZURE_SHARED_ACCESS_KEY, group_finder(SHARED_ACCESS_KEY, 1)),
-                    Detector(AZURE_SAS, group_finder(SAS_SIG, 1)),
-                    Detector(AUTH_HEADER, find_auth_headers),
-                    Detector(URL_USERINFO, find_url_userinfo),
-                    Detector(URL_USERINFO, find_image_userinfo),
-                    Detector(CLI_FLAG, find_cli_flags),
+                    Detector(PRIVATE_KEY, group_finder(PEM_BLOCK), hint=pem_hint),
+                    *(plugin_detector(p, hints.get(type(p).__name__)) for p in plugins),
+                    Detector(GITHUB_TOKEN, group_finder(GITHUB_FINE_GRAINED), hint=github_pat_hint),
+                    Detector("npm-token", group_finder(NPM_TOKEN, 1), hint=npm_hint),
+                    Detector(
+                        AZURE_STORAGE_KEY, group_finder(ACCOUNT_KEY, 1), hint=account_key_hint
+                    ),
+                    Detector(
+                        AZURE_SHARED_ACCESS_KEY,
+                        group_finder(SHARED_ACCESS_KEY, 1),
+                        hint=shared_access_key_hint,
+                    ),
+                    Detector(AZURE_SAS, group_finder(SAS_SIG, 1), hint=sas_hint),
+                    Detector(AUTH_HEADER, find_auth_headers, hint=auth_header_hint),
+                    Detector(URL_USERINFO, find_url_userinfo, hint=url_userinfo_hint),
+                    Detector(URL_USERINFO, find_image_userinfo, hint=image_userinfo_hint),
+                    Detector(CLI_FLAG, find_cli_flags, hint=cli_flag_hint),
                     Detector(CLI_FLAG, find_glued_passwords),
                     Detector(USER_PASSWORD, find_user_password_triples),
                     Detector(KEYWORD_NAME, find_assignments),
                     Detector(HIGH_ENTROPY, find_high_entropy),
                 ]
-                _detectors_state.append((detectors, plugin_gate(plugins)))
+                assert detectors[-1].name == HIGH_ENTROPY  # `_entropy_only` relies on it
+                _detectors_state.append((detectors, plugin_gate(plugins), bool(hints)))
     return _detectors_state[0]
