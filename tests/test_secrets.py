@@ -218,3 +218,26 @@ def test_every_loaded_plugin_has_a_name_of_its_own() -> None:
 
     names = [kebab_detector_name(type(p).__name__) for p in load_plugins()]
     assert len(names) == len(set(names))
+
+
+@pytest.mark.parametrize(
+    ("text", "secret"),
+    [
+        (
+            'curl -H "Cookie: session=abc123def; theme=dark" https://x',
+            "session=abc123def; theme=dark",
+        ),
+        ("curl -H 'Set-Cookie: id=a3fWa9z1; Path=/'", "id=a3fWa9z1; Path=/"),
+        ('curl -H "X-Ms-Client-Secret: s3cr3tval" https://x', "s3cr3tval"),
+        ("wget --header=ApiKey:k9Zq81aa https://x", "k9Zq81aa"),
+    ],
+)
+def test_every_secret_header_is_found_in_text_as_in_name_value_pairs(
+    text: str, secret: str
+) -> None:
+    # One list (secret_patterns.SECRET_HEADERS) for `{"name": …, "value": …}` pairs and text.
+    from aciaudit.redact import _is_secret_pair
+
+    assert secrets_in(text) == [("auth-header", secret)]
+    name = text.split(":")[0].split('"')[-1].split("'")[-1].split("=")[-1]
+    assert _is_secret_pair({"name": name, "value": "x"})

@@ -1,0 +1,134 @@
+"""The shortcuts that make redaction fast never change what it finds.
+
+Each detector has a hint (a cheap substring test that must hold wherever it can match),
+bare values (ids, names, GUIDs) take a path that only looks for token literals, and ARM
+ids skip the entropy rule. These tests run the scan with every shortcut and without any
+(the plain "run every detector behind the plugins' gate" it replaced) on generated text
+and compare; and they check each hint against its own detector.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import string
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from aciaudit import secrets
+from aciaudit.secret_plugins import HINTED_PLUGINS, load_plugins, plugins_fingerprint
+
+# Pieces that make detectors fire, and the separators between them.
+_TOKENS = [
+    "ghp_" + "aB3" * 12,
+    "github_pat_" + "A1b2" * 6,
+    "AKIA" + "ABCD2345" * 2,
+    "AKC" + "a1B2c3D4e5F6",
+    "AP6" + "a1B2c3D4e5",
+    "SK" + "0a1b2c3d" * 4,
+    "AC" + "0a1b2c3d" * 4,
+    "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2lnbmF0dXJl/x+y",
+    "xoxb-1234-5678-abcdef",
+    "glpat-" + "a1B2c3D4e5" * 2,
+    "sk_live_" + "a1B2c3D4" * 3,
+    "sq0csp-" + "a1B2c3D4e5F6g7H8i9J0k" * 2 + "x",
+    "SG." + "a1B2c3D4e5F6g7H8i9J0kL" + "." + "a1B2c3D4e5F6g7H8i9J0kL" * 2 + "z",
+    "0a1b2c3d" * 4 + "-us12",
+    "pypi-AgEIcHlwaS5vcmc" + "a1B2c3D4e5" * 7,
+    "MTA" + "a1B2c3D4e5F6g7H8i9J0k" + ".Gh1Jk2." + "a1B2c3D4e5F6g7H8i9J0kL1m2N3",
+    "123456789:" + "a1B2c3D4e5F6g7H8i9J0kL1m2N3o4P5q6R7",
+    "-----BEGIN RSA PRIVATE KEY-----\nMIIE\n-----END RSA PRIVATE KEY-----",
+    "PuTTY-User-Key-File-2",
+    "aB3dE5fG7hJ9kL1mN3pQ5rS7tU9vW1xY3zA5",
+    "mysql -pSecret1",
+    "--password hunter22",
+    "--client-secret=abc123",
+    "-u admin:pa55word",
+    "https://user:pa55@host.example/x",
+    "user:pw@reg.example.io/repo:tag",
+    "AccountKey=" + "abcdEFGH1234" * 3 + "==",
+    "SharedAccessKey=" + "abcdEFGH1234" * 3,
+    "?sig=abcDEF123%2B456",
+    "Authorization: Bearer abcdef123456",
+    "-H 'Cookie: a=bcdefg; c=d'",
+    "X-Api-Key: abcdefgh1",
+    "DB_PASSWORD=s3cret!",
+    '"apiKey": "abcdef"',
+    ":_authToken=npm_abcdef123",
+    "sftp:pa55:1001",
+    "cloudant_password = " + "0a1b2c3d" * 8,
+    "ibm_api_key: " + "a1B2c3D4e5F6g7H8i9J0kL1m2N3o4P5q6R7s8T9u0V1w",
+    "aws_secret_key = '" + "abcdEFGH1234" * 3 + "abcd'",
+    "https://hooks.slack.com/services/T123/B456/abc",
+    "https://api.softlayer.com/soap/v3/" + "0a1b2c3d" * 8,
+]
+# Not secrets, but shapes the shortcuts must get right: a GUID, non-ASCII (every detector
+# runs), a word that only looks like a token's start.
+_NOISE = ["12dec192-e15d-4b28-85fe-fb98d98c1f59", "ſecret_key=abc123", "Kelvin-K", "ACR", "-us"]
+_GLUE = ["/", "-", ".", "_", " ", ":", "=", "@", "'", '"', ";", "\t", "", "a", "Z9", "Key", "é"]
+_PIECES = st.one_of(
+    st.sampled_from(_TOKENS),
+    st.sampled_from(_NOISE),
+    st.sampled_from(_GLUE),
+    st.text(alphabet=string.ascii_letters + string.digits + "._/+-", max_size=30),
+    st.builds(
+        lambda t, i, j: t[i:j], st.sampled_from(_TOKENS), st.integers(0, 20), st.integers(0, 80)
+    ),
+)
+_TEXTS = st.lists(_PIECES, max_size=8).map("".join)
+
+
+def without_shortcuts(text: str, arm_id: bool = False) -> tuple[secrets.Span, ...]:
+    """`_scan` as it ran before the shortcuts: no hints, no bare path, the gate always."""
+    state = secrets._detectors()
+    detectors, gate, _ = state
+    plain = [dataclasses.replace(d, hint=None) for d in detectors]
+    secrets._detectors_state[:] = [(plain, gate, False)]
+    try:
+        return secrets._scan.__wrapped__(text, arm_id)
+    finally:
+        secrets._detectors_state[:] = [state]
+
+
+def _fast(text: str, arm_id: bool = False) -> tuple[secrets.Span, ...]:
+    return secrets._scan.__wrapped__(text, arm_id)
+
+
+@settings(max_examples=400, deadline=None)
+@given(text=_TEXTS, arm_id=st.booleans())
+def test_the_shortcuts_find_exactly_what_the_full_scan_finds(text: str, arm_id: bool) -> None:
+    assert _fast(text, arm_id) == without_shortcuts(text, arm_id)
+
+
+@pytest.mark.parametrize("token", _TOKENS)
+def test_every_planted_token_is_found_the_same_with_and_without_shortcuts(token: str) -> None:
+    for text in (token, f"x {token} y", f"/subscriptions/s/providers/p/{token}"):
+        assert _fast(text) == without_shortcuts(text)
+        assert _fast(text, True) == without_shortcuts(text, True)
+    assert _fast(token), f"nothing found in {token!r}: the corpus above no longer tests this"
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=_TEXTS.filter(str.isascii))
+def test_each_hint_holds_wherever_its_detector_finds_something(text: str) -> None:
+    detectors, _, _ = secrets._detectors()
+    for detector in detectors:
+        if detector.hint is not None and any(True for _ in detector.find(text)):
+            assert detector.hint(text, text.lower()), (detector.name, text)
+
+
+def test_the_plugin_hints_were_read_from_the_plugins_installed() -> None:
+    # detect-secrets is pinned; on an upgrade, read secret_plugins._PLUGIN_HINTS and
+    # secrets._BARE_TOKENS again against the new regexes, then update HINTED_PLUGINS.
+    assert plugins_fingerprint(load_plugins()) == HINTED_PLUGINS
+    _, _, bare_path = secrets._detectors()
+    assert bare_path
+
+
+def test_other_plugins_switch_the_hints_off() -> None:
+    from aciaudit.secret_plugins import plugin_hints
+
+    plugins = load_plugins()
+    assert plugin_hints(plugins)
+    assert plugin_hints(plugins[1:]) == {}
