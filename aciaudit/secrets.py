@@ -207,7 +207,10 @@ _BARE_TOKENS = re.compile(
 def _has_token_literal(text: str) -> bool:
     # No literal holds a `/`, so each path segment can be asked alone, and segments
     # (`resourceGroups`, a subscription, a namespace) repeat across thousands of ids.
-    return any(_segment_has_token_literal(segment) for segment in text.split("/"))
+    for segment in text.split("/"):  # noqa: SIM110 (a loop is faster than any() here)
+        if _segment_has_token_literal(segment):
+            return True
+    return False
 
 
 @lru_cache(maxsize=1 << 15)

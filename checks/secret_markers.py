@@ -42,7 +42,8 @@ class Marker:
 
 def parse_marker(value: object) -> Marker | None:
     """The marker if `value` is exactly one, else None."""
-    if not isinstance(value, str):
+    # Most strings are not markers: the prefix answers before the cache and the regex.
+    if not isinstance(value, str) or not value.startswith(MARKER_PREFIX):
         return None
     return _parse_marker(value)
 
