@@ -19,7 +19,7 @@ from aciaudit.reports.ngroups_json import ngroups_json
 from aciaudit.reports.vulns_md import vulnerable_images_json
 from aciaudit.run import Run
 from checks.kinds import kind_label
-from checks.model import Severity, Status
+from checks.model import Evidence, Result, Severity, Status
 from checks.registry import Check
 
 STATUSES = (Status.FAIL, Status.PASS, Status.NOT_ASSESSED, Status.NOT_APPLICABLE, Status.MANUAL)
@@ -74,7 +74,6 @@ def dumps(run: Run) -> str:
 # rule), so the report is strict JSON whatever reached it.
 OPTIONS = orjson.OPT_SORT_KEYS | orjson.OPT_NON_STR_KEYS
 CHUNK = 1 << 20  # bytes handed to `write` at a time
-SHARED_CACHE = 1 << 16  # encoded evidence kept for reuse before the cache starts over
 
 
 def encode(value: Any, options: int = OPTIONS) -> bytes:
@@ -109,62 +108,135 @@ def _finite(value: Any) -> Any:
 def write_json(run: Run, write: Callable[[str], object]) -> None:
     """Indented header, then one compact result per line, written in ~1 MB pieces.
 
-    One orjson call per result. A check's own fields are built once per check, and an
-    Evidence object shared between results (ACI-025's grants of an identity many groups
-    use) is turned into a dict once while it keeps recurring.
+    Each line is assembled from bytes by `_Lines`: a check's own fields are encoded once
+    per check, the rest of a result in two orjson calls.
     """
     head = encode(render_json(run), OPTIONS | orjson.OPT_INDENT_2).decode()
     if not run.results:
         write(head[:-2] + ',\n  "results": []\n}\n')
         return
     write(head[:-2] + ',\n  "results": [\n')
-    catalogue, suppression, expired = run.catalogue, run.suppression, run.expired_suppression
-    per_check: dict[str, dict[str, Any]] = {}
-    status_value = {s: s.value for s in Status}
-    # Ids are stable: the run keeps every result, and so its evidence, alive.
-    evidence: dict[int, dict[str, Any]] = {}
-    seen = evidence.get
     buffer = bytearray()
     last = len(run.results) - 1
+    line = _Lines(run)
     for i, result in enumerate(run.results):
-        cid = result.check_id
-        fixed = per_check.get(cid)
-        if fixed is None:
-            fixed = per_check[cid] = _check_fields(catalogue[cid])
-        items = []
-        for ev in result.evidence:
-            item = seen(id(ev))
-            if item is None:
-                if len(evidence) >= SHARED_CACHE:
-                    evidence.clear()
-                item = evidence[id(ev)] = ev.to_dict()
-            items.append(item)
-        doc = {
-            **fixed,
-            "check_id": cid,
-            "resource_id": result.resource_id,
-            "status": status_value[result.status],
-            "message": result.message,
-            "evidence": items,
-        }
-        if (kind := kind_label(result.resource_id)) is not None:
-            doc["resource_kind"] = kind  # "profile": a container group profile
-        if result.status is Status.FAIL:
-            # A command only where there is something to fix: on a PASS it would mislead.
-            doc["remediation_command"] = catalogue[cid].az_for(result.resource_id)
-            # Only on FAILs, and only when set: one line per result stays short.
-            if (rule := suppression(result)) is not None:
-                doc["suppressed"] = rule.to_dict()
-            elif (rule := expired(result)) is not None:
-                doc["suppression_expired"] = rule.to_dict()
         buffer += b"    "
-        buffer += encode(doc)
+        buffer += line(result)
         buffer += b",\n" if i < last else b"\n"
         if len(buffer) >= CHUNK:
             write(buffer.decode())
             buffer.clear()
     buffer += b"  ]\n}\n"
     write(buffer.decode())
+
+
+class _Lines:
+    """One result as one compact, key-sorted JSON object: the very bytes `encode` gives
+    for `doc(result)`, assembled faster.
+
+    The keys of a result sort as: check_id, evidence, message, remediation_command,
+    resource_id, resource_kind, section, sections, severity, status, suppressed or
+    suppression_expired, title. What one check's results share (its id, section,
+    severity, title) is encoded once per check; each result needs one orjson call for
+    its evidence tuple (keys sorted: ARM objects arrive in any order; each Evidence
+    becomes a dict in orjson's `default` hook, no Python loop) and one for its message,
+    command and id, in that order already. Whatever orjson refuses takes `encode`'s
+    fallback for the whole result, exactly as before.
+    """
+
+    def __init__(self, run: Run) -> None:
+        self.run = run
+        self.per_check: dict[str, tuple[bytes, bytes, bytes]] = {}
+        self.status = {s: b',"status":' + encode(s.value) for s in Status}
+        # The same resource recurs in every check that judges it: its kind is read once.
+        self.kinds: dict[str, str | None] = {}
+        self.suppressing = bool(run.suppressions or run.expired_suppressions)
+
+    def fixed(self, cid: str) -> tuple[bytes, bytes, bytes]:
+        """(`{"check_id":…,"evidence":`, `,"section":…,"severity":…`, `,"title":…}`)."""
+        fixed = self.per_check.get(cid)
+        if fixed is None:
+            fields = _check_fields(self.run.catalogue[cid])
+            middle = encode({k: fields[k] for k in ("section", "sections", "severity")})
+            fixed = self.per_check[cid] = (
+                b'{"check_id":' + encode(cid) + b',"evidence":',
+                b"," + middle[1:-1],
+                b',"title":' + encode(fields["title"]) + b"}",
+            )
+        return fixed
+
+    def doc(self, result: Result) -> dict[str, Any]:
+        """The result as the report states it (what `__call__` encodes)."""
+        cid = result.check_id
+        doc = {
+            **_check_fields(self.run.catalogue[cid]),
+            "check_id": cid,
+            "resource_id": result.resource_id,
+            "status": result.status.value,
+            "message": result.message,
+            "evidence": [ev.to_dict() for ev in result.evidence],
+            **self.variable(result),
+        }
+        return doc
+
+    def variable(self, result: Result) -> dict[str, Any]:
+        """What only FAILs and profiles add."""
+        out: dict[str, Any] = {}
+        rid = result.resource_id
+        if (kind := kind_label(rid)) is not None:
+            out["resource_kind"] = kind  # "profile": a container group profile
+        if result.status is Status.FAIL:
+            # A command only where there is something to fix: on a PASS it would mislead.
+            out["remediation_command"] = self.run.catalogue[result.check_id].az_for(rid)
+            out.update(self.suppression(result))
+        return out
+
+    def suppression(self, result: Result) -> dict[str, Any]:
+        """Only on FAILs, and only when set: one line per result stays short."""
+        run = self.run
+        if (rule := run.suppression(result)) is not None:
+            return {"suppressed": rule.to_dict()}
+        if (rule := run.expired_suppression(result)) is not None:
+            return {"suppression_expired": rule.to_dict()}
+        return {}
+
+    def __call__(self, result: Result) -> bytes:
+        cid, rid, status, message, evidence = result
+        fixed = self.per_check.get(cid) or self.fixed(cid)
+        try:
+            kind = self.kinds[rid]
+        except KeyError:
+            kind = self.kinds[rid] = kind_label(rid)
+        after = b""
+        try:
+            if status is not Status.FAIL:
+                scalars = {"message": message, "remediation_command": None, "resource_id": rid}
+            else:
+                scalars = {"message": message,
+                           "remediation_command": self.run.catalogue[cid].az_for(rid),
+                           "resource_id": rid}  # fmt: skip
+                if self.suppressing and (extra := self.suppression(result)):
+                    after = b"," + orjson.dumps(extra, default=str, option=OPTIONS)[1:-1]
+            if kind is not None:
+                scalars["resource_kind"] = kind  # "profile": a container group profile
+            text = orjson.dumps(scalars)
+            encoded = orjson.dumps(evidence, default=_evidence_dict, option=OPTIONS)
+        except (orjson.JSONEncodeError, TypeError):
+            return encode(self.doc(result))
+        return b"".join(
+            (fixed[0], encoded, b",", text[1:-1], fixed[1], self.status[status], after, fixed[2])
+        )
+
+
+def _evidence_dict(value: Any) -> Any:
+    """orjson's hook for what it cannot encode itself: an Evidence as its dict (the
+    evidence tuple of a result is encoded in one call), anything else as its text."""
+    if type(value) is Evidence:
+        path, observed, expected, note = value
+        if note:
+            return {"path": path, "observed": observed, "expected": expected, "note": note}
+        return {"path": path, "observed": observed, "expected": expected}
+    return str(value)
 
 
 def _check_fields(chk: Check) -> dict[str, Any]:
