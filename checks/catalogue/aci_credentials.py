@@ -7,7 +7,7 @@ hash prefix. Evidence shows the marker's fingerprint, never more.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -26,6 +26,7 @@ from checks.model import (
 from checks.registry import check
 from checks.secret_markers import (
     KEYWORD_NAME,
+    MARKER_PREFIX,
     Marker,
     markers_in,
     name_looks_secret,
@@ -126,25 +127,33 @@ _OWN_PLACE_KEYS = frozenset(
 def secrets_elsewhere(group: Resource) -> Iterator[tuple[str, Marker]]:
     """Every flagged marker in the group outside the places above: probe commands and
     headers, tags, image references, extension settings, any field at all."""
+    # Depth first, in document order. Only what can hold a marker is stacked: objects,
+    # arrays and strings holding the marker prefix (every marker starts with it), so
+    # the paths of the many plain leaves are never spelled out.
     stack: list[tuple[str, Any]] = [("", group)]
     while stack:
         path, node = stack.pop()
         if isinstance(node, dict):
-            items: Iterable[tuple[str, Any]] = (
+            items = [
                 (f"{path}.{k}" if path else str(k), v)
                 for k, v in node.items()
-                if str(k).lower() not in _OWN_PLACE_KEYS
+                if (isinstance(v, dict | list) or (isinstance(v, str) and MARKER_PREFIX in v))
+                and str(k).lower() not in _OWN_PLACE_KEYS
                 and not (k == "command" and _CONTAINER_PROPS.fullmatch(path))
-            )
+            ]
         elif isinstance(node, list):
-            items = ((f"{path}[{i}]", v) for i, v in enumerate(node))
+            items = [
+                (f"{path}[{i}]", v)
+                for i, v in enumerate(node)
+                if isinstance(v, dict | list) or (isinstance(v, str) and MARKER_PREFIX in v)
+            ]
         else:
-            if isinstance(node, str):
-                for marker in markers_in(node):
-                    if marker.flagged:
-                        yield path, marker
+            for marker in markers_in(node):
+                if marker.flagged:
+                    yield path, marker
             continue
-        stack.extend(reversed(list(items)))
+        items.reverse()
+        stack.extend(items)
 
 
 _CONTAINER_PROPS = re.compile(r"properties\.(?:init)?[cC]ontainers\[\d+\]\.properties")

@@ -1,0 +1,88 @@
+"""ACI-006's walk over a whole group finds the same markers, at the same paths and in the
+same order, as the plain walk it replaced (which stacked every node and spelled out
+every path): generated groups with markers anywhere, own-place keys, and container
+command lines."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from checks.catalogue.aci_credentials import (
+    _CONTAINER_PROPS,
+    _OWN_PLACE_KEYS,
+    secrets_elsewhere,
+)
+from checks.secret_markers import Marker, markers_in
+
+FLAGGED = "redacted:v1:jwt:120:0123456789ab"
+UNFLAGGED = "redacted:v1:none:4:abcdefabcdef"
+
+
+def plain_walk(group: Any) -> Iterator[tuple[str, Marker]]:
+    stack: list[tuple[str, Any]] = [("", group)]
+    while stack:
+        path, node = stack.pop()
+        if isinstance(node, dict):
+            items = [
+                (f"{path}.{k}" if path else str(k), v)
+                for k, v in node.items()
+                if str(k).lower() not in _OWN_PLACE_KEYS
+                and not (k == "command" and _CONTAINER_PROPS.fullmatch(path))
+            ]
+        elif isinstance(node, list):
+            items = [(f"{path}[{i}]", v) for i, v in enumerate(node)]
+        else:
+            if isinstance(node, str):
+                for marker in markers_in(node):
+                    if marker.flagged:
+                        yield path, marker
+            continue
+        stack.extend(reversed(items))
+
+
+texts = st.sampled_from(
+    ["", "plain", FLAGGED, UNFLAGGED, f"Bearer {FLAGGED}", f"a {UNFLAGGED} b {FLAGGED}"]
+)
+keys = st.sampled_from(
+    ["tags", "command", "value", "password", "secureValue", "Secret", "gitRepo", "x", "x.y"]
+)
+leaves = st.one_of(texts, st.integers(), st.booleans(), st.none(), st.floats(allow_nan=False))
+trees = st.recursive(
+    leaves,
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(keys, inner, max_size=5),
+    max_leaves=30,
+)
+
+
+def group_with(body: Any, command: Any) -> dict[str, Any]:
+    container = {"name": "c", "properties": {"command": command, "image": FLAGGED}}
+    return {
+        "id": "/subscriptions/s/resourceGroups/rg/providers/x/containerGroups/g",
+        "properties": {"containers": [container], "initContainers": [container], "x": body},
+        "tags": body,
+    }
+
+
+@settings(max_examples=300, deadline=None)
+@given(body=trees, command=trees)
+def test_same_markers_paths_and_order_as_the_plain_walk(body: Any, command: Any) -> None:
+    group = group_with(body, command)
+    assert list(secrets_elsewhere(group)) == list(plain_walk(group))
+
+
+def test_a_group_with_markers_everywhere() -> None:
+    group = group_with({"a": [FLAGGED, {"command": [FLAGGED]}], "password": FLAGGED}, [FLAGGED])
+    found = [path for path, _ in secrets_elsewhere(group)]
+    assert found == [
+        "properties.containers[0].properties.image",
+        "properties.initContainers[0].properties.image",
+        "properties.x.a[0]",
+        "properties.x.a[1].command[0]",
+        "tags.a[0]",
+        "tags.a[1].command[0]",
+    ]
+    assert found == [path for path, _ in plain_walk(group)]
