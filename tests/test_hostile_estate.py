@@ -1,5 +1,5 @@
-"""Issue #13 acceptance: the hostile estate (tests/data/hostile/estate/estate.json: 32 planted
-secrets in 27 kinds of place, wrong types, NaN, a 400,000-character value, bidi names,
+"""Issue #13 acceptance: the hostile estate (tests/data/hostile/estate/estate.json: 34 planted
+secrets in 32 kinds of place, wrong types, NaN, a 400,000-character value, bidi names,
 formula cells). No planted value reaches any sink: every report format as a file and
 on stdout, stderr, and a `collect` snapshot through the fake ARM. (The app's screens:
 tests/tui/test_hostile_app.py.)"""
@@ -56,6 +56,7 @@ PLACES = [
     "cache rule source URL user info",
     "container group profile command --token=",
     "container group profile env",
+    "liveness probe exec: curl -H 'Cookie: …' and -H \"X-Ms-Client-Secret: …\"",
 ]
 
 

@@ -68,7 +68,14 @@ group = {
                     "resources": {"requests": {"cpu": float("nan"), "memoryInGB": 1.5}},
                     "securityContext": {"privileged": "false", "allowPrivilegeEscalation": 1},
                     "livenessProbe": {
-                        "exec": {"command": ["sh", "-c", f"curl -fsu admin:{s()} localhost/health"]}
+                        "exec": {
+                            "command": [
+                                "sh",
+                                "-c",
+                                f"curl -fsu admin:{s()} localhost/health && curl -H "
+                                f"'Cookie: sid={s()}' -H \"X-Ms-Client-Secret: {s()}\" localhost/ready",
+                            ]
+                        }
                     },
                     "readinessProbe": {
                         "httpGet": {
