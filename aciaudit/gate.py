@@ -1,7 +1,8 @@
 """What a CI gate cannot vouch for: subscriptions whose inventory was not read.
 
-`scan --fail-on` / `--fail-on-new` exit 3 (EXIT_UNREAD) when the container-group or
-registry inventory of any subscription in scope was denied or failed (a malformed
+`scan --fail-on` / `--fail-on-new` exit 3 (EXIT_UNREAD) when the container-group,
+container-group-profile, NGroup or registry inventory of any subscription in scope was
+denied or failed (a profile carries containers, secrets and credentials as a group does) (a malformed
 Resource Graph answer whose per-subscription listing failed too is failed): a gate that
 goes green because nothing could be read would be a false promise.
 """
@@ -12,7 +13,13 @@ from checks import kinds
 from checks.snapshot import CoverageStatus, Snapshot
 
 EXIT_UNREAD = 3
-INVENTORY_KINDS = (kinds.CONTAINER_GROUPS, kinds.REGISTRIES)
+# What each inventory kind is called in the message.
+INVENTORY_KINDS = {
+    kinds.CONTAINER_GROUPS: "container groups",
+    kinds.CONTAINER_GROUP_PROFILES: "container group profiles",
+    kinds.NGROUPS: "NGroups",
+    kinds.REGISTRIES: "registries",
+}
 _UNREAD = (CoverageStatus.DENIED, CoverageStatus.FAILED)
 
 
@@ -27,7 +34,7 @@ def unread_inventory(snapshot: Snapshot) -> list[str]:
             continue  # a subscription's listing, not one resource's read
         if entry.kind not in INVENTORY_KINDS or entry.status not in _UNREAD:
             continue
-        what = "container groups" if entry.kind == kinds.CONTAINER_GROUPS else "registries"
+        what = INVENTORY_KINDS[entry.kind]
         reason = f": {entry.detail}" if entry.detail else ""
         unread.setdefault(parts[1], []).append(f"{what} {entry.status.value}{reason}")
     lines = []

@@ -91,3 +91,21 @@ def test_a_complete_inventory_keeps_the_gate_as_it_was(
     code = main(["scan", *live_args(fake), "--fail-on", "low", "-o", str(tmp_path / "r.md")])
     assert code == 1  # the estate has FAILs: exit 1, as before
     assert "inventory not read" not in capsys.readouterr().err
+
+
+def test_a_denied_profile_listing_also_makes_the_gate_exit_3(
+    fake: FakeAzure, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Profiles carry containers, environment variables and registry credentials as groups
+    # do: a gate cannot vouch for a subscription whose profiles it could not list.
+    fake.fail(
+        rf"/subscriptions/{SUB2}/providers/Microsoft\.ContainerInstance/containerGroupProfiles$",
+        403,
+    )
+    code = main(
+        ["scan", *live_args(fake), "--no-resource-graph", "--fail-on", "critical",
+         "-o", str(tmp_path / "r.md")]
+    )  # fmt: skip
+    err = capsys.readouterr().err
+    assert code == EXIT_UNREAD
+    assert "container group profiles denied: AuthorizationFailed" in err and SUB2 in err
