@@ -6,7 +6,7 @@ from functools import lru_cache
 from typing import Any, Final
 
 from checks import arm_id
-from checks.fields import typed
+from checks.fields import ARRAY, BOOLEAN, FIELDS, INTEGER, NUMBER, OBJECT, STRING, typed
 from checks.model import Evidence, Outcome, not_assessed
 
 Resource = dict[str, Any]
@@ -32,7 +32,23 @@ def get(obj: Any, path: str) -> Any:
         obj = obj.get(key)
         if obj is None:
             return MISSING
+    # Nearly every value has its expected type: that answer is two dict look-ups;
+    # anything else (an integer where a number is expected, a wrong type) asks `typed`.
+    expected = FIELDS.get(path)
+    if expected is None or _JSON_TYPES.get(type(obj)) == expected:
+        return obj
     return typed(path, obj)
+
+
+# Exact Python types as `checks.fields.json_type` names them (subclasses take `typed`).
+_JSON_TYPES: Final = {
+    bool: BOOLEAN,
+    int: INTEGER,
+    float: NUMBER,
+    str: STRING,
+    list: ARRAY,
+    dict: OBJECT,
+}
 
 
 @lru_cache(maxsize=4096)
