@@ -90,6 +90,11 @@ OVERVIEW: tuple[KeyAction, ...] = (
     A("overview.next", "tab", "app.focus_next", "Next table", "Navigation", show=False),
 )
 
+# `v`: the cells of the row under the cursor that are cut short, in full (a right-click
+# shows one cell). Not in the footer (no room at 80 columns): `?` lists it.
+CELL_KEY = A("table.cell", "v", "show_cell", "Whole cell", "View", show=False)
+CELL: tuple[KeyAction, ...] = (CELL_KEY,)
+
 TABLE: tuple[KeyAction, ...] = (
     A("table.down", "down,j", "cursor_down", "Down", "Navigation", show=False),
     A("table.up", "up,k", "cursor_up", "Up", "Navigation", show=False),
@@ -100,6 +105,7 @@ TABLE: tuple[KeyAction, ...] = (
     # Not in the footer: the line under the table says what enter opens, and the
     # room goes to `e Export` at 80 columns.
     A("table.select", "enter", "select", "Open", "Navigation", show=False),
+    CELL_KEY,
 )
 
 TREE: tuple[KeyAction, ...] = (
@@ -295,6 +301,7 @@ AREAS: dict[str, tuple[KeyAction, ...]] = {
     "global": GLOBAL,
     "overview": OVERVIEW,
     "table": TABLE,
+    "cell": CELL,
     "tree": TREE,
     "findings": FINDINGS,
     "detail": DETAIL,

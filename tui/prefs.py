@@ -1,7 +1,11 @@
 """What the app remembers between runs: theme, the findings' sort and grouping. One
 small JSON file in the user's config folder (platformdirs: ~/.config/aci-audit on
 Linux); `ACI_AUDIT_CONFIG_DIR` points it elsewhere (the tests use a temp folder).
-A missing, unreadable or malformed file is the defaults, never an error."""
+A missing, unreadable or malformed file is the defaults, never an error.
+
+Column widths are not kept: no key changes them. Every table sizes its columns from the
+terminal's width and the data shown (a remembered width would be stale at the next
+size or estate); `v` shows any cell cut short in full."""
 
 from __future__ import annotations
 

@@ -258,3 +258,32 @@ async def test_the_detail_lays_its_evidence_out_again_at_a_new_width() -> None:
         await pilot.resize_terminal(*SIZE)
         await pilot.pause(0.3)
         assert path_width() == wide
+
+
+async def test_column_widths_are_sized_each_time_not_remembered(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No key changes a column's width, so none is remembered: the tables size their
+    columns from the terminal and the data (tui/prefs.py says why). A width in the file
+    (hand-edited, or from a later version) changes nothing, and resizing writes nothing."""
+    from tui import prefs
+
+    folder = tmp_path / "cfg"
+    folder.mkdir()
+    monkeypatch.setenv(prefs.ENV, str(folder))
+    stored = {"theme": "textual-dark", "sort": None, "reverse": False, "grouping": "none"}
+    (folder / prefs.FILE).write_text(json.dumps({**stored, "widths": {"title": 5}}))
+    assert prefs.load() == prefs.Prefs()
+    app = AuditApp(demo_source())
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_loaded(pilot)
+        await pilot.press("f")
+        await wait_for(pilot, on(app, "FindingsScreen"))
+        table = app.screen.query_one(ResultTable)
+        assert shown_widths(table)["title"] > 5
+        assert_uses_the_width(table)
+        for size in (SMALL, WIDE, SIZE):
+            await pilot.resize_terminal(*size)
+            await pilot.pause(0.2)
+    # Nothing was chosen, so nothing was written: the file is as it was.
+    assert json.loads((folder / prefs.FILE).read_text())["widths"] == {"title": 5}

@@ -18,6 +18,7 @@ from tui.keys import bindings
 from tui.messages import ShowFindings
 from tui.screens.base import AuditScreen
 from tui.text import literal
+from tui.widgets.cell_popout import CellTable
 from tui.widgets.footer import AppFooter
 
 VERDICT_STYLE = {
@@ -41,7 +42,7 @@ _COLUMNS: tuple[tuple[str, int], ...] = (
 
 class ComplianceScreen(AuditScreen):
     CSS_PATH = "compliance.tcss"
-    AREAS: ClassVar[tuple[str, ...]] = ("compliance",)
+    AREAS: ClassVar[tuple[str, ...]] = ("compliance", "cell")
     BINDINGS = bindings("compliance")
 
     def __init__(self) -> None:
@@ -53,9 +54,7 @@ class ComplianceScreen(AuditScreen):
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static("", id="compliance-title")
-        table: DataTable[Text] = DataTable(
-            id="compliance-table", cursor_type="row", zebra_stripes=True
-        )
+        table = CellTable(id="compliance-table", cursor_type="row", zebra_stripes=True)
         yield table
         yield Static("", id="compliance-hint")
         yield AppFooter()

@@ -22,6 +22,7 @@ from tui.screens.base import AuditScreen
 from tui.session import RunViews
 from tui.text import literal, safe, short_reference
 from tui.theme import severity_colour
+from tui.widgets.cell_popout import CellTable
 from tui.widgets.filter_input import FilterHost, FilterInput
 from tui.widgets.footer import AppFooter
 
@@ -46,7 +47,7 @@ _NARROW = 110
 class ImagesScreen(AuditScreen, FilterHost):
     FILTER_ID = "images-filter"
     CSS_PATH = "images.tcss"
-    AREAS: ClassVar[tuple[str, ...]] = ("images",)
+    AREAS: ClassVar[tuple[str, ...]] = ("images", "cell")
     BINDINGS = bindings("images")
 
     def __init__(self) -> None:
@@ -62,7 +63,9 @@ class ImagesScreen(AuditScreen, FilterHost):
         yield FilterInput(
             placeholder="filter: image, container group or CVE id", id="images-filter"
         )
-        table: DataTable[Text] = DataTable(id="images-table", cursor_type="row", zebra_stripes=True)
+        table = CellTable(
+            id="images-table", cursor_type="row", zebra_stripes=True, whole=self._whole
+        )
         yield table
         yield Static("", id="images-hint")
         yield AppFooter()
@@ -152,6 +155,17 @@ class ImagesScreen(AuditScreen, FilterHost):
             worst.stylize(self._style(row.worst.severity, 1))
         cells.append(worst)
         return cells
+
+    def _whole(self, row: int, column: int) -> str | None:
+        """The image and group list in full: the table shows them shortened."""
+        if not 0 <= row < min(len(self.shown), MAX_ROWS):
+            return None
+        image = self.shown[row]
+        if column == 0:
+            return safe(image.image)
+        if column == 1:
+            return safe(f"{len(image.group_ids)}: " + ", ".join(image.group_names))
+        return None
 
     def _title(self) -> None:
         model = self.model

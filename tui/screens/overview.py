@@ -22,6 +22,7 @@ from tui.overview_model import COUNTED, Line, Overview
 from tui.screens.base import AuditScreen
 from tui.text import literal
 from tui.theme import severity_colour
+from tui.widgets.cell_popout import CellTable
 from tui.widgets.footer import AppFooter
 
 # Theme colours (never hard-coded): Rich tables cannot read CSS variables.
@@ -36,7 +37,7 @@ class _TableSpec:
     flex: int  # the column that takes the width left over
 
 
-class FitTable(DataTable[Text]):
+class FitTable(CellTable):
     """An overview table that fits its columns to its own width whenever that changes
     (the screen's resize comes before the grid has laid the tables out again)."""
 
@@ -63,7 +64,7 @@ def baseline_line(delta: Diff) -> Text:
 
 class OverviewScreen(AuditScreen):
     CSS_PATH = "overview.tcss"
-    AREAS: ClassVar[tuple[str, ...]] = ("overview",)
+    AREAS: ClassVar[tuple[str, ...]] = ("overview", "cell")
     CRUMB: ClassVar[str] = "overview"
     BINDINGS = bindings("overview")
     # Below 110 columns the four tables stack in one scrolling column.

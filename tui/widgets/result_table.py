@@ -23,6 +23,7 @@ from aciaudit.diff import Change
 from checks.model import Status
 from tui.findings_model import COLUMNS, HEADERS, SUPPRESSED_STATUS, Header, Row
 from tui.keys import bindings
+from tui.widgets.cell_popout import Cell, show_cells
 
 # Width of each column; `title` takes what is left. (min, max) for the flexible ones.
 FIXED = {"severity": 8, "check": 7, "status": 12}
@@ -342,9 +343,36 @@ class ResultTable(ScrollView, can_focus=True):
         if item is not None:
             self.post_message(self.Selected(self, item))
 
+    # -- cells cut short (`v`, right-click) -------------------------------------------
+
+    def cut_cells(self, index: int, column: str | None = None) -> list[Cell]:
+        """The cells of row `index` (or only `column`) not shown whole at this width:
+        cut with "…", or in a column a narrow terminal leaves out."""
+        item = self.items[index] if 0 <= index < len(self.items) else None
+        if not isinstance(item, Row):
+            return []
+        widths = self._layout(self.scrollable_content_region.width)
+        out: list[Cell] = []
+        for i, col in enumerate(COLUMNS):
+            if column is not None and col != column:
+                continue
+            cell = item.cells[i]
+            if cell and (col not in widths or len(cell) > widths[col]):
+                out.append((HEADERS[col], cell))
+        return out
+
+    def action_show_cell(self) -> None:
+        show_cells(self, self.cut_cells(self.cursor))
+
     def on_click(self, event: events.Click) -> None:
         offset = event.get_content_offset(self)
         if offset is None:
+            return
+        if event.button == 3:
+            # A right-click: that one cell in full, the cursor left where it is.
+            column = self.column_at(offset.x)
+            if column is not None and offset.y > 0:
+                show_cells(self, self.cut_cells(int(self.scroll_offset.y) + offset.y - 1, column))
             return
         if offset.y == 0:
             column = self.column_at(offset.x)
