@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from functools import cached_property
+from operator import itemgetter
 from typing import TypedDict
 
 from aciaudit import TOOL_NAME, __version__
@@ -178,17 +179,31 @@ class Run:
         return self.catalogue[result.check_id].severity
 
     @cached_property
+    def _per_check(self) -> Counter[tuple[str, Status]]:
+        """Results per (check id, status), counted in one pass in C: the summaries below
+        need a check's severity, not each result."""
+        return Counter(map(itemgetter(0, 2), self.results))
+
+    @cached_property
     def status_counts(self) -> Counter[Status]:
-        return Counter(r.status for r in self.results)
+        counts: Counter[Status] = Counter()
+        for (_, status), n in self._per_check.items():
+            counts[status] += n
+        return counts
 
     @cached_property
     def fail_counts_by_severity(self) -> Counter[Severity]:
         """FAILs by severity, suppressed ones left out (they are `suppressed_count`)."""
         sup = self.suppressions
-        fails = (r for r in self.results if r.status is Status.FAIL)
         if sup:
+            fails = (r for r in self.results if r.status is Status.FAIL)
             fails = (r for r in fails if (r.check_id, r.resource_id) not in sup)
-        return Counter(self.severity(r) for r in fails)
+            return Counter(self.severity(r) for r in fails)
+        counts: Counter[Severity] = Counter()
+        for (check_id, status), n in self._per_check.items():
+            if status is Status.FAIL:
+                counts[self.catalogue[check_id].severity] += n
+        return counts
 
     @property
     def suppressed_count(self) -> int:
@@ -208,11 +223,11 @@ class Run:
         weights = {Severity.CRITICAL: 10, Severity.HIGH: 5, Severity.MEDIUM: 3,
                    Severity.LOW: 1, Severity.INFO: 0}  # fmt: skip
         total = passed = 0
-        for r in self.results:
-            if r.status in (Status.PASS, Status.FAIL):
-                w = weights[self.severity(r)]
+        for (check_id, status), n in self._per_check.items():
+            if status in (Status.PASS, Status.FAIL):
+                w = weights[self.catalogue[check_id].severity] * n
                 total += w
-                passed += w if r.status is Status.PASS else 0
+                passed += w if status is Status.PASS else 0
         return round(100 * passed / total) if total else 0
 
     def worst_failing_severity(self) -> Severity | None:
