@@ -109,7 +109,9 @@ def _redact_container_group(props: JsonDict) -> None:
             for holder in _dicts(container.get("properties"), container):
                 _redact_env(holder.get("environmentVariables"))
                 command = holder.get("command")
-                if isinstance(command, list):
+                # A list of strings only is a command to the walk over every string too
+                # (`_redact_secret_keys`): redacted there, once.
+                if isinstance(command, list) and not all(isinstance(a, str) for a in command):
                     holder["command"] = _redact_command(command)
     for volume in _list_of_dicts(props.get("volumes")):
         _redact_volume(volume)
