@@ -29,11 +29,12 @@ class Lines:
         self._chars = 0
 
     def append(self, line: str) -> None:
-        self._buffer.append(line)
+        buffer = self._buffer
+        buffer.append(line)
         self._chars += len(line)
-        if len(self._buffer) >= self.CHUNK or self._chars >= self.CHUNK_CHARS:
-            self._write("\n".join(self._buffer) + "\n")
-            self._buffer.clear()
+        if self._chars >= self.CHUNK_CHARS or len(buffer) >= self.CHUNK:
+            self._write("\n".join(buffer) + "\n")
+            buffer.clear()
             self._chars = 0
 
     def extend(self, lines: Iterable[str]) -> None:
@@ -52,14 +53,15 @@ class Lines:
 def table(out: Out, header: Sequence[str], rows: Iterable[Sequence[str]]) -> None:
     """Append a GFM table; cells must already be escaped. Blank lines around it."""
     width = len(header)
-    out.append("")
-    out.append("| " + " | ".join(header) + " |")
-    out.append("|" + "---|" * width)
+    append = out.append
+    append("")
+    append("| " + " | ".join(header) + " |")
+    append("|" + "---|" * width)
     for row in rows:
         if len(row) != width:
             raise ValueError(f"table row has {len(row)} cells, header has {width}")
-        out.append("| " + " | ".join(row) + " |")
-    out.append("")
+        append(f"| {' | '.join(row)} |")
+    append("")
 
 
 def as_dict(value: Any) -> dict[str, Any]:

@@ -33,6 +33,9 @@ class Report:
         self._json_cache: dict[tuple[type, Any], str] = {}
         self._cells: dict[str, str] = {}
         self._evidence: dict[Evidence, tuple[str, ...]] = {}
+        self._evidence_by_id: dict[int, tuple[str, ...]] = {}
+        # Without suppressions no FAIL's message gains a note: not asked per row.
+        self.suppressing = bool(run.suppressions or run.expired_suppressions)
         # One pass over the results: per check, per status, in run order.
         self.by_check: dict[str, dict[Status, list[Result]]] = defaultdict(
             lambda: defaultdict(list)
@@ -95,6 +98,12 @@ class Report:
         return cell
 
     def evidence_row(self, name: str, ev: Evidence) -> tuple[str, ...]:
+        # The same Evidence object recurs where results share it (ACI-025's grants of an
+        # identity many groups use): found by id, with no hashing of its observed value
+        # (ids are stable: the run keeps every result, and so its evidence, alive).
+        cells = self._evidence_by_id.get(id(ev))
+        if cells is not None:
+            return (name, *cells)
         # The same observation (path, value, expectation) recurs on thousands of resources.
         try:
             cells, hashable = self._evidence.get(ev), True
@@ -109,6 +118,7 @@ class Report:
             )
             if hashable:
                 self._evidence[ev] = cells
+        self._evidence_by_id[id(ev)] = cells
         return (name, *cells)
 
     def sections_text(self, chk: Check) -> str:

@@ -35,10 +35,13 @@ def _finding(report: Report, chk: Check, fails: list[Result]) -> None:
     out.append("")
     out.append(f"**Why it matters:** {md_inline(chk.rationale)}")
     # Generators, not lists of rows: rows die young, so the GC has little to scan.
-    rows = (
-        (*where(r.resource_id), md_cell(r.message) + policy_md.suppression_note(run, r))
-        for r in fails
-    )
+    if report.suppressing:
+        rows = (
+            (*where(r.resource_id), md_cell(r.message) + policy_md.suppression_note(run, r))
+            for r in fails
+        )
+    else:
+        rows = ((*where(r.resource_id), md_cell(r.message)) for r in fails)
     table(out, ["Resource", "Resource group", "Subscription", "Message"], rows)
     if any(r.evidence for r in fails):
         out.append("Evidence:")
