@@ -287,3 +287,40 @@ async def test_column_widths_are_sized_each_time_not_remembered(
             await pilot.pause(0.2)
     # Nothing was chosen, so nothing was written: the file is as it was.
     assert json.loads((folder / prefs.FILE).read_text())["widths"] == {"title": 5}
+
+
+@pytest.mark.parametrize("opened", ["images", "detail"])
+async def test_a_screen_opened_while_the_terminal_is_unfocused_has_its_footer(
+    opened: str,
+) -> None:
+    """The footer vanished on the images and detail screens: opened while the terminal
+    had no focus (another tmux pane or window), Textual's footer never composed it."""
+    from textual import events
+
+    from tui.messages import ShowFindings, ShowImages
+
+    app = AuditApp(demo_source())
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_loaded(pilot)
+        if opened == "detail":
+            app.post_message(ShowFindings(None))
+            await wait_for(pilot, on(app, "FindingsScreen"))
+        app.post_message(events.AppBlur())
+        await pilot.pause(0.2)
+        assert not app.app_focus
+        if opened == "detail":
+            app.screen.query_one(ResultTable).action_select()
+            name, wanted = "DetailScreen", "Raw JSON"
+        else:
+            app.post_message(ShowImages())
+            name, wanted = "ImagesScreen", "Filter"
+        await wait_for(pilot, on(app, name))
+        for size in (SIZE, (110, 36), SMALL):
+            await pilot.resize_terminal(*size)
+            await pilot.pause(0.4)
+            assert not app.app_focus
+            labels = [
+                str(k.description) for k in app.screen.query_one(AppFooter).query("FooterKey")
+            ]
+            assert wanted in labels and "Export" in labels, (size, labels)
+            assert wanted in bottom_line(app), size
