@@ -128,6 +128,15 @@ async def lift_confirm(pilot: Pilot) -> None:
     pilot.app.set_focus(None)
 
 
+async def cell_popout(pilot: Pilot) -> None:
+    # `v` at 80 columns: the first row's title is cut and its group and subscription left
+    # out; the pop-out shows them whole.
+    await findings(pilot)
+    await pilot.press("v")
+    await until(pilot, on(pilot, "CellDialog"))
+    await pilot.pause(0.2)
+
+
 async def connect(pilot: Pilot) -> None:
     await until(pilot, on(pilot, "ConnectScreen"))
     await pilot.pause(0.2)
@@ -243,6 +252,7 @@ SCENARIOS: tuple[Scenario, ...] = (
     Scenario("lift-confirm", WIDE, _suppressed, lift_confirm),
     Scenario("export-80x24", SMALL, _demo, export_dialog),
     Scenario("detail-light", WIDE, _light, detail),
+    Scenario("cell-popout", SMALL, _demo, cell_popout),
 )
 
 
