@@ -98,9 +98,9 @@ class Report:
         return cell
 
     def evidence_row(self, name: str, ev: Evidence) -> tuple[str, ...]:
-        # The same Evidence object recurs where results share it (ACI-025's grants of an
-        # identity many groups use): found by id, with no hashing of its observed value
-        # (ids are stable: the run keeps every result, and so its evidence, alive).
+        # An Evidence object holding a dict or a list recurs where results share it
+        # (ACI-025's grants of an identity many groups use): found by id, as it cannot be
+        # hashed (ids are stable: the run keeps every result, and so its evidence, alive).
         cells = self._evidence_by_id.get(id(ev))
         if cells is not None:
             return (name, *cells)
@@ -118,7 +118,8 @@ class Report:
             )
             if hashable:
                 self._evidence[ev] = cells
-        self._evidence_by_id[id(ev)] = cells
+            else:
+                self._evidence_by_id[id(ev)] = cells
         return (name, *cells)
 
     def sections_text(self, chk: Check) -> str:
