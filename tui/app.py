@@ -9,12 +9,14 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import ClassVar
 
-from textual import on
+from textual import on, work
 from textual.app import App, SystemCommand
 from textual.screen import ModalScreen, Screen
+from textual.worker import get_current_worker
 
 from aciaudit.atomic import write_text_atomic
 from aciaudit.errors import UserError
+from aciaudit.gcpause import freeze_long_lived, paused_gc
 from aciaudit.policy_file import PolicyError
 from aciaudit.snapshot_io import SnapshotError
 from aciaudit.sources.azure.options import LiveOptions
@@ -43,7 +45,7 @@ from tui.screens.images import ImagesScreen
 from tui.screens.jump_dialog import JumpDialog
 from tui.screens.overview import OverviewScreen
 from tui.screens.resources import ResourcesScreen
-from tui.session import Session
+from tui.session import RunViews, Session
 from tui.text import safe
 
 THEMES = ("textual-dark", "textual-light")
@@ -131,6 +133,17 @@ class AuditApp(App[int]):
         self.session.start(message.source, message.views, message.vuln_notes)
         self.sub_title = safe(message.source.label)
         self.switch_screen(OverviewScreen())
+        # The overview first: the findings rows, their sorts and search parts are
+        # built behind it, once it has been painted.
+        self.call_after_refresh(self._prepare, message.views)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="prepare", name="prepare")
+    def _prepare(self, views: RunViews) -> None:
+        worker = get_current_worker()
+        # As the load worker: the collector off while building, then what was built frozen.
+        with paused_gc():
+            views.prepare(stop=lambda: worker.is_cancelled or self.session.views is not views)
+            freeze_long_lived()
 
     def _vulns_skipped(self, notes: list[str]) -> None:
         """Report files that could not be used: the images screen lists them; told."""
@@ -167,12 +180,32 @@ class AuditApp(App[int]):
         for screen in self.screen_stack:
             if isinstance(screen, AuditScreen):
                 screen.policy_changed()
+        # The new run's sorts and search parts, behind the screens shown again.
+        if self.session.views is not None:
+            self._prepare(self.session.views)
 
     # -- navigation -----------------------------------------------------------------
 
     @on(ShowFindings)
     def _show_findings(self, message: ShowFindings) -> None:
-        self.push_screen(FindingsScreen(self.session.rows, message.filter, message.scope))
+        views = self.session.views
+        if views is None:
+            return
+        if views.built_rows is None:
+            # Still being built behind the overview: said, and opened once they are.
+            self.notify("Preparing the findings list…", timeout=2)
+            self._when_rows_built(views, lambda: self._show_findings(message))
+            return
+        self.push_screen(FindingsScreen(views.rows, message.filter, message.scope, views.findings))
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="rows", name="rows")
+    def _when_rows_built(self, views: RunViews, then: Callable[[], None]) -> None:
+        """`then` on the event loop once `views` has its rows, unless the run shown
+        changed or a newer request replaced this one (`f` pressed twice: one screen)."""
+        worker = get_current_worker()
+        views.rows  # noqa: B018 - builds them, or waits for the worker building them
+        if self.session.views is views and not worker.is_cancelled:
+            self.call_from_thread(then)
 
     @on(ShowImages)
     def _show_images(self) -> None:
@@ -243,7 +276,14 @@ class AuditApp(App[int]):
         def done(name: str | None) -> None:
             if not name:
                 return
-            found = jump_target(self.session.rows, name)
+            views = self.session.views
+            if views is None:
+                return
+            if views.built_rows is None:
+                self.notify("Preparing the findings list…", timeout=2)
+                self._when_rows_built(views, lambda: done(name))
+                return
+            found = jump_target(views.rows, name)
             if found is None:
                 self.notify(
                     safe(f"No check id or resource named {name}."), severity="warning", markup=False

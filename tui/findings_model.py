@@ -1,67 +1,54 @@
 """The findings list as data: rows, filters, sort and grouping. No Textual here.
 
 Built once per run (one pass over the results), then every keystroke filters and
-sorts precomputed tuples, so `/` and sort stay well inside a frame on 50,000 rows.
+sorts precomputed tuples. What is computed once over one run's rows (every column's
+order, the distinct search texts) lives in a `Shared` the run's views own, so a sort
+is a look-up and a `/` keystroke at 400k rows scans the messages, not 170 MB.
 """
 
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import NamedTuple
 
 from aciaudit.diff import Change
-from aciaudit.run import Run
 from checks import arm_id
-from checks.model import STATUS_ORDER, Result, Severity, Status
-from checks.registry import Check
-from tui.text import safe
-
-COLUMNS: tuple[str, ...] = (
-    "severity",
-    "check",
-    "title",
-    "resource",
-    "group",
-    "subscription",
-    "status",
+from checks.model import STATUS_ORDER, Severity, Status
+from tui.findings_rows import (
+    COLUMNS,
+    HEADERS,
+    RTYPES,
+    STATUS_SHORT,
+    SUPPRESSED_STATUS,
+    Row,
+    build_rows,
+    has_word,
+    resource_label,
+    rtype_of,
 )
-HEADERS: dict[str, str] = {
-    "severity": "SEVERITY",
-    "check": "CHECK",
-    "title": "TITLE",
-    "resource": "RESOURCE",
-    "group": "RESOURCE GROUP",
-    "subscription": "SUBSCRIPTION",
-    "status": "STATUS",
-}
-STATUS_RANK = {s: i for i, s in enumerate(STATUS_ORDER)}
-STATUS_SHORT = {Status.NOT_ASSESSED: "NOT ASSESSED", Status.NOT_APPLICABLE: "N/A"}
-# A FAIL the policy accepts: text, not colour alone, says so (and `/suppressed` finds it).
-SUPPRESSED_STATUS = "FAIL (suppressed)"
 
-
-class Row(NamedTuple):
-    result: Result
-    check: Check
-    cells: tuple[str, ...]  # display text per COLUMNS, already terminal-safe
-    haystack: str  # every cell, lower-cased, for `/`
-    rtype: str  # short resource type: registry, container group, subscription, estate
-    subscription_id: str
-    keys: tuple[str | int, ...]  # sort key per COLUMNS: ranks for severity and status
-    suppressed: bool = False  # a FAIL the policy file suppresses (still a FAIL)
-    # Since the baseline (`--baseline`): new, unchanged, incomparable or resolved; None
-    # without a baseline or when this (check, resource) FAILed on neither side.
-    change: Change | None = None
-
-    @property
-    def severity(self) -> Severity:
-        return self.check.severity
-
-    @property
-    def status(self) -> Status:
-        return self.result.status
+# The rows live in tui.findings_rows; screens and tests import them from here too.
+__all__ = [
+    "COLUMNS",
+    "HEADERS",
+    "RTYPES",
+    "STATUS_SHORT",
+    "SUPPRESSED_STATUS",
+    "Filter",
+    "FindingsView",
+    "Grouping",
+    "Header",
+    "Row",
+    "Shared",
+    "build_rows",
+    "jump_target",
+    "narrow",
+    "resource_label",
+    "rtype_of",
+]
 
 
 class Grouping(StrEnum):
@@ -151,116 +138,75 @@ class Filter:
             return False
         if self.results and (r.check_id, r.resource_id) not in self.results:
             return False
-        return not self.text or all(w in row.haystack for w in self.text.lower().split())
-
-
-def _rtype(resource_id: str) -> str:
-    low = resource_id.lower()
-    if "/microsoft.containerinstance/containergroups/" in low:
-        return "container group"
-    if "/microsoft.containerinstance/containergroupprofiles/" in low:
-        return "container group profile"
-    if "/microsoft.containerregistry/registries/" in low:
-        return "registry"
-    if low.startswith("/subscriptions/") and low.count("/") == 2:
-        return "subscription"
-    if low == "/":
-        return "estate"
-    return "other"
-
-
-RTYPES = ("registry", "container group", "container group profile", "subscription", "estate")
-
-
-def build_rows(run: Run) -> list[Row]:
-    names = {s.subscription_id.lower(): s.label for s in run.index.subscriptions}
-    parsed: dict[str, tuple[str, str, str, str, str]] = {}
-    rows: list[Row] = []
-    append = rows.append
-    suppression = run.suppression
-    # `--baseline`: how each failing (check, resource) changed; one dict look-up a row.
-    delta = run.delta
-    change_of = delta.change_of if delta is not None else None
-    for r in run.results:
-        check = run.catalogue[r.check_id]
-        place = parsed.get(r.resource_id)
-        if place is None:
-            p = arm_id.parse(r.resource_id)
-            sub = (p.subscription or "").lower()
-            if r.resource_id == "/":
-                name = "(estate)"
-            elif p.resource_group is None and p.subscription and p.name == p.subscription:
-                name = names.get(sub, p.subscription)  # a subscription: its display name
-            else:
-                name = p.name or r.resource_id
-            place = (
-                safe(name),
-                safe(p.resource_group or ""),
-                safe(names.get(sub, p.subscription or "")),
-                _rtype(r.resource_id),
-                sub,
-            )
-            parsed[r.resource_id] = place
-        resource, group, subscription, rtype, sub = place
-        status = STATUS_SHORT.get(r.status, r.status.value)
-        suppressed = suppression(r) is not None
-        if suppressed:
-            status = SUPPRESSED_STATUS
-        cells = (
-            check.severity.value.upper(),
-            r.check_id,
-            check.title,
-            resource,
-            group,
-            subscription,
-            status,
-        )
-        haystack = "\t".join((*cells, r.message, r.resource_id)).lower()
-        keys = (
-            check.severity.rank,
-            r.check_id,
-            cells[2].lower(),
-            resource.lower(),
-            group.lower(),
-            subscription.lower(),
-            STATUS_RANK[r.status],
-        )
-        change = change_of(r.check_id, r.resource_id) if change_of is not None else None
-        append(Row(r, check, cells, haystack, rtype, sub, keys, suppressed, change))
-    # The default order, once: FAIL first, most severe first, then check and resource.
-    rows.sort(key=lambda row: (row.keys[6], row.keys[0], row.keys[1], row.keys[3]))
-    return rows
+        return not self.text or all(has_word(row, w) for w in self.text.lower().split())
 
 
 Orders = dict[tuple[str | None, bool], list[Row]]
-# The latest run's rows and their sorted copies, keyed by (column, reversed); one entry,
-# matched by identity, so a new run's rows (a policy edit) start afresh.
-_SHARED: list[tuple[list[Row], Orders]] = []
 
 
-def shared_orders(rows: list[Row]) -> Orders:
-    """The sorted copies of `rows` every findings view of them shares."""
-    if _SHARED and _SHARED[0][0] is rows:
-        return _SHARED[0][1]
-    orders: Orders = {(None, False): rows}
-    _SHARED[:] = [(rows, orders)]
-    return orders
+class Shared:
+    """What every findings view of one run's rows shares, computed once: the rows in
+    each (column, reversed) order and the distinct search parts. Owned by the run's
+    views (tui.session.RunViews), so a new run (a policy edit) starts afresh and
+    nothing outlives its run."""
+
+    def __init__(self, rows: list[Row]) -> None:
+        self.rows = rows
+        # `rows` come in the default order; other orders are stable sorts of it.
+        self.orders: Orders = {(None, False): rows}
+        self._parts: tuple[list[str], list[str]] | None = None
+
+    def order(self, column: str | None, reverse: bool = False) -> list[Row]:
+        if (column, reverse) not in self.orders:
+            if (column, False) not in self.orders:
+                k = COLUMNS.index(column) if column is not None else -1
+                self.orders[(column, False)] = sorted(self.rows, key=lambda row: row.keys[k])
+            forward = self.orders[(column, False)]
+            self.orders[(column, reverse)] = forward[::-1] if reverse else forward
+        return self.orders[(column, reverse)]
+
+    def parts(self) -> tuple[list[str], list[str]]:
+        """The distinct `place` and `kind` strings (a few thousand at 400k rows)."""
+        if self._parts is None:
+            self._parts = (list({r.place for r in self.rows}), list({r.kind for r in self.rows}))
+        return self._parts
+
+    def prepare(self, stop: Callable[[], bool] = lambda: False) -> None:
+        """Everything ahead, off the event loop (a worker): at 400k rows one sort by
+        resource name holds the interpreter for a third of a second."""
+        for column in COLUMNS:
+            if stop():
+                return
+            self.order(column)
+        self.parts()
 
 
-def _forward(rows: list[Row], orders: Orders, column: str | None) -> list[Row]:
-    """`rows` stably sorted by one column (None: the default order they came in)."""
-    if (column, False) not in orders:
-        k = COLUMNS.index(column) if column is not None else -1
-        orders[(column, False)] = sorted(rows, key=lambda row: row.keys[k])
-    return orders[(column, False)]
+# Rows scanned between two looks at `stop` (a filter behind the screen gives up as soon
+# as a newer keystroke replaces it).
+_SLICE = 32_768
 
 
-def presort(rows: list[Row]) -> None:
-    """Sort by every column ahead, off the event loop (the load worker): at 400k rows
-    one sort by resource name holds the interpreter for a third of a second."""
-    orders = shared_orders(rows)
-    for column in COLUMNS:
-        _forward(rows, orders, column)
+def narrow(
+    pool: list[Row], word: str, shared: Shared, stop: Callable[[], bool] | None = None
+) -> list[Row] | None:
+    """The rows of `pool` that contain `word` (lower-case, no whitespace) anywhere;
+    None when `stop` said to give up."""
+    places, kinds = shared.parts()
+    if len(pool) < len(places) + len(kinds):
+        return [r for r in pool if has_word(r, word)]
+    # The word is looked for once per distinct place and kind, then once per message.
+    hit = {p for p in places if word in p}
+    hit.update(k for k in kinds if word in k)
+    out: list[Row] = []
+    for start in range(0, len(pool), _SLICE):
+        if stop is not None and stop():
+            return None
+        part = pool[start : start + _SLICE]
+        if hit:
+            out += [r for r in part if r.place in hit or r.kind in hit or word in r.text]
+        else:
+            out += [r for r in part if word in r.text]
+    return out
 
 
 @dataclass
@@ -274,23 +220,23 @@ class FindingsView:
     grouping: Grouping = Grouping.NONE
     items: list[Row | Header] = field(default_factory=list)
     matched: int = 0
+    # The orders and search parts of these rows, shared with every view of them (the
+    # run's, from RunViews); None: this view's own.
+    shared: Shared | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
-        # `rows` arrive in the default order; other orders are stable sorts of it.
-        # Shared by every view of these rows: a sort is computed once per run.
-        self._orders = shared_orders(self.rows)
+        if self.shared is None or self.shared.rows is not self.rows:
+            self.shared = Shared(self.rows)
+        self._shared = self.shared
         self._structured_key: tuple[Filter, str | None, bool] | None = None
         self._structured: list[Row] = []
-        self._last_text = ""
-        self._last: list[Row] = []
+        # Text filters already applied over `_structured`, by lower-case text; only
+        # prefixes of the latest are kept, so a backspace is a look-up.
+        self._memo: dict[str, list[Row]] = {}
         self.refresh()
 
     def _ordered(self) -> list[Row]:
-        key = (self.sort, self.reverse)
-        if key not in self._orders:
-            forward = _forward(self.rows, self._orders, self.sort)
-            self._orders[key] = forward[::-1] if self.reverse else forward
-        return self._orders[key]
+        return self._shared.order(self.sort, self.reverse)
 
     def refresh(self) -> None:
         """Recompute `items`. Typing more of the same text narrows the previous
@@ -304,24 +250,67 @@ class FindingsView:
                 ordered if structural == Filter() else [r for r in ordered if matches(r)]
             )
             self._structured_key = key
-            self._last_text, self._last = "", self._structured
+            self._memo = {}
         text = self.filter.text.lower()
-        if not text.strip():
-            chosen = self._structured
-        else:
-            narrowing = self._last_text and text.startswith(self._last_text)
-            pool = self._last if narrowing else self._structured
-            # Every word must match, anywhere in the row: `/ACI-029 storefront`.
-            # Typing on narrows: each earlier word is a prefix of one now typed.
-            words = text.split()
-            if len(words) == 1:
-                word = words[0]
-                chosen = [r for r in pool if word in r.haystack]
-            else:
-                chosen = [r for r in pool if all(w in r.haystack for w in words)]
-        self._last_text, self._last = text, chosen
+        found = self.search(text)
+        assert found is not None  # never stopped
+        chosen = found[1]
+        # Only texts this one starts with stay: a backspace is a look-up, and the memo
+        # holds at most one list per character typed. Built whole, then swapped in: a
+        # search behind the screen may be reading the one it replaces.
+        memo = {t: m for t, m in self._memo.items() if text.startswith(t)}
+        if text.strip():
+            memo[text] = chosen
+        self._memo = memo
         self.matched = len(chosen)
         self.items = self._grouped(chosen) if self.grouping is not Grouping.NONE else chosen  # type: ignore[assignment]
+
+    def _start(self, text: str) -> list[Row]:
+        """Where filtering `text` starts: typing on narrows, as every word of an
+        earlier text that this one starts with is a word, or a prefix of a word, of
+        this one; so the longest such text already filtered, else everything."""
+        memo = self._memo
+        before = max((t for t in memo if text.startswith(t)), key=len, default="")
+        return memo[before] if before else self._structured
+
+    def scan_size(self, text: str) -> int:
+        """How many rows filtering `text` would look at (0: known already)."""
+        text = text.lower()
+        if not text.strip() or text in self._memo:
+            return 0
+        return len(self._start(text))
+
+    def search(
+        self, text: str, stop: Callable[[], bool] | None = None
+    ) -> tuple[list[Row], list[Row]] | None:
+        """The rows under the structural filter and order now set, and those of them
+        that match `text` (lower-case): every word, anywhere in the row. None when
+        `stop` said to give up. Changes nothing, so a worker may run it while the
+        event loop reads the view."""
+        structured, memo = self._structured, self._memo
+        if not text.strip():
+            return structured, structured
+        if text in memo:
+            return structured, memo[text]
+        chosen: list[Row] | None = self._start(text)
+        for word in text.split():
+            assert chosen is not None
+            chosen = narrow(chosen, word, self._shared, stop)
+            if chosen is None:
+                return None
+        assert chosen is not None
+        return structured, chosen
+
+    def learn(self, text: str, found: tuple[list[Row], list[Row]]) -> bool:
+        """Keep what a search behind the screen found, if it is still about the rows
+        shown, so setting this text is a look-up. False: it is not (stale)."""
+        structured, chosen = found
+        if structured is not self._structured:
+            return False
+        memo = dict(self._memo)
+        memo[text] = chosen
+        self._memo = memo
+        return True
 
     def _grouped(self, rows: list[Row]) -> list[Row | Header]:
         by_check = self.grouping is Grouping.CHECK

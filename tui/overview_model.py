@@ -10,7 +10,7 @@ from checks import arm_id
 from checks.model import Severity, Status
 from checks.sections import SECTIONS
 from checks.snapshot import CoverageStatus
-from tui.findings_model import Filter, Row
+from tui.findings_model import Filter, resource_label, rtype_of
 
 COUNTED = (Status.FAIL, Status.PASS, Status.NOT_ASSESSED, Status.MANUAL)
 
@@ -43,29 +43,36 @@ class Overview:
 _SHORT_TYPE = {"container group": "group", "container group profile": "profile"}
 
 
-def build_overview(run: Run, rows: list[Row], top: int = 10) -> Overview:
+def build_overview(run: Run, top: int = 10) -> Overview:
+    """From the run's results in one pass, without the findings rows: the overview is
+    shown as soon as a run exists, while the rows are built behind it."""
     by_section: dict[str, Counter[Status]] = defaultdict(Counter)
-    fail_checks: Counter[str] = Counter()
+    per_check: Counter[tuple[str, Status]] = Counter()
     fail_resources: Counter[str] = Counter()
     worst: dict[str, int] = {}
-    names: dict[str, tuple[str, str]] = {}
-    by_status: Counter[Status] = Counter()
-    for row in rows:
-        status = row.result.status
-        # One rule everywhere: a suppressed FAIL is counted apart (`suppressed`), never
-        # as a FAIL — in these tables, the resources tree and the findings' FAIL rows.
-        if row.suppressed:
-            continue
-        by_status[status] += 1
-        for section in row.check.sections:
-            by_section[section][status] += 1
-        if status is Status.FAIL:
-            fail_checks[row.result.check_id] += 1
-            rid = row.result.resource_id
+    rank: dict[str, int] = {c.id: c.severity.rank for c in run.catalogue}
+    suppressions = run.suppressions
+    fail = Status.FAIL
+    for r in run.results:
+        status = r.status
+        if status is fail:
+            rid = r.resource_id
+            # One rule everywhere: a suppressed FAIL is counted apart (`suppressed`),
+            # never as a FAIL — in these tables, the resources tree and the findings.
+            if (r.check_id, rid) in suppressions:
+                continue
             fail_resources[rid] += 1
-            rank = row.check.severity.rank
-            worst[rid] = min(worst.get(rid, 9), rank)
-            names.setdefault(rid, (row.cells[3], row.rtype))
+            worst[rid] = min(worst.get(rid, 9), rank[r.check_id])
+        per_check[(r.check_id, status)] += 1
+    by_status: Counter[Status] = Counter()
+    fail_checks: Counter[str] = Counter()
+    for (check_id, status), count in per_check.items():
+        by_status[status] += count
+        for section in run.catalogue[check_id].sections:
+            by_section[section][status] += count
+        if status is fail:
+            fail_checks[check_id] = count
+    subscriptions = {s.subscription_id.lower(): s.label for s in run.index.subscriptions}
     sections = [
         Line(
             (key, title, *(str(by_section[key][s]) for s in COUNTED)),
@@ -89,21 +96,23 @@ def build_overview(run: Run, rows: list[Row], top: int = 10) -> Overview:
         )[:top]
     ]
     severities = list(Severity)
-    top_resources = [
-        Line(
-            (
-                names[rid][0],
-                _SHORT_TYPE.get(names[rid][1], names[rid][1]),
-                severities[worst[rid]].value.upper(),
-                str(count),
-            ),
-            Filter(resource_id=rid),
-            names[rid][0],
+    top_resources = []
+    for rid, count in sorted(fail_resources.items(), key=lambda kv: (-kv[1], worst[kv[0]], kv[0]))[
+        :top
+    ]:
+        name, kind = resource_label(rid, subscriptions), rtype_of(rid)
+        top_resources.append(
+            Line(
+                (
+                    name,
+                    _SHORT_TYPE.get(kind, kind),
+                    severities[worst[rid]].value.upper(),
+                    str(count),
+                ),
+                Filter(resource_id=rid),
+                name,
+            )
         )
-        for rid, count in sorted(
-            fail_resources.items(), key=lambda kv: (-kv[1], worst[kv[0]], kv[0])
-        )[:top]
-    ]
     labels = {s.scope.lower(): s.label for s in run.index.subscriptions}
     grouped: dict[tuple[str, str, str], list[str]] = defaultdict(list)
     described: dict[tuple[str, str, str], set[str]] = defaultdict(set)
@@ -112,7 +121,7 @@ def build_overview(run: Run, rows: list[Row], top: int = 10) -> Overview:
             key = (entry.kind, str(entry.status), entry.detail or "")
             grouped[key].append(entry.scope)
             described[key].add(entry.describe())
-    unread = [r.result for r in rows if r.result.status is Status.NOT_ASSESSED]
+    unread = [r for r in run.results if r.status is Status.NOT_ASSESSED]
     gaps = []
     for (kind, state, detail), scopes in sorted(grouped.items()):
         # The results this gap left unjudged: their message names it as the engine

@@ -8,6 +8,8 @@ its `RunViews`, so a new run brings fresh views and nothing has to be forgotten.
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -15,7 +17,7 @@ from aciaudit.policy_file import DEFAULT_NAME, policy_with_base
 from aciaudit.run import PolicyFileInfo, Run
 from aciaudit.sources.choice import Source
 from checks.policy import Policy
-from tui.findings_model import Row, build_rows, presort
+from tui.findings_model import Row, Shared, build_rows
 from tui.images_model import ImagesModel, build_images
 from tui.overview_model import Overview, build_overview
 from tui.related_model import Related, build_related
@@ -33,29 +35,47 @@ class PolicyEdit:
 
 
 class RunViews:
-    """One run and what the screens show of it: its rows and overview (built with the
-    run, off the event loop), and the resources tree, relations and running images,
-    each built on first use. The heavy ones may be built in a worker thread: building
-    twice is harmless, a view is never half-set."""
+    """One run and what the screens show of it: its overview (built with the run, off
+    the event loop, in one pass over the results), then the findings rows with their
+    sorted orders and search parts (`prepare`, a worker's job once the overview is
+    shown), and the resources tree, relations and running images, each built on first
+    use. The heavy ones may be built in a worker thread: a view is never half-set, and
+    the rows are built once (a second caller waits for the first)."""
 
-    def __init__(
-        self,
-        run: Run,
-        rows: list[Row] | None = None,
-        overview: Overview | None = None,
-        images: ImagesModel | None = None,
-        presorted: bool = True,
-    ) -> None:
+    def __init__(self, run: Run, images: ImagesModel | None = None) -> None:
         self.run = run
-        self.rows = build_rows(run) if rows is None else rows
-        if presorted:
-            # Every column's sort, done here (the load worker) so a sort key is instant;
-            # a policy edit on the event loop passes False and sorts on first use.
-            presort(self.rows)
-        self.overview = build_overview(run, self.rows) if overview is None else overview
+        self.overview: Overview = build_overview(run)
+        self._findings: Shared | None = None
+        self._rows_lock = threading.Lock()
         self._tree: ResourceTree | None = None
         self._related: Related | None = None
         self._images = images
+
+    @property
+    def built_rows(self) -> list[Row] | None:
+        """The findings rows when built; None while `prepare` (or a screen) has not."""
+        return self._findings.rows if self._findings is not None else None
+
+    @property
+    def findings(self) -> Shared:
+        """The findings rows and what every findings view of them shares (their sorted
+        orders, the search parts); built on first use."""
+        if self._findings is None:
+            with self._rows_lock:
+                if self._findings is None:
+                    self._findings = Shared(build_rows(self.run))
+        return self._findings
+
+    @property
+    def rows(self) -> list[Row]:
+        return self.findings.rows
+
+    def prepare(self, stop: Callable[[], bool] = lambda: False) -> None:
+        """For a worker, once the overview is shown: the rows, every column's sort and
+        the search parts, so neither a sort nor `/` waits for them on the event loop.
+        `stop` says when the work is no longer wanted (a newer run replaced this one)."""
+        if not stop():
+            self.findings.prepare(stop)
 
     @property
     def built_tree(self) -> ResourceTree | None:
@@ -159,6 +179,4 @@ class Session:
             run.policy, suppressions=policy.suppressions, attestations=policy.attestations
         )
         # A policy changes no image and no scan: the running images carry over.
-        self._views = RunViews(
-            run.with_policy(policy, info), images=views.built_images, presorted=False
-        )
+        self._views = RunViews(run.with_policy(policy, info), images=views.built_images)

@@ -6,9 +6,11 @@ reaches the overview the same way.
 
 from __future__ import annotations
 
+import ctypes
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import ClassVar
 
 from rich.text import Text
@@ -29,6 +31,10 @@ from tui.session import RunViews
 from tui.text import literal, safe
 from tui.widgets.footer import AppFooter
 
+# Seconds esc leaves a source to stop by itself (a live collection, between reads)
+# before its thread is interrupted.
+INTERRUPT_AFTER = 1.0
+
 
 class CollectScreen(AuditScreen):
     AREAS: ClassVar[tuple[str, ...]] = ("collect",)
@@ -43,6 +49,10 @@ class CollectScreen(AuditScreen):
         self.cancel = threading.Event()
         self.started: float | None = None
         self._bars: dict[str, tuple[Static, ProgressBar]] = {}
+        # The load thread while esc may interrupt it (`_interruptible`), and the lock
+        # that makes sending the interruption and leaving that state one step each.
+        self._thread: int | None = None
+        self._guard = threading.Lock()
         self._shown_problems = 0
 
     def compose(self) -> ComposeResult:
@@ -67,21 +77,25 @@ class CollectScreen(AuditScreen):
         session = self.session
         policy, info = session.policy_for(self.source)
         try:
-            done = run_audit(
-                self.source,
-                policy=policy,
-                policy_file=info,
-                vulns=self.source.vulns,
-                baseline=session.baseline_path,
-                progress=self.state,
-                cancel=self.cancel,
-                on_note=self._note,
-            )
+            with self._interruptible():
+                done = run_audit(
+                    self.source,
+                    policy=policy,
+                    policy_file=info,
+                    vulns=self.source.vulns,
+                    baseline=session.baseline_path,
+                    progress=self.state,
+                    cancel=self.cancel,
+                    on_note=self._note,
+                )
+            if self.cancel.is_set():
+                raise Cancelled
         except Cancelled:
             self.app.call_from_thread(self._cancelled)
             return
         # Built here, not on the event loop, with the collector off and then frozen as
-        # the pipeline's run is (see aciaudit.pipeline).
+        # the pipeline's run is (see aciaudit.pipeline). Only the overview: the rows
+        # are built behind it (AuditApp._prepare).
         with paused_gc():
             views = RunViews(done.run)
             freeze_long_lived()
@@ -116,11 +130,46 @@ class CollectScreen(AuditScreen):
         state = "cancelling…" if self.cancel.is_set() else "esc cancels"
         self.query_one("#collect-elapsed", Static).update(f"{elapsed:.1f} s — {state}")
 
+    @contextmanager
+    def _interruptible(self) -> Iterator[None]:
+        """While inside, esc stops this thread at once (see `action_cancel`)."""
+        with self._guard:
+            self._thread = threading.get_ident()
+        try:
+            yield
+            # An interruption sent just before the line below is raised by the next
+            # call (any Python call checks for it), here, inside the `try` of `_load`.
+            _checkpoint()
+        finally:
+            with self._guard:
+                self._thread = None
+        _checkpoint()
+
     def action_cancel(self) -> None:
-        if not self.cancel.is_set():
-            self.cancel.set()
-            self.notify("Cancelling after the reads in flight…", timeout=3)
+        if self.cancel.is_set():
+            return
+        self.cancel.set()
+        self.notify("Cancelling…", timeout=3)
+        # A live collection stops between reads when the event is set; reading and
+        # redacting a snapshot file has no such points and takes a minute at 10,000
+        # groups. So a load still running a moment later is interrupted.
+        self.set_timer(INTERRUPT_AFTER, self._interrupt)
+
+    def _interrupt(self) -> None:
+        """Cancelled is raised in the load thread at its next Python instruction and
+        unwinds it as any exception would (files closed, the collector turned back on).
+        Sent at most once (esc is handled once), and only while the thread is inside
+        `_interruptible`, so it can land nowhere but in `_load`'s `try`."""
+        with self._guard:
+            if self._thread is not None:
+                ctypes.pythonapi.PyThreadState_SetAsyncExc(
+                    ctypes.c_ulong(self._thread), ctypes.py_object(Cancelled)
+                )
 
     def _cancelled(self) -> None:
         self.notify("Collection cancelled; nothing was kept.", severity="warning")
         self.post_message(BackToConnect())
+
+
+def _checkpoint() -> None:
+    """A Python call: an interruption sent to this thread is raised on entering it."""

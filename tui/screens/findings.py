@@ -5,8 +5,10 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 from rich.text import Text
+from textual import work
 from textual.app import ComposeResult
 from textual.widgets import Header, Input, Static
+from textual.worker import get_current_worker
 
 from aciaudit.diff import Change
 from checks.model import STATUS_ORDER, Severity, Status
@@ -20,6 +22,7 @@ from tui.findings_model import (
     FindingsView,
     Grouping,
     Row,
+    Shared,
 )
 from tui.findings_model import (
     Header as GroupHeader,
@@ -46,6 +49,8 @@ _STATUS_CYCLE: tuple[frozenset[Status], ...] = (
     *(frozenset({s}) for s in STATUS_ORDER),
 )
 _SORT_CYCLE: tuple[str | None, ...] = (None, *COLUMNS)
+# A `/` keystroke that has more rows than this to look at is filtered behind the screen.
+FILTER_INLINE = 60_000
 _GROUP_CYCLE = (Grouping.NONE, Grouping.CHECK, Grouping.RESOURCE)
 
 
@@ -61,9 +66,12 @@ class FindingsScreen(AuditScreen, FilterHost):
     AREAS: ClassVar[tuple[str, ...]] = ("findings", "table")
     BINDINGS = bindings("findings")
 
-    def __init__(self, rows: list[Row], filter: Filter, scope: str = "") -> None:
+    def __init__(
+        self, rows: list[Row], filter: Filter, scope: str = "", shared: Shared | None = None
+    ) -> None:
+        """`shared`: the run's sorted orders and search parts of `rows` (RunViews)."""
         super().__init__()
-        self.view = FindingsView(rows, filter)
+        self.view = FindingsView(rows, filter, shared=shared)
         self.scope = scope
         # What the screen was opened with (a drill-down's filter): esc first comes
         # back to it, then leaves.
@@ -112,7 +120,7 @@ class FindingsScreen(AuditScreen, FilterHost):
         table.set_items(self._folded(table.collapsed), keep=keep)
         self._title()
 
-    def _title(self) -> None:
+    def _title(self, searching: bool = False) -> None:
         v = self.view
         title = Text(v.title(self.scope), style="bold")
         sort = (
@@ -121,6 +129,8 @@ class FindingsScreen(AuditScreen, FilterHost):
         title.append(f"   sort: {sort}{' (reversed)' if v.reverse else ''}", style="dim")
         if v.grouping is not Grouping.NONE:
             title.append(f"   grouped by {v.grouping.value}", style="dim")
+        if searching:
+            title.append("   filtering…", style="dim")
         self.query_one("#findings-title", Static).update(title)
         self.sub_title = v.title(self.scope)
 
@@ -208,7 +218,34 @@ class FindingsScreen(AuditScreen, FilterHost):
 
     def on_input_changed(self, event: Input.Changed) -> None:
         if event.input.id == "filter" and event.value != self.view.filter.text:
-            self._change(text=event.value)
+            self._filter_text(event.value)
+
+    def _filter_text(self, text: str) -> None:
+        """The `/` text: set at once when that is quick (a backspace, a word typed on
+        over few rows); a scan of many rows runs behind the screen instead, so the box
+        takes every key at once, and only the newest keystroke's result is shown."""
+        if self.view.scan_size(text) <= FILTER_INLINE:
+            self.workers.cancel_group(self, "filter")
+            self._change(text=text)
+        else:
+            self._title(searching=True)
+            self._search_behind(text)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="filter", name="filter")
+    def _search_behind(self, text: str) -> None:
+        worker = get_current_worker()
+        view = self.view
+        found = view.search(text.lower(), stop=lambda: worker.is_cancelled)
+        if found is not None and not worker.is_cancelled:
+            self.app.call_from_thread(self._searched, view, text, found)
+
+    def _searched(self, view: FindingsView, text: str, found: tuple[list[Row], list[Row]]) -> None:
+        if view is not self.view or self.query_one("#filter", Input).value != text:
+            return  # a newer keystroke, a cleared box or a new run is in charge
+        if view.learn(text.lower(), found):
+            self._change(text=text)  # now a look-up
+        else:
+            self._filter_text(text)  # the rows under the filter changed meanwhile
 
     def filtered_table(self) -> ResultTable:
         return self.query_one(ResultTable)
@@ -329,8 +366,12 @@ class FindingsScreen(AuditScreen, FilterHost):
 
     def policy_changed(self) -> None:
         """The policy file changed: the same view over the rebuilt rows, cursor kept."""
-        rows = self.session.rows
+        views = self.session.views
+        assert views is not None
+        rows = views.rows
         self.query_one(ResultTable).show_suppressed = self._has_suppressions()
         old, keep = self.view, self._current_row()
-        self.view = FindingsView(rows, old.filter, old.sort, old.reverse, old.grouping)
+        self.view = FindingsView(
+            rows, old.filter, old.sort, old.reverse, old.grouping, shared=views.findings
+        )
         self._show(policy_actions.same_row(rows, keep))
