@@ -11,6 +11,8 @@ from collections.abc import Iterator
 from typing import Any
 from urllib.parse import urlsplit
 
+import orjson
+
 from checks.catalogue.aci_parts import containers, kind_of, noun, volumes
 from checks.catalogue.common import Resource, api_version_before, get, name
 from checks.context import Context
@@ -27,6 +29,7 @@ from checks.registry import check
 from checks.secret_markers import (
     KEYWORD_NAME,
     MARKER_PREFIX,
+    NO_DETECTOR,
     Marker,
     markers_in,
     name_looks_secret,
@@ -127,6 +130,8 @@ _OWN_PLACE_KEYS = frozenset(
 def secrets_elsewhere(group: Resource) -> Iterator[tuple[str, Marker]]:
     """Every flagged marker in the group outside the places above: probe commands and
     headers, tags, image references, extension settings, any field at all."""
+    if _flagged_only_in_env(group):
+        return
     # Depth first, in document order. Only what can hold a marker is stacked: objects,
     # arrays and strings holding the marker prefix (every marker starts with it), so
     # the paths of the many plain leaves are never spelled out.
@@ -154,6 +159,38 @@ def secrets_elsewhere(group: Resource) -> Iterator[tuple[str, Marker]]:
             continue
         items.reverse()
         stack.extend(items)
+
+
+# Where a flagged marker may start: the marker prefix not followed by the `none`
+# detector. Every flagged marker `markers_in` finds matches this in the JSON text of its
+# string, as none of the characters involved is ever escaped in JSON.
+_FLAGGED_START = re.compile(
+    re.escape(MARKER_PREFIX).encode() + b"(?!" + NO_DETECTOR.encode() + b":)"
+)
+
+
+def _flagged_only_in_env(group: Resource) -> bool:
+    """True when every possible flagged marker of the group lies in its containers'
+    environment variables, which the walk skips (the usual case: a secret-named
+    variable). Counted on orjson's text of the group and of those lists, which the
+    group's text holds verbatim: equal counts leave none for the walk to find. Any doubt
+    (orjson refuses a value) answers False, and the walk decides."""
+    try:
+        total = len(_FLAGGED_START.findall(orjson.dumps(group)))
+        if not total:
+            return True
+        in_env = 0
+        props = group.get("properties")
+        for key in ("containers", "initContainers"):
+            items = props.get(key) if isinstance(props, dict) else None
+            for item in items if isinstance(items, list) else ():
+                cprops = item.get("properties") if isinstance(item, dict) else None
+                if isinstance(cprops, dict) and "environmentVariables" in cprops:
+                    env = orjson.dumps(cprops["environmentVariables"])
+                    in_env += len(_FLAGGED_START.findall(env))
+    except (orjson.JSONEncodeError, TypeError):
+        return False
+    return total == in_env
 
 
 _CONTAINER_PROPS = re.compile(r"properties\.(?:init)?[cC]ontainers\[\d+\]\.properties")
