@@ -132,6 +132,10 @@ class AuditApp(App[int]):
             )
         self.session.start(message.source, message.views, message.vuln_notes)
         self.sub_title = safe(message.source.label)
+        # The overview takes the collect screen's place, also when a key opened a
+        # screen over it meanwhile (the help): that one is closed first.
+        while len(self.screen_stack) > 2 and not isinstance(self.screen, CollectScreen):
+            self.pop_screen()
         self.switch_screen(OverviewScreen())
         # The overview first: the findings rows, their sorts and search parts are
         # built behind it, once it has been painted.

@@ -201,3 +201,24 @@ async def test_a_filter_behind_the_screen_shows_the_newest_keystrokes_result(
         await wait_for(pilot, lambda: screen.view.filter.text == "store a")
         await pilot.pause(0.2)
         assert table.items == [r for r in _plain(rows, "store a") if r.status.value == "FAIL"]
+
+
+async def test_a_load_that_ends_under_the_help_leaves_no_collect_screen_behind() -> None:
+    started, release = threading.Event(), threading.Event()
+
+    def held(progress: CollectProgress, cancel: threading.Event) -> Snapshot:
+        started.set()
+        release.wait(10)
+        return load_demo()
+
+    app = AuditApp(Source("held demo", held, DEMO_POLICY))
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, started.is_set)
+        await pilot.press("question_mark")
+        await wait_for(pilot, lambda: type(app.screen).__name__ == "HelpScreen")
+        release.set()
+        await wait_loaded(pilot)
+        names = [type(s).__name__ for s in app.screen_stack]
+        assert "CollectScreen" not in names and "HelpScreen" not in names
+        await pilot.press("q")  # the top level: q quits, not back to a finished load
+        await wait_for(pilot, lambda: not app.is_running)
