@@ -67,7 +67,7 @@ def defender_findings(reads: Reads) -> None:
             reads.subs,
             lambda sub: _per_registry(reads, sub, registries[sub.scope.lower()]),
             lambda: reads.progress.advance(DEFENDER_PHASE),
-        )
+        )  # the phase is set above: the Resource Graph path below advances it per batch
         return
     for batch in batches(reads.subs):
         rows: list[Json] = []

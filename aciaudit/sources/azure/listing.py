@@ -132,9 +132,8 @@ def _list_subscription(reads: Reads, sub: Subscription) -> None:
 
 def read_groups(reads: Reads) -> None:
     """List answers omit environment variables and securityContext: read each group."""
-    reads.progress.phase("container groups", len(reads.groups))
-    reads.pool.each(
-        list(reads.groups),
+    reads.each(
+        "container groups",
+        reads.groups,
         lambda listed: read_whole(reads, listed, kinds.CONTAINER_GROUPS, ACI),
-        lambda: reads.progress.advance("container groups"),
     )

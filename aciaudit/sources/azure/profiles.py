@@ -12,7 +12,7 @@ from aciaudit.sources.azure.arm import Cancelled, triage
 from aciaudit.sources.azure.reads import Json, Reads
 from aciaudit.sources.azure.versions import version_refused
 from checks import kinds
-from checks.snapshot import CoverageEntry, CoverageStatus, Subscription
+from checks.snapshot import Subscription
 
 # The oldest stable version that knows both kinds; newer ones first (reads.aci_apis).
 FIRST_API = "2025-09-01"
@@ -51,14 +51,10 @@ def list_subscription(reads: Reads, sub: Subscription) -> None:
 def _no_version(reads: Reads, scope: str, kind: str, tried: tuple[str, ...]) -> None:
     """This cloud serves no version that has the kind: it could not be seen (never an
     empty inventory)."""
-    entry = CoverageEntry(
-        scope,
-        kind,
-        CoverageStatus.NOT_COLLECTED,
-        detail=f"this cloud refused every api-version that has it ({', '.join(tried) or 'none'})",
+    refused = ", ".join(tried) or "none"
+    reads.not_collected(
+        scope, kind, f"this cloud refused every api-version that has it ({refused})", problem=True
     )
-    reads.out.coverage.append(entry)
-    reads.progress.problem(entry)
 
 
 def read_profiles(reads: Reads) -> None:
@@ -77,11 +73,8 @@ def read_profiles(reads: Reads) -> None:
     for ngroup in reads.ngroups:
         ngroup["type"] = kinds.NGROUPS
         reads.out.add(ngroup)
-    reads.progress.phase("container group profiles", len(reads.profiles))
-    reads.pool.each(
-        list(reads.profiles),
-        lambda listed: _read_profile(reads, listed),
-        lambda: reads.progress.advance("container group profiles"),
+    reads.each(
+        "container group profiles", reads.profiles, lambda listed: _read_profile(reads, listed)
     )
 
 

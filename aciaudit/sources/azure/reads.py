@@ -4,7 +4,8 @@ listing the later phases start from, and the bookkeeping of coverage."""
 from __future__ import annotations
 
 import threading
-from typing import Any
+from collections.abc import Callable, Iterable
+from typing import Any, TypeVar
 
 from aciaudit.sources.azure.apis import ACI_API, ACI_FALLBACK_APIS, ACR_API, ACR_FALLBACK_APIS
 from aciaudit.sources.azure.arm import ArmSession, Cancelled, triage
@@ -15,6 +16,7 @@ from aciaudit.sources.azure.progress import CollectProgress
 from checks.snapshot import CoverageEntry, CoverageStatus, Subscription
 
 Json = dict[str, Any]
+T = TypeVar("T")
 
 
 class Reads:
@@ -65,6 +67,24 @@ class Reads:
         self.out.coverage.append(entry)
         self.progress.problem(entry)
         return entry
+
+    def not_collected(
+        self, scope: str, kind: str, detail: str, *, problem: bool = False
+    ) -> CoverageEntry:
+        """Record what was deliberately not read (`not needed: …`), or, with `problem`,
+        what could not be read and is shown among the collection's problems."""
+        entry = CoverageEntry(scope, kind, CoverageStatus.NOT_COLLECTED, detail=detail)
+        self.out.coverage.append(entry)
+        if problem:
+            self.progress.problem(entry)
+        return entry
+
+    def each(self, phase: str, items: Iterable[T], read: Callable[[T], None]) -> None:
+        """One phase: its progress bar sized to the items, each read on the pool, the bar
+        advanced as each read ends."""
+        todo = list(items)
+        self.progress.phase(phase, len(todo))
+        self.pool.each(todo, read, lambda: self.progress.advance(phase))
 
     def check_cancel(self) -> None:
         if self.cancel.is_set():

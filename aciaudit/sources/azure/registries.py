@@ -18,9 +18,6 @@ PHASE = "registries"
 
 
 def read_registries(reads: Reads) -> None:
-    reads.progress.phase(PHASE, len(reads.registries))
-    reads.pool.each(
-        list(reads.registries),
-        lambda listed: read_whole(reads, listed, kinds.REGISTRIES, ACR),
-        lambda: reads.progress.advance(PHASE),
+    reads.each(
+        PHASE, reads.registries, lambda listed: read_whole(reads, listed, kinds.REGISTRIES, ACR)
     )

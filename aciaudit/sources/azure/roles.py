@@ -9,7 +9,7 @@ from aciaudit.sources.azure.apis import ROLES_API
 from aciaudit.sources.azure.arm import Cancelled
 from aciaudit.sources.azure.reads import Json, Reads
 from checks import arm_id, kinds
-from checks.snapshot import CoverageEntry, CoverageStatus, Subscription
+from checks.snapshot import Subscription
 
 # Up to this many identities in a subscription, role assignments are filtered per
 # identity; above it, one listing of the subscription costs fewer requests.
@@ -35,24 +35,20 @@ def role_assignments(reads: Reads) -> None:
         sub = arm_id.subscription_scope(group["id"])
         if sub:
             principals[sub.lower()].update(_principal_ids(group))
-    reads.progress.phase("role assignments", len(reads.subs))
-    reads.pool.each(
+    reads.each(
+        "role assignments",
         reads.subs,
         lambda sub: _read_roles(reads, sub, sorted(principals.get(sub.scope.lower(), ()))),
-        lambda: reads.progress.advance("role assignments"),
     )
 
 
 def _read_roles(reads: Reads, sub: Subscription, principal_ids: list[str]) -> None:
     if not principal_ids:
         # Nothing to read: no container group here has a managed identity.
-        reads.out.coverage.append(
-            CoverageEntry(
-                sub.scope,
-                kinds.ROLE_ASSIGNMENTS,
-                CoverageStatus.NOT_COLLECTED,
-                detail="not needed: no container group in the subscription has a managed identity",
-            )
+        reads.not_collected(
+            sub.scope,
+            kinds.ROLE_ASSIGNMENTS,
+            "not needed: no container group in the subscription has a managed identity",
         )
         return
     try:
@@ -73,13 +69,10 @@ def _read_roles(reads: Reads, sub: Subscription, principal_ids: list[str]) -> No
     )
     if not unknown:
         # Collected means read: here every role is a built-in judged by its GUID.
-        reads.out.coverage.append(
-            CoverageEntry(
-                sub.scope,
-                kinds.ROLE_DEFINITIONS,
-                CoverageStatus.NOT_COLLECTED,
-                detail="not needed: every assigned role is a built-in known by its id",
-            )
+        reads.not_collected(
+            sub.scope,
+            kinds.ROLE_DEFINITIONS,
+            "not needed: every assigned role is a built-in known by its id",
         )
         return
     try:

@@ -7,17 +7,16 @@ from aciaudit.sources.azure.apis import ACR_API, ALERTS_API, DIAGNOSTICS_API, PR
 from aciaudit.sources.azure.arm import Cancelled
 from aciaudit.sources.azure.reads import Json, Reads
 from checks import arm_id, kinds
-from checks.snapshot import CoverageEntry, CoverageStatus, Subscription
+from checks.snapshot import Subscription
 
 # -- registry children ------------------------------------------------------------------
 
 
 def registry_children(reads: Reads) -> None:
-    reads.progress.phase("registry tokens and cache rules", len(reads.registries))
-    reads.pool.each(
-        list(reads.registries),
+    reads.each(
+        "registry tokens and cache rules",
+        reads.registries,
         lambda registry: _read_children(reads, registry),
-        lambda: reads.progress.advance("registry tokens and cache rules"),
     )
 
 
@@ -55,21 +54,13 @@ def diagnostic_settings(reads: Reads) -> None:
         if not _logs_to_workspace(group):
             groups.append(group["id"])
             continue
-        reads.out.coverage.append(
-            CoverageEntry(
-                group["id"],
-                kinds.DIAGNOSTIC_SETTINGS,
-                CoverageStatus.NOT_COLLECTED,
-                detail="not needed: the group sends its logs to Log Analytics",
-            )
+        reads.not_collected(
+            group["id"],
+            kinds.DIAGNOSTIC_SETTINGS,
+            "not needed: the group sends its logs to Log Analytics",
         )
     targets = [r["id"] for r in reads.registries] + groups + [s.scope for s in reads.subs]
-    reads.progress.phase("diagnostic settings", len(targets))
-    reads.pool.each(
-        targets,
-        lambda target: _read_diagnostics(reads, target),
-        lambda: reads.progress.advance("diagnostic settings"),
-    )
+    reads.each("diagnostic settings", targets, lambda target: _read_diagnostics(reads, target))
 
 
 def _read_diagnostics(reads: Reads, target: str) -> None:
@@ -99,12 +90,7 @@ def _logs_to_workspace(group: Json) -> bool:
 
 
 def subscription_side_data(reads: Reads) -> None:
-    reads.progress.phase("Defender plans and alerts", len(reads.subs))
-    reads.pool.each(
-        reads.subs,
-        lambda sub: _read_sub_side(reads, sub),
-        lambda: reads.progress.advance("Defender plans and alerts"),
-    )
+    reads.each("Defender plans and alerts", reads.subs, lambda sub: _read_sub_side(reads, sub))
 
 
 def _read_sub_side(reads: Reads, sub: Subscription) -> None:
