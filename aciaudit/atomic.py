@@ -12,7 +12,10 @@ policy edits).
 Several files at once (`Batch`) are all-or-nothing: every file is staged first, then
 the renames happen together with SIGINT/SIGTERM held back, so an interruption leaves
 either nothing replaced and no temp file behind, or every file written. `written()`
-lists what this process has written, for the message after an interruption.
+lists what this process has written, for the message after an interruption. A write in
+a worker thread (the app's export) is called off with `cancelled_by(event)`: once the
+event is set, the next file opened or the commit raises `WriteCancelled`, and nothing
+is replaced.
 """
 
 from __future__ import annotations
@@ -52,6 +55,30 @@ class RefusedTarget(OSError):
         self.what = what
 
 
+class WriteCancelled(Exception):
+    """The write was called off (see `cancelled_by`) before anything was replaced."""
+
+
+_thread = threading.local()  # .cancel: the event that calls off this thread's writes
+
+
+@contextlib.contextmanager
+def cancelled_by(event: threading.Event) -> Iterator[None]:
+    """Writes in this thread stop before they replace anything once `event` is set
+    (the app sets it when the export dialog goes away, or the app quits, mid-write)."""
+    _thread.cancel = event
+    try:
+        yield
+    finally:
+        _thread.cancel = None
+
+
+def _check_cancel() -> None:
+    event: threading.Event | None = getattr(_thread, "cancel", None)
+    if event is not None and event.is_set():
+        raise WriteCancelled("the write was cancelled; nothing was replaced")
+
+
 _REFUSED = (
     (stat.S_ISDIR, "a directory"),
     (stat.S_ISSOCK, "a socket"),
@@ -80,6 +107,20 @@ def refusal(path: Path) -> str | None:
             return what
     if not (stat.S_ISREG(mode) or stat.S_ISFIFO(mode) or stat.S_ISCHR(mode)):
         return "not a regular file"
+    return None
+
+
+def stream_kind(path: Path) -> str | None:
+    """ "a FIFO" or "a character device" when `path` is written as a stream (see the
+    module docstring), else None: what may hold part of a write that failed."""
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return None
+    if stat.S_ISFIFO(mode):
+        return "a FIFO"
+    if stat.S_ISCHR(mode):
+        return "a character device"
     return None
 
 
@@ -121,6 +162,7 @@ class Batch:
     staged: list[_Staged] = field(default_factory=list)
 
     def open(self, path: Path) -> TextIO:
+        _check_cancel()
         target = resolve(path)
         entry = _Staged(target)
         self.staged.append(entry)
@@ -148,6 +190,7 @@ class Batch:
 
     def commit(self) -> None:
         self._finish()
+        _check_cancel()  # the last moment to call it off: nothing is replaced yet
         with _signals_held():
             for entry in self.staged:
                 if entry.tmp is not None:

@@ -9,8 +9,9 @@ screen the key was pressed on: dialogs open over it, and it posts the message.
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
-from aciaudit.atomic import write_text_atomic
+from aciaudit.atomic import refusal, stream_kind, write_text_atomic
 from aciaudit.policy_file import (
     PolicyError,
     add_suppression,
@@ -46,6 +47,8 @@ def suppress(screen: AuditScreen, row: Row | None) -> None:
         screen.notify("Already suppressed: u lifts it.", severity="warning")
         return
     path = session.policy_file()
+    if _refused(screen, path):
+        return
 
     def done(request: SuppressRequest | None) -> None:
         if request is None:
@@ -79,6 +82,8 @@ def unsuppress(screen: AuditScreen, row: Row | None) -> None:
         return
     covered = run.suppression_uses()[rule]
     path = session.policy_file()
+    if _refused(screen, path):
+        return
     others = f" (it covered {covered} FAILs)" if covered > 1 else ""
     question = (
         f"Remove the suppression of {rule.check} on {rule.resource} from {path}?\n"
@@ -115,6 +120,8 @@ def attest(screen: AuditScreen, check_id: str | None = None) -> None:
             (cid for cid, _ in items if cid not in run.policy.attestations), items[0][0]
         )
     path = session.policy_file()
+    if _refused(screen, path):
+        return
 
     def done(request: AttestRequest | None) -> None:
         if request is None:
@@ -130,18 +137,57 @@ def attest(screen: AuditScreen, check_id: str | None = None) -> None:
     screen.app.push_screen(AttestDialog(items, check_id, str(path)), done)
 
 
+def cannot_edit(path: Path) -> str | None:
+    """Why the app cannot edit the policy at `path`, or None. An edit reads the file and
+    replaces it: a folder is refused as everywhere (aciaudit.atomic), and a FIFO or a
+    device, which a report would be streamed into, cannot be read back and edited (a
+    FIFO would freeze the app waiting for a writer; /dev/null would swallow the edit
+    and the app would say "saved")."""
+    what = refusal(path) or stream_kind(path)
+    if what is None:
+        return None
+    return (
+        f"{path} is {what}; the app edits a policy in place, so it must be a regular "
+        "file (or a name not yet taken). Nothing was written."
+    )
+
+
+def _refused(screen: AuditScreen, path: Path) -> bool:
+    """Said before a dialog is filled in for nothing (and again at the write, in case
+    the path changed meanwhile)."""
+    problem = cannot_edit(path)
+    if problem is not None:
+        screen.app.push_screen(ErrorDialog("Cannot edit the policy file", problem))
+    return problem is not None
+
+
+def _failure(exc: Exception, path: Path, changed: bool) -> str:
+    """One line: what failed and whether the file changed (an OSError's own text is
+    "[Errno 28] …: 'path'")."""
+    if isinstance(exc, OSError):
+        text = f"{exc.filename or path}: {exc.strerror or exc}"
+    else:
+        text = str(exc)
+    return text if changed else f"{text}\nThe policy file was not changed."
+
+
 def _write(screen: AuditScreen, change: Callable[[], object], message: str) -> None:
     """Run the file edit, then read the policy again; a failure shows in a dialog. The
     file as it was is kept for one ctrl+z."""
     session = screen.session
     path = session.policy_file()
+    if _refused(screen, path):
+        return
+    changed = False
     try:
         # Bytes, so line endings and a BOM come back exactly on undo.
         before = path.read_bytes().decode("utf-8") if path.exists() else None
-        change()
+        change()  # staged and renamed: a failure here leaves the file as it was
+        changed = True
         session.reapply_policy()
     except (PolicyError, OSError, UnicodeDecodeError) as exc:
-        screen.app.push_screen(ErrorDialog("Could not update the policy file", str(exc)))
+        detail = _failure(exc, path, changed)
+        screen.app.push_screen(ErrorDialog("Could not update the policy file", detail))
         return
     session.last_edit = PolicyEdit(path, before, message)
     screen.post_message(PolicyChanged())

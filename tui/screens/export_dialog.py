@@ -3,6 +3,7 @@ several into a folder; every file atomically. Path problems show in the dialog."
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 from textual import work
@@ -13,6 +14,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Label, RadioButton, RadioSet, Static
 from textual.worker import Worker, WorkerState
 
+from aciaudit.atomic import WriteCancelled, cancelled_by, stream_kind
 from aciaudit.outputs import OutputPathError, OutputPlan, PathProblem, write_reports
 from aciaudit.reports import FILE_NAMES, FORMATS, LABELS
 from aciaudit.run import Run
@@ -42,6 +44,15 @@ def path_problem(exc: OutputPathError) -> str:
     return str(exc)
 
 
+def _left(path: Path) -> str:
+    """What a failed export left: the files are staged and renamed together, so nothing,
+    except what already went into a FIFO or device."""
+    kind = stream_kind(path)
+    if kind is None:
+        return "nothing was written."
+    return f"{path} is {kind}: part of the report may have gone into it."
+
+
 class ExportDialog(ModalScreen[Path | None]):
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="export.cancel")]
     DEFAULT_CSS = """
@@ -59,6 +70,9 @@ class ExportDialog(ModalScreen[Path | None]):
         self._auto_path = default_path("markdown", Path.cwd())
         # A write is under way: esc waits for it rather than leave it running unseen.
         self._writing = False
+        # Set when the dialog goes (the app quits) mid-write: the write is called off
+        # before it replaces anything, never finished unseen (aciaudit.atomic).
+        self._gone = threading.Event()
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="dialog", classes="dialog export"):
@@ -125,6 +139,9 @@ class ExportDialog(ModalScreen[Path | None]):
             box.value = str(new)
         self._error("")
 
+    def on_unmount(self) -> None:
+        self._gone.set()
+
     def on_input_submitted(self, event: Input.Submitted) -> None:
         self._write()
 
@@ -132,7 +149,7 @@ class ExportDialog(ModalScreen[Path | None]):
         if event.button.id == "write":
             self._write()
         else:
-            self.dismiss(None)
+            self.action_cancel()  # as esc: a write under way is waited for, and said
 
     def action_cancel(self) -> None:
         if self._writing:
@@ -163,19 +180,23 @@ class ExportDialog(ModalScreen[Path | None]):
         plan = OutputPlan(tuple(formats), path, folder=folder)
         # The run's snapshot, coverage and catalogue stay whole in a view's export.
         run = self.run if results is None else self.run.subset(results)
+        app = self.app  # taken while mounted: the dialog may go before the write ends
         try:
             plan.check()
-            written = write_reports(run, plan)
+            with cancelled_by(self._gone):
+                written = write_reports(run, plan)
+        except WriteCancelled:
+            return  # the dialog went (the app quit): nothing was replaced
         except OSError as exc:
             reason = exc.strerror or str(exc)
             where = exc.filename or path
-            self.app.call_from_thread(self._error, f"Cannot write {where}: {reason}")
+            app.call_from_thread(self._error, f"Cannot write {where}: {reason}; {_left(path)}")
             return
         except OutputPathError as exc:
-            self.app.call_from_thread(self._error, path_problem(exc))
+            app.call_from_thread(self._error, path_problem(exc))
             return
         count = len(self.run.results if results is None else results)
-        self.app.call_from_thread(self._done, path, written, count)
+        app.call_from_thread(self._done, path, written, count)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         # Anything else that fails while writing is said here, never as a traceback.
