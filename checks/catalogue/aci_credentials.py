@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from sys import intern  # evidence paths recur on every group: one string each
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -74,7 +75,7 @@ def aci_006(group: Resource, ctx: Context) -> Outcome:
                 hits.append(f"{var_name} in {c.label}")
                 evidence.append(
                     Evidence(
-                        f"{c.path}.properties.environmentVariables[{i}].value",
+                        intern(f"{c.path}.properties.environmentVariables[{i}].value"),
                         marker.fingerprint,
                         "secureValue or secureValueReference",
                         f"{var_name}: detected as "
@@ -212,7 +213,7 @@ def aci_007(group: Resource, ctx: Context) -> Outcome:
                     hits.append(c.label)
                     evidence.append(
                         Evidence(
-                            f"{c.path}.properties.command[{i}]",
+                            intern(f"{c.path}.properties.command[{i}]"),
                             marker.fingerprint,
                             "no credential on the command line",
                             f"detected as {marker.detector}",

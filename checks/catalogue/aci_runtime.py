@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from functools import lru_cache, partial
+from sys import intern  # evidence paths recur on every group: one string each
 from typing import Any, NamedTuple
 
 from checks.catalogue.aci_parts import (
@@ -66,7 +67,7 @@ def _security_check(
     bad, evidence, offending = [], [], []
     for c, context in ctx.memo(_security_contexts, group):
         value = get(context, field)
-        path = f"{c.path}.properties.securityContext.{field}"
+        path = intern(f"{c.path}.properties.securityContext.{field}")
         shown = "<absent>" if value is MISSING else value
         evidence.append(Evidence(path, shown, expected))
         if offends(value):
@@ -269,7 +270,7 @@ def aci_023(group: Resource, ctx: Context) -> Outcome:
         hit = _download_and_run(text)
         evidence.append(
             Evidence(
-                f"{c.path}.properties.command",
+                intern(f"{c.path}.properties.command"),
                 text,
                 "no download piped into an interpreter",
                 f"matched: {hit.group(0)}" if hit else "",
@@ -301,7 +302,7 @@ def aci_024(group: Resource, ctx: Context) -> Outcome:
         limits = get(c.props, "resources.limits")
         evidence.append(
             Evidence(
-                f"{c.path}.properties.resources.limits",
+                intern(f"{c.path}.properties.resources.limits"),
                 "<absent>" if limits is MISSING else limits,
                 "cpu and memory limits",
             )
@@ -474,7 +475,7 @@ def aci_026(group: Resource, ctx: Context) -> Outcome:
             )
             evidence.append(
                 Evidence(
-                    f"{c.path}.properties.volumeMounts[{i}].readOnly",
+                    intern(f"{c.path}.properties.volumeMounts[{i}].readOnly"),
                     mount.get("readOnly", "<absent>"),
                     "true",
                     f"share {mount['name']} at {mount.get('mountPath')}",

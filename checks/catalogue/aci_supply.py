@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from fnmatch import fnmatchcase
+from sys import intern  # evidence paths recur on every group: one string each
 
 from checks.catalogue.aci_parts import (
     containers,
@@ -43,7 +44,7 @@ def _images(group: Resource) -> list[tuple[str, str, str]]:
     for c in containers(group):
         image = c.props.get("image")
         if isinstance(image, str) and image:
-            out.append((f"{c.path}.properties.image", c.label, image))
+            out.append((intern(f"{c.path}.properties.image"), c.label, image))
     return out
 
 
@@ -220,7 +221,7 @@ def aci_029(group: Resource, ctx: Context) -> Outcome:
     offending: list[Evidence] = []
     missing: list[Evidence] = []
     for c, image in running:
-        path = f"{c.path}.properties.image"
+        path = intern(f"{c.path}.properties.image")
         ref = parse_image(image)
         match = scans.match(ref, pulled_digests(c.props, ref))
         if match is None:

@@ -4,6 +4,8 @@ decides, and only an image scan report says who that is (Trivy's
 
 from __future__ import annotations
 
+from sys import intern  # evidence paths recur on every group: one string each
+
 from checks.catalogue.aci_parts import Container, noun
 from checks.catalogue.common import Resource, name
 from checks.context import Context
@@ -45,7 +47,7 @@ def judge_unset(group: Resource, ctx: Context, unset: list[Container]) -> Outcom
         scan = told[0]
         user = scan.image_user or ""
         ev = Evidence(
-            f"{c.path}.properties.image",
+            intern(f"{c.path}.properties.image"),
             {
                 "image": image,
                 "report": f"{scan.tool}: {scan.source}",
