@@ -39,6 +39,8 @@ EXIT_CODES = """exit codes:
   1  --fail-on was given and a FAIL at or above that severity was found, or
      --fail-on-new was given and a new FAIL (not in the baseline) at or above it
   2  bad usage or unreadable input (the message says which)
+  3  --fail-on or --fail-on-new was given but the inventory of a subscription in
+     scope could not be read: the gate cannot vouch for it (outranks 1)
   4  an internal error (a bug): the message names the file holding the traceback
   130  interrupted (Ctrl-C or SIGTERM); the message says what was written"""
 

@@ -5,12 +5,16 @@ escaped; options out of range are usage errors."""
 
 from __future__ import annotations
 
+import importlib.abc
+import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from fixtures import SNAPSHOT_EXAMPLE
 
 from aciaudit import commands
 from aciaudit.cli import main
@@ -125,3 +129,90 @@ def test_fail_on_over_the_demo_is_3_for_its_unread_subscription(
     # it (issue #12, exit 3 outranks 1; exit 1 itself: tests/test_live_gate.py).
     assert main(["scan", "--demo", "--fail-on", "critical"]) == 3 != commands.EXIT_FINDINGS
     assert "Fabrikam Sandbox" in capsys.readouterr().err
+
+
+def test_non_ascii_names_on_an_ascii_terminal_are_escaped(tmp_path: Path) -> None:
+    estate = json.loads(SNAPSHOT_EXAMPLE.read_text("utf-8"))
+    estate["subscriptions"][0]["displayName"] = "Contoso Café 東京"
+    path = tmp_path / "estate.json"
+    path.write_text(json.dumps(estate, ensure_ascii=False), "utf-8")
+    proc = _cli("scan", "--snapshot", str(path), PYTHONIOENCODING="ascii")
+    out, err = proc.communicate(timeout=60)
+    assert proc.returncode == 0, err
+    assert b"Traceback" not in err
+    text = out.decode("ascii")  # every byte is ASCII…
+    assert "Contoso Caf\\xe9 \\u6771\\u4eac" in text  # …the name escaped, not dropped
+
+
+class _InterruptedImport(importlib.abc.MetaPathFinder):
+    """Ctrl-C arriving while `name` is imported (the first half second of a run)."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def find_spec(self, fullname: str, path: object, target: object = None) -> None:
+        if fullname == self.name:
+            raise KeyboardInterrupt
+        return None
+
+
+def test_ctrl_c_while_the_tool_loads_is_130_in_one_line(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import aciaudit
+    import tui.launch as launch
+
+    monkeypatch.delitem(sys.modules, "aciaudit.cli")
+    monkeypatch.delattr(aciaudit, "cli")
+    monkeypatch.setattr(sys, "meta_path", [_InterruptedImport("aciaudit.cli"), *sys.meta_path])
+    assert launch.main(["scan", "--demo"]) == 130
+    err = capsys.readouterr().err
+    assert err == "aci-audit: interrupted; nothing was written\n"
+
+
+def test_help_lists_every_exit_code(capsys: pytest.CaptureFixture[str]) -> None:
+    from aciaudit import crash, gate
+
+    with pytest.raises(SystemExit):
+        main(["scan", "--help"])
+    listed = re.findall(r"^  (\d+)  ", capsys.readouterr().out, re.MULTILINE)
+    codes = [
+        commands.EXIT_OK,
+        commands.EXIT_FINDINGS,
+        commands.EXIT_USAGE,
+        gate.EXIT_UNREAD,
+        crash.EXIT_INTERNAL,
+        crash.EXIT_INTERRUPTED,
+    ]
+    assert [int(c) for c in listed] == codes
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["scan", "--snapshot", "DEEP"],
+        ["scan", "--snapshot", "/dev/zero"],
+        ["scan", "--demo", "--timeout", "nan"],
+        ["scan", "--demo", "--concurrency", "0"],
+        ["scan", "--demo", "-o", "TMP"],  # a directory where a file is wanted
+    ],
+    ids=["deep-nesting", "dev-zero", "timeout-nan", "concurrency-0", "directory"],
+)
+def test_the_real_process_ends_with_2(args: list[str], tmp_path: Path) -> None:
+    """As a user runs it (the console entry, a fresh process): exit 2, no traceback;
+    one line where the input is at fault (a usage error adds argparse's usage)."""
+    deep = tmp_path / "deep.json"
+    deep.write_text("[" * 100_000 + "]" * 100_000)
+    argv = [str(deep) if a == "DEEP" else str(tmp_path) if a == "TMP" else a for a in args]
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "tui.launch", *argv],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    out, err = proc.communicate(timeout=60)
+    assert proc.returncode == 2
+    text = err.decode()
+    assert "Traceback" not in text and out == b""
+    if "--timeout" not in args and "--concurrency" not in args:
+        assert len(text.strip().splitlines()) == 1, text

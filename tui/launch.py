@@ -7,21 +7,28 @@ import argparse
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from aciaudit import cli
 from aciaudit.gcpause import exit_now
-from aciaudit.sources.azure.options import LiveOptions
-from checks.policy import Policy
+
+if TYPE_CHECKING:
+    from aciaudit.sources.azure.options import LiveOptions
+    from checks.policy import Policy
+
+# aciaudit.crash.EXIT_INTERRUPTED, not imported: loading the tool is what was interrupted.
+EXIT_INTERRUPTED = 130
 
 
 def open_app(args: argparse.Namespace, live: LiveOptions | None) -> int:
+    from aciaudit.cli import EXIT_USAGE
+
     if not (sys.stdin.isatty() and sys.stdout.isatty()):
         print(
             "error: the interactive app needs a terminal; for reports use "
             "`aci-audit scan` (see `aci-audit --help`)",
             file=sys.stderr,
         )
-        return cli.EXIT_USAGE
+        return EXIT_USAGE
     from aciaudit.policy_file import PolicyError, resolve_policy
     from tui.app import AuditApp
 
@@ -31,14 +38,14 @@ def open_app(args: argparse.Namespace, live: LiveOptions | None) -> int:
         choice = resolve_policy(_existing(args.policy), demo=args.demo)
     except PolicyError as exc:
         print(f"error: {exc}", file=sys.stderr)
-        return cli.EXIT_USAGE
+        return EXIT_USAGE
     policy_path = choice.path
     if args.policy is not None and not args.policy.exists():
         if not args.policy.parent.is_dir():
             print(
                 f"error: {args.policy}: folder {args.policy.parent} does not exist", file=sys.stderr
             )
-            return cli.EXIT_USAGE
+            return EXIT_USAGE
         # A policy to start: the first suppression or attestation creates it.
         policy_path = args.policy
         notes.append(
@@ -49,7 +56,7 @@ def open_app(args: argparse.Namespace, live: LiveOptions | None) -> int:
         # As `scan --baseline`: a baseline that cannot be used is said before anything
         # is shown (exit 2), never found out after a long collection.
         print(f"error: {problem}", file=sys.stderr)
-        return cli.EXIT_USAGE
+        return EXIT_USAGE
     baseline = getattr(args, "baseline", None)
     from aciaudit.sources.choice import source_from_args
 
@@ -88,6 +95,14 @@ def baseline_problem(baseline: Path | None, policy: Policy) -> str | None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    try:
+        # The tool loads here, not at this module's import: Ctrl-C while it loads (the
+        # first half second) is an interruption like any other, one line and 130,
+        # not a traceback out of some module being imported.
+        from aciaudit import cli
+    except KeyboardInterrupt:
+        sys.stderr.write("aci-audit: interrupted; nothing was written\n")
+        return EXIT_INTERRUPTED
     code = cli.main(argv, open_app=open_app)
     if argv is None:  # the real command line, not a test calling in
         # A scan's run (millions of objects) ends with the process, unfreed.
