@@ -162,7 +162,7 @@ async def test_quitting_while_an_export_writes_replaces_nothing(
     assert (folder / "report.md").read_text() == "old"
 
 
-async def test_esc_while_an_export_writes_waits_and_then_says_what_was_written(
+async def test_esc_q_or_cancel_while_an_export_writes_wait_and_then_say_it(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     path = tmp_path / "r.md"
@@ -172,10 +172,17 @@ async def test_esc_while_an_export_writes_waits_and_then_says_what_was_written(
         await wait_loaded(pilot)
         dialog = await _export_to(pilot, path)
         await wait_for(pilot, held.started.is_set)
-        for key in ("escape", "q"):
-            await pilot.press(key)
+        await pilot.press("q")  # does not close a dialog
+        await pilot.pause()
+        assert app.screen is dialog
+        for key in ("escape", "cancel"):
+            if key == "cancel":  # the Cancel button, as esc (it used to close unseen)
+                dialog.query_one("#cancel", Button).press()
+            else:
+                await pilot.press(key)
             await pilot.pause()
             assert app.screen is dialog and "Still writing" in _said(dialog)
+            dialog.query_one("#export-error", Static).update("")
         assert not path.exists()
         held.release.set()
         await wait_for(pilot, _on(app, "OverviewScreen"))
