@@ -43,9 +43,10 @@ class Overview:
 _SHORT_TYPE = {"container group": "group", "container group profile": "profile"}
 
 
-def build_overview(run: Run, top: int = 10) -> Overview:
+def build_overview(run: Run, top: int = 10, gaps: list[Line] | None = None) -> Overview:
     """From the run's results in one pass, without the findings rows: the overview is
-    shown as soon as a run exists, while the rows are built behind it."""
+    shown as soon as a run exists, while the rows are built behind it. `gaps`: the
+    not-assessed table when already known (a policy edit cannot change it)."""
     by_section: dict[str, Counter[Status]] = defaultdict(Counter)
     per_check: Counter[tuple[str, Status]] = Counter()
     fail_resources: Counter[str] = Counter()
@@ -113,6 +114,23 @@ def build_overview(run: Run, top: int = 10) -> Overview:
                 name,
             )
         )
+    return Overview(
+        score=run.score,
+        by_status=by_status,
+        fails_by_severity=run.fail_counts_by_severity,
+        sections=sections,
+        top_checks=top_checks,
+        top_resources=top_resources,
+        gaps=gaps_of(run) if gaps is None else gaps,
+        resources=len(run.snapshot.resources),
+        subscriptions=len(run.index.subscriptions),
+        suppressed=run.suppressed_count,
+    )
+
+
+def gaps_of(run: Run) -> list[Line]:
+    """What could not be read, one line per kind, status and detail, with the
+    not-assessed results each left unjudged."""
     labels = {s.scope.lower(): s.label for s in run.index.subscriptions}
     grouped: dict[tuple[str, str, str], list[str]] = defaultdict(list)
     described: dict[tuple[str, str, str], set[str]] = defaultdict(set)
@@ -149,15 +167,4 @@ def build_overview(run: Run, top: int = 10) -> Overview:
                 kind.removeprefix("Microsoft."),
             )
         )
-    return Overview(
-        score=run.score,
-        by_status=by_status,
-        fails_by_severity=run.fail_counts_by_severity,
-        sections=sections,
-        top_checks=top_checks,
-        top_resources=top_resources,
-        gaps=gaps,
-        resources=len(run.snapshot.resources),
-        subscriptions=len(run.index.subscriptions),
-        suppressed=run.suppressed_count,
-    )
+    return gaps

@@ -19,7 +19,7 @@ from aciaudit.sources.choice import Source
 from checks.policy import Policy
 from tui.findings_model import Row, Shared, build_rows
 from tui.images_model import ImagesModel, build_images
-from tui.overview_model import Overview, build_overview
+from tui.overview_model import Line, Overview, build_overview
 from tui.related_model import Related, build_related
 from tui.resources_model import ResourceTree, build_tree
 
@@ -42,9 +42,13 @@ class RunViews:
     use. The heavy ones may be built in a worker thread: a view is never half-set, and
     the rows are built once (a second caller waits for the first)."""
 
-    def __init__(self, run: Run, images: ImagesModel | None = None) -> None:
+    def __init__(
+        self, run: Run, images: ImagesModel | None = None, gaps: list[Line] | None = None
+    ) -> None:
+        """`images` and `gaps` (the overview's not-assessed table): carried over from
+        the run this one replaces, when its policy edit cannot change them."""
         self.run = run
-        self.overview: Overview = build_overview(run)
+        self.overview: Overview = build_overview(run, gaps=gaps)
         self._findings: Shared | None = None
         self._rows_lock = threading.Lock()
         self._tree: ResourceTree | None = None
@@ -178,5 +182,8 @@ class Session:
         policy = replace(
             run.policy, suppressions=policy.suppressions, attestations=policy.attestations
         )
-        # A policy changes no image and no scan: the running images carry over.
-        self._views = RunViews(run.with_policy(policy, info), images=views.built_images)
+        # A policy changes no image, no scan and nothing read or not: the running
+        # images and the overview's not-assessed table carry over.
+        self._views = RunViews(
+            run.with_policy(policy, info), images=views.built_images, gaps=views.overview.gaps
+        )

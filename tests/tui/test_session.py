@@ -86,3 +86,23 @@ def test_edits_go_to_the_file_given_else_the_working_folder(
     assert Session().policy_file() == tmp_path / DEFAULT_NAME
     given = tmp_path / "team.toml"
     assert Session(policy_path=given).policy_file() == given
+
+
+def test_a_policy_edit_keeps_the_not_assessed_table_which_it_cannot_change(
+    tmp_path: Path, views: RunViews
+) -> None:
+    from tui.overview_model import gaps_of
+
+    policy = tmp_path / DEFAULT_NAME
+    session = Session(demo_source(), policy)
+    session.start(demo_source(), RunViews(views.run), [])
+    before = session.overview
+    assert before is not None and before.gaps  # the demo has gaps to carry over
+    fail = next(r for r in views.run.results if r.status is Status.FAIL)
+    add_suppression(
+        policy, fail.check_id, fail.resource_id, "accepted", date.today() + timedelta(days=30), "t"
+    )
+    session.reapply_policy()
+    after = session.overview
+    assert after is not None and after.gaps is before.gaps
+    assert session.run is not None and gaps_of(session.run) == before.gaps
