@@ -12,9 +12,11 @@ import socket
 import stat
 import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from fakearm import FakeAzure
 from fixtures import SNAPSHOT_EXAMPLE
 
 from aciaudit import atomic, outputs
@@ -283,3 +285,41 @@ def test_stdin_and_a_fifo_are_read_as_streams(
     with pytest.raises(InputError, match="directory"):
         read_input(tmp_path, "a snapshot file")
     assert parse_size("2G") == 2 * 1024**3 and parse_size("500m") == 500 * 1024**2
+
+
+# -- `collect -o`: the snapshot, through the fake ARM ------------------------------------
+
+
+@pytest.fixture
+def fake_arm(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeAzure]:
+    from test_live_collect import estate
+
+    with FakeAzure() as server:
+        estate(server)
+        server.sign_in_env(monkeypatch)
+        yield server
+
+
+def test_cli_collect_follows_the_same_rules(
+    fake_arm: FakeAzure, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from test_live_collect import live_args
+
+    collect = ["collect", *live_args(fake_arm)]
+    target = tmp_path / "kept.json"
+    target.write_text("old")
+    target.chmod(0o644)
+    link = tmp_path / "link.json"
+    link.symlink_to(target)
+    assert main([*collect, "-o", str(link)]) == 0
+    assert link.is_symlink() and target.read_text().startswith("{") and _mode(target) == 0o644
+    assert main([*collect, "-o", str(tmp_path / "new.json")]) == 0
+    assert _mode(tmp_path / "new.json") == 0o600
+    ino = os.stat("/dev/null").st_ino
+    assert main([*collect, "-o", "/dev/null"]) == 0
+    assert os.stat("/dev/null").st_ino == ino and stat.S_ISCHR(os.stat("/dev/null").st_mode)
+    capsys.readouterr()
+    assert main([*collect, "-o", str(tmp_path)]) == 2  # refused before anything is read
+    err = capsys.readouterr().err
+    assert "is a directory" in err and len(err.strip().splitlines()) == 1
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["kept.json", "link.json", "new.json"]
