@@ -393,3 +393,17 @@ async def test_a_policy_write_that_fails_half_way_keeps_the_old_file(
         assert run is not None and any(s.check == "ACR-*" for s in run.policy.suppressions)
     assert policy.read_text() == SUPPRESSION and _mode(policy) == 0o644
     assert [p.name for p in tmp_path.iterdir()] == ["aci-audit.toml"]
+
+
+async def test_export_into_a_fifo_nobody_reads_is_said_not_a_hang(tmp_path: Path) -> None:
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    app = AuditApp(demo_source())
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_loaded(pilot)
+        dialog = await _export_to(pilot, fifo, "json")
+        await wait_for(pilot, lambda: "Cannot write" in _said(dialog))
+        assert "nothing was written (nobody is reading the FIFO)" in _said(dialog)
+        assert app.screen is dialog
+    assert stat.S_ISFIFO(os.stat(fifo).st_mode)
+    assert [p.name for p in tmp_path.iterdir()] == ["pipe"]

@@ -3,6 +3,7 @@ several into a folder; every file atomically. Path problems show in the dialog."
 
 from __future__ import annotations
 
+import errno
 import threading
 from pathlib import Path
 
@@ -44,12 +45,14 @@ def path_problem(exc: OutputPathError) -> str:
     return str(exc)
 
 
-def _left(path: Path) -> str:
+def _left(path: Path, exc: OSError) -> str:
     """What a failed export left: the files are staged and renamed together, so nothing,
     except what already went into a FIFO or device."""
     kind = stream_kind(path)
     if kind is None:
         return "nothing was written."
+    if exc.errno == errno.ENXIO:  # opened with nobody reading: refused before a byte
+        return f"nothing was written (nobody is reading the {kind.removeprefix('a ')})."
     return f"{path} is {kind}: part of the report may have gone into it."
 
 
@@ -190,7 +193,8 @@ class ExportDialog(ModalScreen[Path | None]):
         except OSError as exc:
             reason = exc.strerror or str(exc)
             where = exc.filename or path
-            app.call_from_thread(self._error, f"Cannot write {where}: {reason}; {_left(path)}")
+            left = _left(path, exc)
+            app.call_from_thread(self._error, f"Cannot write {where}: {reason}; {left}")
             return
         except OutputPathError as exc:
             app.call_from_thread(self._error, path_problem(exc))
