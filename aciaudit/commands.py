@@ -32,6 +32,7 @@ from aciaudit.outputs import (
 from aciaudit.pipeline import Note, NoteKind, run_audit
 from aciaudit.policy_file import resolve_policy
 from aciaudit.progress import CollectBars, Phases
+from aciaudit.reading import input_problem
 from aciaudit.run import Run
 from aciaudit.snapshot_io import save_snapshot, snapshot_text
 from aciaudit.sources.azure.options import LiveOptions
@@ -80,8 +81,10 @@ def scan(args: argparse.Namespace) -> int:
         raise UsageError(str(exc)) from None
     if args.fail_on_new and args.baseline is None:
         raise UsageError("--fail-on-new needs --baseline FILE (the audit to compare with)")
-    if args.baseline is not None and not args.baseline.is_file():
-        raise UsageError(f"{args.baseline}: no such file")
+    # A file, `-` or a FIFO (`--baseline <(…)`): read once, after the audit.
+    problem = None if args.baseline is None else input_problem(args.baseline)
+    if problem is not None:
+        raise UsageError(f"{args.baseline}: {problem}")
     # A broken policy file stops the scan before any work, with its line and key.
     # The demo ships the approved lists a real user keeps in their policy file.
     choice = resolve_policy(args.policy, demo=args.demo)

@@ -23,7 +23,7 @@ from tomlkit.toml_document import TOMLDocument
 from aciaudit.atomic import write_text_atomic
 from aciaudit.policy_lines import KeyPath as Path_
 from aciaudit.policy_lines import locate
-from aciaudit.reading import InputError, read_input
+from aciaudit.reading import InputError, input_problem, read_input
 from aciaudit.run import PolicyFileInfo
 from checks.catalogue import load_catalogue
 from checks.model import Severity, Status
@@ -80,8 +80,10 @@ def find_policy(explicit: Path | None, folder: Path | None = None) -> Path | Non
     """`--policy FILE` when given (it must exist), else `aci-audit.toml` in the working
     folder when there is one, else None."""
     if explicit is not None:
-        if not explicit.is_file():
-            raise PolicyError(str(explicit), [PolicyIssue(None, "", "no such policy file")])
+        problem = input_problem(explicit)  # a file, `-` or a FIFO is read (aciaudit.reading)
+        if problem is not None:
+            reason = "no such policy file" if problem == "no such file" else problem
+            raise PolicyError(str(explicit), [PolicyIssue(None, "", reason)])
         return explicit
     candidate = (folder or Path.cwd()) / DEFAULT_NAME
     return candidate if candidate.is_file() else None
@@ -446,17 +448,19 @@ def resolve_policy(
         from aciaudit.sources.demo import DEMO_POLICY
 
         base = DEMO_POLICY
-    policy, info = policy_with_base(found, base)
+    policy, info = policy_with_base(found, base, streams=True)
     return PolicyChoice(policy, info, found or (folder or Path.cwd()) / DEFAULT_NAME)
 
 
 def policy_with_base(
-    path: Path | None, base: Policy | None = None
+    path: Path | None, base: Policy | None = None, streams: bool = False
 ) -> tuple[Policy, PolicyFileInfo | None]:
     """The policy file at `path` when it exists (else an empty policy), with `base`'s
-    approved lists where the file sets none (the demo ships its own)."""
+    approved lists where the file sets none (the demo ships its own). With `streams`,
+    `-`, a FIFO or a device is read too: the command line reads its policy once (the
+    app reads it again on every load and edit, so it keeps to files)."""
     policy, info = Policy(), None
-    if path is not None and path.is_file():
+    if path is not None and (input_problem(path) is None if streams else path.is_file()):
         loaded = load_policy(path)
         policy, info = loaded.policy, loaded.info
     if base is not None:

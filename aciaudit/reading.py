@@ -49,6 +49,40 @@ def is_stdin(path: Path) -> bool:
     return str(path) == "-"
 
 
+def input_problem(path: Path) -> str | None:
+    """Why `path` cannot be an input ("no such file", "is a directory"…), checked before
+    any work; None for a file, `-`, a FIFO or a device, which `read_input` reads."""
+    if is_stdin(path):
+        return None
+    try:
+        mode = os.stat(path).st_mode
+    except FileNotFoundError:
+        return "no such file"
+    except OSError as exc:
+        return f"cannot be read ({exc.strerror or exc})"
+    if stat.S_ISDIR(mode):
+        return "is a directory"
+    if stat.S_ISSOCK(mode):
+        return "is a socket"
+    return None
+
+
+def read_once(path: Path) -> str | None:
+    """ "stdin", "a FIFO" or "a character device" when `path` can be read only once (the
+    app, which reads its policy and baseline again, needs a file); else None."""
+    if is_stdin(path):
+        return "stdin"
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return None
+    if stat.S_ISFIFO(mode):
+        return "a FIFO"
+    if stat.S_ISCHR(mode):
+        return "a character device"
+    return None
+
+
 def read_input(path: Path, what: str) -> bytes:
     """Every byte of `path` (`-` is stdin), up to the limit; InputError otherwise.
 

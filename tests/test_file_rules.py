@@ -6,6 +6,7 @@ Through aciaudit.atomic directly and through the command line."""
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import socket
@@ -323,3 +324,53 @@ def test_cli_collect_follows_the_same_rules(
     err = capsys.readouterr().err
     assert "is a directory" in err and len(err.strip().splitlines()) == 1
     assert sorted(p.name for p in tmp_path.iterdir()) == ["kept.json", "link.json", "new.json"]
+
+
+def _fed_fifo(path: Path, data: bytes) -> threading.Thread:
+    os.mkfifo(path)
+
+    def feed() -> None:
+        with open(path, "wb") as handle:
+            handle.write(data)
+
+    writer = threading.Thread(target=feed, daemon=True)
+    writer.start()
+    return writer
+
+
+def test_policy_and_baseline_are_read_from_a_fifo(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # `--policy <(…)` and `--baseline <(…)` were "no such file" (an is_file check).
+    baseline = tmp_path / "base.json"
+    assert _scan("--format", "json", "-o", str(baseline)) == 0
+    policy = b'[[suppressions]]\ncheck = "ACR-*"\nresource = "*"\njustification = "x"\n'
+    policy += b"expires = 2099-01-01\n"
+    writers = [
+        _fed_fifo(tmp_path / "policy", policy),
+        _fed_fifo(tmp_path / "baseline", baseline.read_bytes()),
+    ]
+    capsys.readouterr()
+    args = ["--policy", str(tmp_path / "policy"), "--baseline", str(tmp_path / "baseline")]
+    assert _scan(*args, "--format", "json") == 0
+    for writer in writers:
+        writer.join(5)
+    out, err = capsys.readouterr()
+    assert "suppressed" in err and "since baseline" in err
+    report = json.loads(out)
+    assert report["summary"]["suppressed"] > 0
+
+
+@pytest.mark.parametrize("option", ["--policy", "--baseline"])
+def test_policy_and_baseline_that_cannot_be_inputs_are_one_line(
+    option: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    for path, said in [
+        ("/dev/zero", "not text"),
+        (str(tmp_path), "is a directory"),
+        (str(tmp_path / "nope"), "no such"),
+    ]:
+        assert _scan(option, path, "-o", str(tmp_path / "r.md")) == 2
+        err = capsys.readouterr().err
+        assert said in err and len(err.strip().splitlines()) == 1, err
+    assert not (tmp_path / "r.md").exists()

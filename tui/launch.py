@@ -30,8 +30,18 @@ def open_app(args: argparse.Namespace, live: LiveOptions | None) -> int:
         )
         return EXIT_USAGE
     from aciaudit.policy_file import PolicyError, resolve_policy
+    from aciaudit.reading import read_once
     from tui.app import AuditApp
 
+    once = None if args.policy is None else read_once(args.policy)
+    if once is not None:
+        # `scan --policy <(…)` reads it once; the app reads it on every load and edits it.
+        print(
+            f"error: --policy {args.policy} is {once}: the app reads its policy again and "
+            "edits it in place; give a file",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
     notes: list[str] = []
     try:
         # Checked before the app opens: a broken file is fixed at its line, exit 2.
@@ -82,8 +92,16 @@ def baseline_problem(baseline: Path | None, policy: Policy) -> str | None:
     command before anything is shown or written (exit 2)."""
     if baseline is None:
         return None
-    if not baseline.is_file():
-        return f"{baseline}: no such file"
+    from aciaudit.reading import input_problem, read_once
+
+    problem = input_problem(baseline)
+    if problem is not None:
+        return f"{baseline}: {problem}"
+    once = read_once(baseline)
+    if once is not None:  # `scan --baseline <(…)` reads it once; the app, per source
+        return (
+            f"{baseline} is {once}: the app reads --baseline for every source it opens; give a file"
+        )
     from aciaudit.baseline import load_side
     from aciaudit.snapshot_io import SnapshotError
 

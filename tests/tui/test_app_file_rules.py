@@ -407,3 +407,41 @@ async def test_export_into_a_fifo_nobody_reads_is_said_not_a_hang(tmp_path: Path
         assert app.screen is dialog
     assert stat.S_ISFIFO(os.stat(fifo).st_mode)
     assert [p.name for p in tmp_path.iterdir()] == ["pipe"]
+
+
+# -- what the app is started with --------------------------------------------------------
+
+
+@pytest.mark.parametrize("option", ["--policy", "--baseline"])
+@pytest.mark.parametrize("kind", ["FIFO", "stdin", "character device"])
+def test_the_app_refuses_a_policy_or_baseline_it_could_read_only_once(
+    option: str,
+    kind: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """`scan --policy <(…)` reads it once; the app reads its policy on every load and
+    edits it, and its baseline for every source: a FIFO would freeze it on the second
+    read, and the edits would be lost. Said before the app opens, exit 2."""
+    import sys
+
+    import tui.launch as launch
+
+    opened: list[AuditApp] = []
+
+    def run(self: AuditApp, *args: object, **kwargs: object) -> int:
+        opened.append(self)
+        return 0
+
+    monkeypatch.setattr(AuditApp, "run", run)
+    monkeypatch.setattr(sys.stdin, "isatty", lambda: True, raising=False)
+    monkeypatch.setattr(sys.stdout, "isatty", lambda: True, raising=False)
+    path = {"FIFO": tmp_path / "pipe", "stdin": Path("-"), "character device": Path("/dev/null")}
+    if kind == "FIFO":
+        os.mkfifo(path[kind])
+    assert launch.main(["--demo", option, str(path[kind])]) == 2
+    err = capsys.readouterr().err
+    assert f"{path[kind]} is {'a ' if kind != 'stdin' else ''}{kind}" in err, err
+    assert "Traceback" not in err and not opened
+    assert [p.name for p in tmp_path.iterdir()] == (["pipe"] if kind == "FIFO" else [])
