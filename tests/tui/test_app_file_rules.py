@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import socket
 import stat
 import threading
 from collections.abc import Callable
@@ -276,22 +277,35 @@ async def test_a_new_policy_file_is_0600(tmp_path: Path) -> None:
     assert "accepted for the test" in policy.read_text() and _mode(policy) == 0o600
 
 
-async def test_a_policy_that_is_a_folder_is_a_clear_error(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+@pytest.mark.parametrize("kind", ["directory", "socket"])
+async def test_a_policy_that_is_a_folder_or_socket_is_a_clear_error(
+    kind: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # No --policy: edits go to ./aci-audit.toml, which here is a folder.
+    # No --policy: edits go to ./aci-audit.toml, which here is a folder (or a socket).
     monkeypatch.chdir(tmp_path)
-    (tmp_path / "aci-audit.toml").mkdir()
-    app = AuditApp(demo_source())
-    async with app.run_test(size=SIZE) as pilot:
-        await wait_loaded(pilot)
-        await _on_first_fail(pilot, app, "m")  # said before the dialog is filled in
-        await wait_for(pilot, _on(app, "ErrorDialog"))
-        said = _error_text(app)
-        assert "aci-audit.toml is a directory" in said and "Errno" not in said
-        await pilot.press("escape")
-        await wait_for(pilot, _on(app, "FindingsScreen"))  # the app goes on
-    assert list((tmp_path / "aci-audit.toml").iterdir()) == []
+    path = tmp_path / "aci-audit.toml"
+    server = socket.socket(socket.AF_UNIX)
+    if kind == "directory":
+        path.mkdir()
+    else:
+        server.bind(str(path))
+    try:
+        app = AuditApp(demo_source())
+        async with app.run_test(size=SIZE) as pilot:
+            await wait_loaded(pilot)
+            await _on_first_fail(pilot, app, "m")  # said before the dialog is filled in
+            await wait_for(pilot, _on(app, "ErrorDialog"))
+            said = _error_text(app)
+            assert f"aci-audit.toml is a {kind}" in said and "Errno" not in said
+            await pilot.press("escape")
+            await wait_for(pilot, _on(app, "FindingsScreen"))  # the app goes on
+    finally:
+        server.close()
+    if kind == "directory":
+        assert list(path.iterdir()) == []
+    else:
+        assert stat.S_ISSOCK(os.stat(path).st_mode)
+    assert [p.name for p in tmp_path.iterdir()] == ["aci-audit.toml"]
 
 
 async def test_a_policy_that_became_a_folder_meanwhile_is_a_clear_error(
