@@ -459,3 +459,75 @@ def test_the_app_refuses_a_policy_or_baseline_it_could_read_only_once(
     assert f"{path[kind]} is {'a ' if kind != 'stdin' else ''}{kind}" in err, err
     assert "Traceback" not in err and not opened
     assert [p.name for p in tmp_path.iterdir()] == (["pipe"] if kind == "FIFO" else [])
+
+
+_SIGTERM_DURING_EXPORT = """
+import os, signal, sys, threading, time
+from pathlib import Path
+from textual.widgets import Input, RadioButton
+from aciaudit import crash, outputs
+from aciaudit.sources.choice import demo_source
+from tui.app import AuditApp
+from tui.screens.export_dialog import ExportDialog
+
+folder = Path(sys.argv[1])
+started = threading.Event()
+real = outputs.write_report
+
+def held(run, fmt, write):  # half a report, then SIGTERM arrives
+    parts = []
+    real(run, fmt, parts.append)
+    write("".join(parts)[:100])
+    started.set()
+    time.sleep(2)
+    write("".join(parts)[100:])
+
+outputs.write_report = held
+
+async def auto(pilot):
+    app = pilot.app
+    while app.session.run is None or type(app.screen).__name__ != "OverviewScreen":
+        await pilot.pause(0.05)
+    await pilot.press("e")
+    while not isinstance(app.screen, ExportDialog):
+        await pilot.pause(0.05)
+    dialog = app.screen
+    dialog.query_one("#folder", RadioButton).value = True
+    await pilot.pause()
+    dialog.query_one("#path", Input).value = str(folder)
+    dialog._write()
+    while not started.is_set():
+        await pilot.pause(0.05)
+    os.kill(os.getpid(), signal.SIGTERM)
+    await pilot.pause(10)
+
+def run():
+    AuditApp(demo_source()).run(headless=True, auto_pilot=auto)
+    return 0
+
+sys.exit(crash.guarded(run))
+"""
+
+
+def test_sigterm_while_the_app_exports_replaces_nothing(tmp_path: Path) -> None:
+    """The whole process, as `kill` meets it: the app ends with 130 and one line, the
+    export under way is called off, and by the time the process is gone nothing is
+    replaced and no temp file is left (the worker thread is joined at exit)."""
+    import subprocess
+    import sys
+
+    folder = tmp_path / "reports"
+    folder.mkdir()
+    (folder / "report.md").write_text("old")
+    root = Path(__file__).resolve().parents[2]
+    proc = subprocess.run(
+        [sys.executable, "-c", _SIGTERM_DURING_EXPORT, str(folder)],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert proc.returncode == 130, proc.stderr
+    assert proc.stderr.strip() == "aci-audit: interrupted; nothing was written"
+    assert [p.name for p in folder.iterdir()] == ["report.md"]
+    assert (folder / "report.md").read_text() == "old"
