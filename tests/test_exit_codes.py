@@ -216,3 +216,49 @@ def test_the_real_process_ends_with_2(args: list[str], tmp_path: Path) -> None:
     assert "Traceback" not in text and out == b""
     if "--timeout" not in args and "--concurrency" not in args:
         assert len(text.strip().splitlines()) == 1, text
+
+
+_APP_CRASH = """
+import asyncio
+import sys
+import tui.screens.overview as overview
+from aciaudit.sources.choice import demo_source
+from tui.guarded import GuardedApp, run_app
+
+def boom(self):
+    secret_looking_local = "CANARY-in-a-local"
+    raise ZeroDivisionError("boom in the app")
+
+overview.OverviewScreen.action_attest = boom
+
+async def auto(pilot):
+    app = pilot.app
+    while app.session.run is None or type(app.screen).__name__ != "OverviewScreen":
+        await asyncio.sleep(0.05)
+    app.simulate_key("a")  # handled in the app's own loop, as a key from the terminal
+    for _ in range(200):  # the crash closes the app
+        if not app.is_running:
+            break
+        await asyncio.sleep(0.05)
+
+sys.exit(run_app(GuardedApp(demo_source()), headless=True, auto_pilot=auto))
+"""
+
+
+def test_an_error_inside_the_app_is_exit_4_in_one_line(tmp_path: Path) -> None:
+    """Textual's handler printed a traceback box with local variables and the process
+    exited 0 (`run()` returned no result). As the command line: one line, exit 4."""
+    proc = subprocess.run(
+        [sys.executable, "-c", _APP_CRASH],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "XDG_CACHE_HOME": str(tmp_path)},
+    )
+    assert proc.returncode == 4, proc.stderr
+    [line] = proc.stderr.strip().splitlines()
+    assert "internal error (ZeroDivisionError)" in line and "CANARY" not in proc.stderr
+    [saved] = (tmp_path / "aci-audit").glob("crash-*.txt")
+    assert str(saved) in line and "boom in the app" in saved.read_text()
+    assert "CANARY" not in saved.read_text()  # no local variables in the saved traceback

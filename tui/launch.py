@@ -31,7 +31,7 @@ def open_app(args: argparse.Namespace, live: LiveOptions | None) -> int:
         return EXIT_USAGE
     from aciaudit.policy_file import PolicyError, resolve_policy
     from aciaudit.reading import read_once
-    from tui.app import AuditApp
+    from tui.guarded import GuardedApp, run_app
 
     once = None if args.policy is None else read_once(args.policy)
     if once is not None:
@@ -75,10 +75,10 @@ def open_app(args: argparse.Namespace, live: LiveOptions | None) -> int:
     source = source_from_args(args, wanted)
     # Otherwise the connect screen; it starts from the live options given, if any.
     vulns = tuple(getattr(args, "vulns", None) or ())
-    app = AuditApp(
+    app = GuardedApp(
         source, live, policy_path, vuln_paths=vulns, baseline_path=baseline, notes=tuple(notes)
     )
-    return app.run() or 0
+    return run_app(app)
 
 
 def _existing(policy: Path | None) -> Path | None:
