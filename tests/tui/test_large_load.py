@@ -14,6 +14,7 @@ from aciaudit.sources.azure.progress import CollectProgress
 from aciaudit.sources.choice import Source, demo_source
 from aciaudit.sources.demo import DEMO_POLICY, load_demo
 from checks.snapshot import Snapshot
+from tui import app as app_module
 from tui import session as session_module
 from tui.app import AuditApp
 from tui.findings_model import COLUMNS, Filter, FindingsView, Row
@@ -89,6 +90,7 @@ async def test_the_overview_is_shown_before_the_rows_and_findings_wait_for_them(
         return original(run)
 
     monkeypatch.setattr(session_module, "build_rows", held)
+    monkeypatch.setattr(app_module, "INLINE_ROWS", 0)  # as a run of 400k results
     app = AuditApp(demo_source())
     async with app.run_test(size=SIZE) as pilot:
         await wait_loaded(pilot)
@@ -222,3 +224,15 @@ async def test_a_load_that_ends_under_the_help_leaves_no_collect_screen_behind()
         assert "CollectScreen" not in names and "HelpScreen" not in names
         await pilot.press("q")  # the top level: q quits, not back to a finished load
         await wait_for(pilot, lambda: not app.is_running)
+
+
+async def test_a_small_run_opens_its_findings_on_the_key(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The worker that builds the rows behind the overview never gets to: the demo's
+    # rows are built on the spot, and the findings open on the key as they always did.
+    monkeypatch.setattr(RunViews, "prepare", lambda self, stop=None: None)
+    app = AuditApp(demo_source())
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_loaded(pilot)
+        await pilot.press("f")
+        assert isinstance(app.screen, FindingsScreen)
+        assert not app._notifications  # no "Preparing…" toast in the picture
