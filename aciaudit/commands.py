@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
+from aciaudit.atomic import stream_kind, written
 from aciaudit.diff import Diff, diff_sides
 from aciaudit.errors import UserError
 from aciaudit.escape import terminal
@@ -197,6 +198,7 @@ def _new_exit_code(delta: Diff | None, fail_on_new: str | None) -> int:
 def _write(plan: OutputPlan, write: Callable[[], list[Path]]) -> list[Path]:
     """Run `write` under a spinner; a file that cannot be written is a UsageError."""
     steps = f"Writing {', '.join(plan.formats)}"
+    before = len(written())
     with Phases(enabled=sys.stderr.isatty()) as phases, paused_gc(), phases.step(steps):
         try:
             return write()
@@ -204,7 +206,21 @@ def _write(plan: OutputPlan, write: Callable[[], list[Path]]) -> list[Path]:
             raise  # the reader went away (`| head`): aciaudit.crash ends quietly
         except OSError as exc:
             where = exc.filename or plan.target or "stdout"
-            raise UsageError(f"{where}: cannot write ({exc.strerror or exc})") from None
+            raise UsageError(
+                f"{where}: cannot write ({exc.strerror or exc}); {_what_was_written(plan, before)}"
+            ) from None
+
+
+def _what_was_written(plan: OutputPlan, before: int) -> str:
+    """What a failed write left: files are staged and renamed together, so either none
+    was replaced or those listed were; a stream may hold the part sent before the error."""
+    done = written()[before:]
+    if done:
+        return "written before the error: " + ", ".join(str(p) for p in done)
+    stream = "stdout" if plan.target is None else stream_kind(plan.target)
+    if stream:
+        return f"{stream} may hold part of the report; no file was written"
+    return "nothing was written"
 
 
 # -- collect ----------------------------------------------------------------------------

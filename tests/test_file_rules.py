@@ -226,6 +226,29 @@ def test_cli_interrupted_multi_format_write(
     assert (folder / "report.md").read_text() == "old md"
 
 
+def test_cli_failed_multi_format_write_says_nothing_was_written(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = tmp_path / "reports"
+    folder.mkdir()
+    (folder / "report.md").write_text("old md")
+    real = outputs.write_report
+
+    def disk_full_on_json(run, fmt, write):
+        if fmt == "json":
+            raise OSError(28, "No space left on device", str(folder / "report.json"))
+        real(run, fmt, write)
+
+    monkeypatch.setattr(outputs, "write_report", disk_full_on_json)
+    assert _scan("--format", "markdown,json", "-o", str(folder)) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err[-1].endswith(
+        "report.json: cannot write (No space left on device); nothing was written"
+    )
+    assert sorted(p.name for p in folder.iterdir()) == ["report.md"]
+    assert (folder / "report.md").read_text() == "old md"
+
+
 def test_cli_sigterm_mid_write_is_an_interruption(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
