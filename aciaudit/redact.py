@@ -16,7 +16,7 @@ import base64
 import json
 import math
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from functools import lru_cache
 from typing import Any
 
@@ -61,12 +61,26 @@ SECRET_TREES = frozenset({"protectedsettings"})
 JsonDict = dict[str, Any]
 
 
-def redact_resources(resources: Iterable[Any]) -> None:
+# How many resources between two progress reports of a bulk redaction.
+PROGRESS_EVERY = 2000
+
+
+def redact_resources(
+    resources: Iterable[Any], on_progress: Callable[[int], None] | None = None
+) -> None:
     """Redact every resource of a snapshot in place: every string of every resource is
-    looked at (a secret needs no secret-named key to sit under)."""
+    looked at (a secret needs no secret-named key to sit under). `on_progress(n)` is told
+    each time `n` more resources are done."""
+    done = 0
     for resource in resources:
         if isinstance(resource, dict):
             redact_in_place(resource)
+        done += 1
+        if on_progress is not None and done == PROGRESS_EVERY:
+            on_progress(done)
+            done = 0
+    if on_progress is not None and done:
+        on_progress(done)
 
 
 def redact_in_place(resource: JsonDict, deep: bool = True) -> None:

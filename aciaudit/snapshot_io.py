@@ -15,6 +15,7 @@ from aciaudit.atomic import write_text_atomic
 from aciaudit.gcpause import paused_gc
 from aciaudit.reading import InputError, is_stdin, read_input
 from aciaudit.redact import redact_resources
+from aciaudit.sources.azure.progress import CollectProgress
 from checks import arm_id
 from checks.kinds import AUDITED_KINDS
 from checks.snapshot import (
@@ -72,20 +73,31 @@ def _no_constant(name: str) -> Any:
     return name
 
 
-def load_snapshot(path: Path) -> Snapshot:
-    """Read a snapshot file in any accepted shape and redact it."""
+READING = "Reading the snapshot"
+REDACTING = "Removing secrets"
+
+
+def load_snapshot(path: Path, progress: CollectProgress | None = None) -> Snapshot:
+    """Read a snapshot file in any accepted shape and redact it; `progress` hears of
+    both steps (the second, per resource, is the longer on a large estate)."""
+    if progress is not None:
+        progress.phase(READING, 1)
     # Only the decoded JSON is kept: the raw bytes are not held through the redaction walk.
     data = read_json_file(path, "a snapshot file", _SHAPES_HINT)[0]
-    return parse_snapshot(data, origin=str(path))
+    if progress is not None:
+        progress.advance(READING)
+    return parse_snapshot(data, origin=str(path), progress=progress)
 
 
-def parse_snapshot(data: Any, origin: str = "snapshot") -> Snapshot:
+def parse_snapshot(
+    data: Any, origin: str = "snapshot", progress: CollectProgress | None = None
+) -> Snapshot:
     """Build a Snapshot from decoded JSON in any accepted shape (redacted)."""
     with paused_gc():
-        return _parse(data, origin)
+        return _parse(data, origin, progress)
 
 
-def _parse(data: Any, origin: str) -> Snapshot:
+def _parse(data: Any, origin: str, progress: CollectProgress | None = None) -> Snapshot:
     if isinstance(data, list):
         snap = _from_list(data, origin, "array")
     elif isinstance(data, dict) and "format" in data:
@@ -96,7 +108,11 @@ def _parse(data: Any, origin: str) -> Snapshot:
         snap = _from_list(_graph_rows(data["data"], origin), origin, "resource-graph", "data")
     else:
         raise SnapshotError(f"{origin}: not a snapshot; {_SHAPES_HINT}")
-    redact_resources(snap.resources)
+    if progress is None:
+        redact_resources(snap.resources)
+    else:
+        progress.phase(REDACTING, len(snap.resources))
+        redact_resources(snap.resources, lambda n: progress.advance(REDACTING, n))
     return snap
 
 

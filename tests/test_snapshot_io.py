@@ -142,3 +142,40 @@ def test_empty_file_directory_missing_and_random_bytes(tmp_path: Path) -> None:
     for path, expected in cases.items():
         with pytest.raises(SnapshotError, match=expected):
             load_snapshot(path)
+
+
+def test_loading_reports_reading_then_removing_secrets_per_resource(tmp_path: Path) -> None:
+    from aciaudit import redact
+    from aciaudit.snapshot_io import READING, REDACTING
+
+    doc = json.loads(EXAMPLE.read_text())
+    count = redact.PROGRESS_EVERY * 2 + 7
+    doc["resources"] = [
+        {"id": f"/subscriptions/s/resourceGroups/g/providers/X/y/r{i}", "type": "X/y"}
+        for i in range(count)
+    ]
+    path = tmp_path / "big.json"
+    path.write_text(json.dumps(doc))
+    heard: list[tuple[str, str, int]] = []
+
+    class Heard:
+        def phase(self, name: str, total: int) -> None:
+            heard.append(("phase", name, total))
+
+        def advance(self, name: str, amount: int = 1) -> None:
+            heard.append(("advance", name, amount))
+
+        def problem(self, entry: object) -> None:
+            raise AssertionError(entry)
+
+        def note(self, text: str) -> None:
+            pass
+
+    load_snapshot(path, Heard())
+    assert heard[:3] == [
+        ("phase", READING, 1),
+        ("advance", READING, 1),
+        ("phase", REDACTING, count),
+    ]
+    steps = [amount for kind, name, amount in heard[3:] if kind == "advance" and name == REDACTING]
+    assert steps == [redact.PROGRESS_EVERY, redact.PROGRESS_EVERY, 7]

@@ -56,10 +56,7 @@ def demo_source() -> Source:
 
 def snapshot_source(path: Path) -> Source:
     def load(progress: CollectProgress, cancel: threading.Event) -> Snapshot:
-        progress.phase("Reading the snapshot", 1)
-        snapshot = load_snapshot(path)
-        progress.advance("Reading the snapshot")
-        return snapshot
+        return load_snapshot(path, progress)
 
     return Source(str(path), load)
 
