@@ -26,11 +26,18 @@ class KeyAction:
 
     @property
     def key_label(self) -> str:
-        return " ".join(
-            k.replace("question_mark", "?").replace("slash", "/").replace("colon", ":")
-            for k in self.keys.split(",")
-        )
+        return " ".join(_LABELS.get(k, k) for k in self.keys.split(","))
 
+
+# Textual's names for the keys that print as a sign.
+_LABELS = {
+    "question_mark": "?",
+    "slash": "/",
+    "colon": ":",
+    "less_than_sign": "<",
+    "greater_than_sign": ">",
+    "equals_sign": "=",
+}
 
 A = KeyAction
 
@@ -106,6 +113,13 @@ TABLE: tuple[KeyAction, ...] = (
     # room goes to `e Export` at 80 columns.
     A("table.select", "enter", "select", "Open", "Navigation", show=False),
     CELL_KEY,
+    # Column widths the user sets, remembered between runs (tui.prefs). `left`/`right`
+    # are free: the findings table never scrolls sideways.
+    A("table.column_left", "left,h", "column_left", "Column left", "Columns", show=False),
+    A("table.column_right", "right,l", "column_right", "Column right", "Columns", show=False),
+    A("table.widen", "greater_than_sign", "widen_column", "Widen column", "Columns", show=False),
+    A("table.narrow", "less_than_sign", "narrow_column", "Narrow column", "Columns", show=False),
+    A("table.auto_widths", "equals_sign", "auto_widths", "Automatic widths", "Columns", show=False),
 )
 
 TREE: tuple[KeyAction, ...] = (

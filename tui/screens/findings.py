@@ -105,6 +105,7 @@ class FindingsScreen(AuditScreen, FilterHost):
         table = self.query_one(ResultTable)
         table.show_change = self._has_baseline()
         table.show_suppressed = self._has_suppressions()
+        table.use_widths(prefs.table_widths("findings"))  # as the user left them
         self._show()
         self.query_one(ResultTable).focus()
 
@@ -184,6 +185,9 @@ class FindingsScreen(AuditScreen, FilterHost):
         table.collapsed ^= {item.label}
         table.set_items(self._folded(table.collapsed), keep=None)
         table.cursor = table.items.index(item)
+
+    def on_result_table_widths_changed(self, event: ResultTable.WidthsChanged) -> None:
+        self.remember(widths=self.prefs.with_table_widths("findings", event.widths).widths)
 
     def on_result_table_selected(self, event: ResultTable.Selected) -> None:
         item = event.item

@@ -7,6 +7,7 @@ the Line API, so 50,000 findings cost the same to show as 50.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import ClassVar
 
 from rich.cells import set_cell_size
@@ -23,14 +24,10 @@ from aciaudit.diff import Change
 from checks.model import Status
 from tui.findings_model import COLUMNS, HEADERS, SUPPRESSED_STATUS, Header, Row
 from tui.keys import bindings
+from tui.prefs import MAX_WIDTH
 from tui.widgets.cell_popout import Cell, show_cells
+from tui.widgets.column_widths import FIXED, FLEX, STEP, layout, minimum
 
-# Width of each column; `title` takes what is left. (min, max) for the flexible ones.
-FIXED = {"severity": 8, "check": 7, "status": 12}
-FLEX = {"resource": (12, 24), "group": (10, 20), "subscription": (10, 16), "title": (24, 200)}
-# The title's share before a wide terminal's room goes to cut names (most titles are
-# under 55 characters; the longest, 111, still folds into the detail screen).
-TITLE_ROOM = 80
 _SEV_CLASS = {
     "CRITICAL": "result-table--critical",
     "HIGH": "result-table--high",
@@ -61,6 +58,7 @@ class ResultTable(ScrollView, can_focus=True):
         "result-table--cursor",
         "result-table--group",
         "result-table--match",
+        "result-table--column",
         *_SEV_CLASS.values(),
         *_STATUS_CLASS.values(),
         *_CHANGE_CLASS.values(),
@@ -71,6 +69,7 @@ class ResultTable(ScrollView, can_focus=True):
     ResultTable > .result-table--cursor { background: $block-cursor-blurred-background; }
     ResultTable:focus > .result-table--cursor { background: $block-cursor-background; color: $block-cursor-foreground; text-style: bold; }
     ResultTable > .result-table--group { text-style: bold; color: $accent; }
+    ResultTable > .result-table--column { text-style: bold reverse; }
     ResultTable > .result-table--match { text-style: bold underline; color: $text-accent; }
     ResultTable > .result-table--critical { color: $error; text-style: bold reverse; }
     ResultTable > .result-table--high { color: $error; text-style: bold; }
@@ -105,6 +104,15 @@ class ResultTable(ScrollView, can_focus=True):
             self.table = table
             self.column = column
 
+    class WidthsChanged(Message):
+        """The user set or reset a column's width: `widths` is every width they set
+        (column → cells), for the screen to remember."""
+
+        def __init__(self, table: ResultTable, widths: dict[str, int]) -> None:
+            super().__init__()
+            self.table = table
+            self.widths = widths
+
     class Selected(Message):
         def __init__(self, table: ResultTable, item: Row | Header) -> None:
             super().__init__()
@@ -129,6 +137,12 @@ class ResultTable(ScrollView, can_focus=True):
         self.marks: tuple[str, ...] = ()
         # Group headers (by label) whose rows are folded away (space toggles).
         self.collapsed: set[str] = set()
+        # The widths the user set (`<` / `>`), column → cells; the others are automatic.
+        self.user_widths: dict[str, int] = {}
+        # The column `<` / `>` act on (←/→ or a click pick it); its header is marked
+        # once a column key was used, so the table looks as before until then.
+        self.column: str | None = None
+        self.column_marked = False
 
     # -- data -----------------------------------------------------------------------
 
@@ -162,43 +176,102 @@ class ResultTable(ScrollView, can_focus=True):
         if self._widths.get("_width") == width:
             return self._widths
         sample = [i for i in self.items[:2000] if isinstance(i, Row)]
-        widths = dict(FIXED)
+        fixed = dict(FIXED)
         if self.show_suppressed:
-            widths["status"] = len(SUPPRESSED_STATUS)  # "FAIL (suppressed)" in full
+            fixed["status"] = len(SUPPRESSED_STATUS)  # "FAIL (suppressed)" in full
         if self.show_change:
-            widths["baseline"] = CHANGE_WIDTH
+            fixed["baseline"] = CHANGE_WIDTH
         dropped = {"group", "subscription"} if width < 100 else {"group"} if width < 112 else set()
         longest: dict[str, int] = {}
-        for col, (low, high) in FLEX.items():
-            if col in dropped:
-                continue
-            k = COLUMNS.index(col)
-            longest[col] = max((len(r.cells[k]) for r in sample), default=low)
-            widths[col] = max(low, min(high, longest[col]))
-        gaps = len(widths) - 1
-        rest = width - gaps - sum(v for k, v in widths.items() if k != "title")
-        # A wide terminal: past what the title needs (up to TITLE_ROOM: a few titles run
-        # to 110 characters), the room goes to the columns cut at their cap, so at 200
-        # columns "Fabrikam Production" is whole, not "Fabrikam Produc…".
-        spare = rest - max(FLEX["title"][0], min(TITLE_ROOM, longest.get("title", 0)))
-        for col in ("resource", "group", "subscription"):
-            if spare <= 0:
-                break
-            if col in widths and longest[col] > widths[col]:
-                grow = min(spare, longest[col] - widths[col])
-                widths[col] += grow
-                spare -= grow
-                rest -= grow
-        while rest < FLEX["title"][0]:  # narrow terminal: shrink the flexible columns
-            shrinkable = [c for c in ("subscription", "group", "resource") if widths.get(c, 0) > 8]
-            if not shrinkable:
-                break
-            widths[shrinkable[0]] -= 1
-            rest += 1
-        widths["title"] = max(8, rest)
+        for col, (low, _high) in FLEX.items():
+            if col not in dropped:
+                k = COLUMNS.index(col)
+                longest[col] = max((len(r.cells[k]) for r in sample), default=low)
+        widths = layout(width, fixed, longest, self.user_widths)
         widths["_width"] = width
         self._widths = widths
         return widths
+
+    # -- widths the user sets (`<` `>` `=`) -------------------------------------------
+
+    def use_widths(self, widths: Mapping[str, object]) -> None:
+        """Apply remembered widths: known columns with a sane width only (the prefs
+        file may come from another version, or be hand-edited)."""
+        self.user_widths = {
+            col: w
+            for col, w in widths.items()
+            if col in COLUMNS
+            and isinstance(w, int)
+            and not isinstance(w, bool)
+            and minimum(col) <= w <= MAX_WIDTH
+        }
+        self._widths.clear()
+        self.refresh()
+
+    def _shown_columns(self) -> list[str]:
+        widths = self._layout(self.scrollable_content_region.width)
+        return [c for c in COLUMNS if c in widths]
+
+    def _current_column(self) -> str:
+        """The column `<` / `>` act on: the one picked, or resource (the names that are
+        cut most often) until one is; a column a narrow terminal left out is not."""
+        shown = self._shown_columns()
+        if self.column in shown:
+            return self.column
+        return "resource" if "resource" in shown else shown[-1]
+
+    def _move_column(self, by: int) -> None:
+        shown = self._shown_columns()
+        if self.column_marked:
+            at = shown.index(self._current_column())
+            self.column = shown[max(0, min(len(shown) - 1, at + by))]
+        else:
+            self.column = self._current_column()  # the first press shows where it is
+        self.column_marked = True
+        self.refresh()
+
+    def action_column_left(self) -> None:
+        self._move_column(-1)
+
+    def action_column_right(self) -> None:
+        self._move_column(1)
+
+    def _resize_column(self, step: int) -> None:
+        width = self.scrollable_content_region.width
+        col = self._current_column()
+        self.column, self.column_marked = col, True
+        before = self._layout(width)[col]
+        # Widen from what was asked when the terminal holds it narrower than that.
+        start = before if step < 0 else max(before, self.user_widths.get(col, 0))
+        wanted = start + step
+        kept = dict(self.user_widths)
+        if minimum(col) <= wanted <= MAX_WIDTH:
+            self.user_widths[col] = wanted
+            self._widths.clear()
+            if self._layout(width)[col] != before:
+                self.refresh()
+                self.post_message(self.WidthsChanged(self, dict(self.user_widths)))
+                return
+        # At its readable minimum, or the terminal has no more room to give it.
+        self.user_widths = kept
+        self._widths.clear()
+        self.refresh()
+        self.app.bell()
+
+    def action_widen_column(self) -> None:
+        self._resize_column(STEP)
+
+    def action_narrow_column(self) -> None:
+        self._resize_column(-STEP)
+
+    def action_auto_widths(self) -> None:
+        """`=`: every column sized automatically again, as the user never set one."""
+        self.column_marked = True
+        if self.user_widths:
+            self.user_widths = {}
+            self._widths.clear()
+            self.post_message(self.WidthsChanged(self, {}))
+        self.refresh()
 
     # -- rendering ------------------------------------------------------------------
 
@@ -253,11 +326,16 @@ class ResultTable(ScrollView, can_focus=True):
         base = self.rich_style
         if y == 0:
             style = base + self._style("result-table--header")
-            cells = [
-                Segment(set_cell_size(self._header(c), widths[c]) + " ", style)
-                for c in COLUMNS
-                if c in widths
-            ]
+            marked = self._current_column() if self.column_marked else None
+            cells: list[Segment] = []
+            for c in COLUMNS:
+                if c in widths:
+                    text = set_cell_size(self._header(c), widths[c])
+                    if c == marked:  # the column `<` / `>` act on
+                        cells.append(Segment(text, style + self._style("result-table--column")))
+                        cells.append(Segment(" ", style))
+                    else:
+                        cells.append(Segment(text + " ", style))
             if "baseline" in widths:
                 cells.append(Segment(set_cell_size("BASELINE", widths["baseline"]), style))
             return Strip(cells).adjust_cell_length(width, style)
@@ -374,8 +452,10 @@ class ResultTable(ScrollView, can_focus=True):
             if column is not None and offset.y > 0:
                 show_cells(self, self.cut_cells(int(self.scroll_offset.y) + offset.y - 1, column))
             return
+        column = self.column_at(offset.x)
+        if column is not None:
+            self.column = column  # `<` / `>` act on the column last clicked
         if offset.y == 0:
-            column = self.column_at(offset.x)
             if column is not None:
                 self.post_message(self.HeaderClicked(self, column))
             return
