@@ -184,5 +184,5 @@ async def test_the_suppress_dialog_fits_with_its_buttons(tmp_path: Path) -> None
         await pilot.pause()
         shown = html.unescape(app.export_screenshot()).replace("\xa0", " ")
         # Every field and both buttons on screen at 120x36, none clipped away.
-        for text in ("Justification (required)", "Author", "Cancel"):
+        for text in ("Justification", "Expires", "Author", "Cancel"):
             assert text in shown, text

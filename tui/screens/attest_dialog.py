@@ -47,24 +47,28 @@ class AttestDialog(FormDialog[AttestRequest]):
                 value=self.chosen,
                 allow_blank=False,
                 id="item",
+                compact=True,
             )
             # No answer chosen for the person: an attestation is a deliberate one.
             yield Label("Answer (choose one)")
-            with RadioSet(id="status"):
+            with RadioSet(id="status", classes="across"):
                 for status in ATTESTABLE:
                     label = status.value.replace("_", " ").lower()
                     yield RadioButton(label, id=status.value.lower())
-            yield Label("Note (required: the evidence for the answer)")
-            yield Input(placeholder="e.g. pipeline fails on high CVEs, see CI run 4812", id="note")
-            yield Label("Attested by")
-            yield Input(default_author(), id="by")
-            yield Label("Date (YYYY-MM-DD)")
-            yield Input(today().isoformat(), id="date")
+            # One row per field, its label to the left: whole at 80x24 with a long error.
+            for label, value, key, hint in (
+                ("Note", "", "note", "required: the evidence, e.g. see CI run 4812"),
+                ("By", default_author(), "by", "who attests it"),
+                ("Date", today().isoformat(), "date", "YYYY-MM-DD"),
+            ):
+                with Horizontal(classes="field"):
+                    yield Label(label)
+                    yield Input(value, placeholder=hint, id=key)
             yield Static("", id="attest-error", classes="dialog-error")
             yield Static(literal(f"Saved to {self.policy_path}."), classes="dialog-hint")
             with Horizontal(classes="dialog-buttons"):
-                yield Button("Attest", variant="primary", id="save")
-                yield Button("Cancel", id="cancel")
+                yield Button("Attest", variant="primary", id="save", compact=True)
+                yield Button("Cancel", id="cancel", compact=True)
 
     def _save(self) -> None:
         pressed = self.query_one("#status", RadioSet).pressed_button

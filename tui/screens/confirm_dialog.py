@@ -29,8 +29,8 @@ class ConfirmDialog(ModalScreen[bool]):
             yield Static(literal(self._title), classes="dialog-title")
             yield Static(literal(self._text, multiline=True), id="confirm-text")
             with Horizontal(classes="dialog-buttons"):
-                yield Button(f"{self._yes} (y)", variant="warning", id="yes")
-                yield Button("Keep it (n)", id="no")
+                yield Button(f"{self._yes} (y)", variant="warning", id="yes", compact=True)
+                yield Button("Keep it (n)", id="no", compact=True)
 
     def on_mount(self) -> None:
         # The safe answer has the focus: enter keeps things as they are.

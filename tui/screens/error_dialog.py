@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
+from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
@@ -23,7 +23,8 @@ class ErrorDialog(ModalScreen[None]):
         with Vertical(id="dialog", classes="dialog error"):
             yield Static(literal(self._title), classes="dialog-title")
             yield Static(literal(self._message, multiline=True), classes="dialog-body")
-            yield Button("Close", variant="error", id="close")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("Close", variant="error", id="close", compact=True)
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         self.dismiss()

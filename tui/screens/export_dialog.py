@@ -10,7 +10,7 @@ from pathlib import Path
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, VerticalScroll
+from textual.containers import Container, Horizontal, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Label, RadioButton, RadioSet, Static
 from textual.worker import Worker, WorkerState
@@ -58,9 +58,12 @@ def _left(path: Path, exc: OSError) -> str:
 
 class ExportDialog(ModalScreen[Path | None]):
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="export.cancel")]
+    # Formats two abreast and the folder's checkboxes two abreast, one row each: the
+    # dialog, its path, error line and buttons included, is whole at 80x24.
     DEFAULT_CSS = """
-    ExportDialog #folder-formats { height: auto; }
-    ExportDialog #folder-formats Checkbox { width: auto; margin-right: 1; }
+    ExportDialog #format { layout: grid; grid-size: 2; height: auto; }
+    ExportDialog #folder-formats { layout: grid; grid-size: 2; height: auto; }
+    ExportDialog #folder-formats Checkbox { width: auto; }
     """
 
     def __init__(
@@ -84,10 +87,10 @@ class ExportDialog(ModalScreen[Path | None]):
             with RadioSet(id="format"):
                 for i, fmt in enumerate(FORMATS):
                     yield RadioButton(LABELS[fmt], value=i == 0, id=fmt)
-                yield RadioButton("Several formats into a folder", id=FOLDER)
-            with Horizontal(id="folder-formats"):
+                yield RadioButton("Several, into a folder", id=FOLDER)
+            with Container(id="folder-formats"):
                 for fmt in FORMATS:
-                    yield Checkbox(LABELS[fmt], value=True, id=f"with-{fmt}")
+                    yield Checkbox(LABELS[fmt], value=True, id=f"with-{fmt}", compact=True)
             yield Label("Scope")
             with RadioSet(id="scope"):
                 yield RadioButton(
@@ -100,12 +103,13 @@ class ExportDialog(ModalScreen[Path | None]):
                         ),
                         id="view",
                     )
-            yield Label("File", id="path-label")
-            yield Input(str(self._auto_path), id="path", compact=True)
+            with Horizontal(classes="field"):
+                yield Label("File", id="path-label")
+                yield Input(str(self._auto_path), id="path", compact=True)
             yield Static("", id="export-error", classes="dialog-error")
             with Horizontal(classes="dialog-buttons"):
-                yield Button("Write", variant="primary", id="write")
-                yield Button("Cancel", id="cancel")
+                yield Button("Write", variant="primary", id="write", compact=True)
+                yield Button("Cancel", id="cancel", compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#folder-formats").display = False

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from rich.table import Table
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import VerticalScroll
+from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
@@ -15,6 +15,10 @@ from tui.keys import KeyAction, help_groups
 
 
 class HelpScreen(ModalScreen[None]):
+    DEFAULT_CSS = """
+    HelpScreen .help { height: 90%; }
+    HelpScreen #help-keys { height: 1fr; }
+    """
     BINDINGS = [Binding("escape,question_mark,f1,q", "dismiss", "Close", id="help.close")]
 
     def __init__(
@@ -42,10 +46,13 @@ class HelpScreen(ModalScreen[None]):
                 table.add_row(a.key_label, a.description)
             table.add_row("", "")
         table.add_row("ctrl+p", "Command palette (every action by name)")
-        with VerticalScroll(id="dialog", classes="dialog help"):
+        # Only the keys scroll (at 80x24 they are longer than the screen); the title and
+        # the way out stay in view.
+        with Vertical(id="dialog", classes="dialog help"):
             yield Static(f"Keys — {self._title}", classes="dialog-title")
-            yield Static(table)
-            yield Static("esc or ? closes", classes="dialog-hint")
+            with VerticalScroll(id="help-keys"):
+                yield Static(table)
+            yield Static("esc or ? closes · ↑ ↓ pgup pgdn scroll", classes="dialog-hint")
 
     async def action_dismiss(self, result: None = None) -> None:
         self.dismiss()

@@ -17,8 +17,11 @@ ANY = "\x00any"  # the choice that clears this filter (never a real value)
 
 class PickDialog(ModalScreen[str | None]):
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="pick.cancel")]
+    # The list scrolls inside the dialog, which stays whole at 80x24 (21 rows at most:
+    # border, title and 16 choices).
     DEFAULT_CSS = """
-    PickDialog OptionList { height: auto; max-height: 20; border: none; padding: 0; }
+    PickDialog OptionList { height: auto; max-height: 16; border: none; padding: 0; }
+    PickDialog OptionList:focus { border: none; }
     """
 
     def __init__(self, title: str, choices: list[tuple[str, str]], current: str | None) -> None:

@@ -60,16 +60,17 @@ class SuppressDialog(FormDialog[SuppressRequest]):
         with VerticalScroll(id="dialog", classes="dialog suppress"):
             yield Static("Suppress this finding (accept the risk)", classes="dialog-title")
             yield Static(literal(f"{self.check_id}  {self.check_title}"))
-            yield Label("Check (id or glob)")
-            yield Input(self.check_id, id="check")
-            yield Label("Resource id (glob)")
-            yield Input(self.resource_id, id="resource")
-            yield Label("Justification (required)")
-            yield Input(placeholder="why this risk is accepted", id="justification")
-            yield Label("Expires (YYYY-MM-DD, required)")
-            yield Input((today() + timedelta(days=DEFAULT_DAYS)).isoformat(), id="expires")
-            yield Label("Author")
-            yield Input(default_author(), id="author")
+            # One row per field, its label to the left: whole at 80x24 with a long error.
+            for label, value, key, hint in (
+                ("Check", self.check_id, "check", "id or glob"),
+                ("Resource", self.resource_id, "resource", "resource id or glob"),
+                ("Justification", "", "justification", "required: why this risk is accepted"),
+                ("Expires", (today() + timedelta(days=DEFAULT_DAYS)).isoformat(), "expires", ""),
+                ("Author", default_author(), "author", "who accepts it"),
+            ):
+                with Horizontal(classes="field"):
+                    yield Label(label)
+                    yield Input(value, placeholder=hint, id=key)
             yield Static("", id="suppress-error", classes="dialog-error")
             yield Static(
                 literal(
@@ -79,8 +80,8 @@ class SuppressDialog(FormDialog[SuppressRequest]):
                 classes="dialog-hint",
             )
             with Horizontal(classes="dialog-buttons"):
-                yield Button("Suppress", variant="primary", id="save")
-                yield Button("Cancel", id="cancel")
+                yield Button("Suppress", variant="primary", id="save", compact=True)
+                yield Button("Cancel", id="cancel", compact=True)
 
     def _save(self) -> None:
         check, resource = self._value("check"), self._value("resource")
