@@ -72,14 +72,14 @@ async def export_folder_error(pilot: Pilot) -> None:
 async def suppress_error(pilot: Pilot) -> None:
     await _findings(pilot, "t")  # FAILs only: `m` suppresses the first
     await _open(pilot, "m", "SuppressDialog")
-    await pilot.click("#save")  # no justification: the error line says so
+    await pilot.press("enter")  # no justification: the error line says so
     await pilot.pause()
 
 
 async def attest_error(pilot: Pilot) -> None:
     await wait_loaded(pilot)
     await _open(pilot, "a", "AttestDialog")
-    await pilot.click("#save")  # no answer chosen: the error line says so
+    await pilot.press("enter")  # no answer chosen: the error line says so
     await pilot.pause()
 
 
@@ -132,8 +132,8 @@ def _error_text(pilot: Pilot) -> str:
 DIALOGS: dict[str, tuple[Opener, str | None]] = {
     "export-file": (export_file_error, None),  # focus: its own test below
     "export-folder": (export_folder_error, None),
-    "suppress": (suppress_error, None),
-    "attest": (attest_error, None),
+    "suppress": (suppress_error, "justification"),
+    "attest": (attest_error, "note"),
     "confirm": (confirm, "no"),
     "jump": (jump, "jump"),
     "pick-section": (pick_section, "pick"),
@@ -142,6 +142,9 @@ DIALOGS: dict[str, tuple[Opener, str | None]] = {
     "raw-json": (raw_json, "raw-json-scroll"),
     "error": (error, "close"),
 }
+
+# The dialogs opened with a message on their error line (it must be in view too).
+ERRORS_SHOWN = {"export-file", "export-folder", "suppress", "attest"}
 
 
 def _app(name: str, tmp_path: Path, theme: str | None) -> AuditApp:
@@ -187,6 +190,8 @@ async def test_each_dialog_is_whole_at_80x24(name: str, tmp_path: Path) -> None:
     app = _app(name, tmp_path, None)
     async with app.run_test(size=SMALL) as pilot:
         await opener(pilot)
+        if name in ERRORS_SHOWN:
+            assert _error_text(pilot).strip(), (name, "the error line is empty")
         assert_whole(app, name)
         if first is not None:
             assert app.focused is not None and app.focused.id == first, (name, app.focused)
