@@ -260,12 +260,13 @@ async def test_the_detail_lays_its_evidence_out_again_at_a_new_width() -> None:
         assert path_width() == wide
 
 
-async def test_column_widths_are_sized_each_time_not_remembered(
+async def test_column_widths_are_sized_each_time_until_the_user_sets_one(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """No key changes a column's width, so none is remembered: the tables size their
-    columns from the terminal and the data (tui/prefs.py says why). A width in the file
-    (hand-edited, or from a later version) changes nothing, and resizing writes nothing."""
+    """Until the user sets a width (`<` / `>`, tests/tui/test_column_widths.py) the
+    tables size their columns from the terminal and the data. A `widths` value of the
+    wrong shape (hand-edited, or another version's) changes nothing, and resizing
+    writes nothing."""
     from tui import prefs
 
     folder = tmp_path / "cfg"
