@@ -310,3 +310,24 @@ def test_the_table_takes_only_known_columns_and_sane_widths() -> None:
     assert table.user_widths == {"resource": 8}
     table.use_widths({"resource": 3, "bogus": 9, "title": 10**9, "check": True})
     assert table.user_widths == {}
+
+
+async def test_a_width_set_on_a_drill_down_applies_below_it_on_return(folder: Path) -> None:
+    """Grouped by check, enter opens that check's findings over this screen; a width set
+    there is the one the screen below shows when esc comes back to it."""
+    app = AuditApp(demo_source())
+    async with app.run_test(size=SIZE) as pilot:
+        below = await open_findings(pilot, app)
+        await pilot.press("b", "enter")
+        await wait_for(pilot, lambda: len(app.screen_stack) > 3)
+        await pilot.pause()
+        above = app.screen.query_one(ResultTable)
+        assert above is not below
+        await pilot.press("greater_than_sign")
+        await pilot.pause()
+        set_above = dict(above.user_widths)
+        assert set_above
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: app.screen.query_one(ResultTable) is below)
+        await pilot.pause()
+        assert below.user_widths == set_above

@@ -189,6 +189,11 @@ class FindingsScreen(AuditScreen, FilterHost):
     def on_result_table_widths_changed(self, event: ResultTable.WidthsChanged) -> None:
         self.remember(widths=self.prefs.with_table_widths("findings", event.widths).widths)
 
+    def on_screen_resume(self) -> None:
+        # Back from a drill-down where the user set a width: this table shows it too.
+        # (AuditScreen's own handler runs as well: Textual calls each class's.)
+        self.query_one(ResultTable).use_widths(self.prefs.table_widths("findings"))
+
     def on_result_table_selected(self, event: ResultTable.Selected) -> None:
         item = event.item
         if isinstance(item, GroupHeader):
