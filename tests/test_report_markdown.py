@@ -362,3 +362,35 @@ def test_lines_are_written_in_chunks_and_end_with_one_newline() -> None:
     lines.finish()
     text = "".join(writes)
     assert text.endswith(f"{Lines.CHUNK}\n") and text.count("\n") == Lines.CHUNK + 1
+
+
+def _severity_row(text: str, severity: str) -> list[str]:
+    """The cells of one row of the summary's "Failures by severity" table."""
+    block = section(text, "Summary").split("Failures by severity:", 1)[1]
+    rows = [
+        [cell.strip() for cell in line.strip("|").split("|")]
+        for line in source_tables(block)[0]
+        if line.startswith(f"| {severity} |")
+    ]
+    assert len(rows) == 1, rows
+    return rows[0]
+
+
+def test_a_check_whose_every_fail_is_suppressed_is_not_counted_as_failing(tmp_path, capsys) -> None:
+    # Issue 16: the severity table counted checks that only had suppressed FAILs.
+    from aciaudit.cli import main
+
+    policy = tmp_path / "aci-audit.toml"
+    policy.write_text(
+        '[[suppressions]]\ncheck = "ACI-021"\nresource = "*"\n'
+        'justification = "accepted for the test"\nexpires = 2099-12-31\n'
+    )
+    assert main(["scan", "--demo", "--format", "markdown", "-o", str(tmp_path / "a.md")]) == 0
+    args = ["scan", "--demo", "--policy", str(policy), "--format", "markdown"]
+    assert main([*args, "-o", str(tmp_path / "b.md")]) == 0
+    capsys.readouterr()
+    before = _severity_row((tmp_path / "a.md").read_text(), "HIGH")
+    after = _severity_row((tmp_path / "b.md").read_text(), "HIGH")
+    # ACI-021 (high) has one FAIL on the demo: one check and one result fewer.
+    assert int(after[1]) == int(before[1]) - 1
+    assert int(after[2]) == int(before[2]) - 1
