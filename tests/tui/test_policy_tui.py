@@ -186,3 +186,37 @@ async def test_the_suppress_dialog_fits_with_its_buttons(tmp_path: Path) -> None
         # Every field and both buttons on screen at 120x36, none clipped away.
         for text in ("Justification", "Expires", "Author", "Cancel"):
             assert text in shown, text
+
+
+async def test_ctrl_z_undoes_an_attestation_and_a_suppression(tmp_path: Path) -> None:
+    # Undo is one step: the last policy change, whatever made it (a, m or u).
+    policy = tmp_path / "aci-audit.toml"
+    policy.write_text(USER_TEXT)
+    app = AuditApp(demo_source(), policy_path=policy)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_loaded(pilot)
+        manual_before = app.session.overview.by_status[Status.MANUAL]  # type: ignore[union-attr]
+        await pilot.press("a")
+        await wait_for(pilot, lambda: type(app.screen).__name__ == "AttestDialog")
+        app.screen.query_one("#pass").value = True  # type: ignore[attr-defined]
+        await pilot.press(*"gated in CI", "enter")
+        await wait_for(pilot, lambda: type(app.screen).__name__ == "OverviewScreen")
+        assert policy.read_text() != USER_TEXT
+        assert app.session.overview.by_status[Status.MANUAL] == manual_before - 1  # type: ignore[union-attr]
+        await pilot.press("ctrl+z")
+        await wait_for(pilot, lambda: policy.read_text() == USER_TEXT)
+        await pilot.pause()
+        assert app.session.overview.by_status[Status.MANUAL] == manual_before  # type: ignore[union-attr]
+
+        await open_findings(pilot, app, Filter(statuses=frozenset({Status.FAIL})))
+        await pilot.press("m")
+        await wait_for(pilot, lambda: type(app.screen).__name__ == "SuppressDialog")
+        await pilot.press(*"accepted", "enter")
+        await wait_for(pilot, lambda: type(app.screen).__name__ == "FindingsScreen")
+        assert app.session.run is not None and app.session.run.suppressed_count == 1
+        assert current(app).suppressed
+        await pilot.press("ctrl+z")
+        await wait_for(pilot, lambda: policy.read_text() == USER_TEXT)
+        await pilot.pause()
+        assert app.session.run is not None and app.session.run.suppressed_count == 0
+        assert not current(app).suppressed
