@@ -11,6 +11,7 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
+from aciaudit import jsonin
 from aciaudit.atomic import write_text_atomic
 from aciaudit.gcpause import paused_gc
 from aciaudit.reading import InputError, is_stdin, read_input
@@ -53,7 +54,7 @@ def read_json_file(path: Path, what: str, expected: str) -> tuple[Any, bytes]:
         raise SnapshotError(f"{path}: the file is empty; {expected}")
     try:
         with paused_gc():
-            return json.loads(raw, parse_constant=_no_constant), raw
+            return jsonin.loads(raw, parse_constant=_no_constant), raw
     except UnicodeDecodeError:
         raise SnapshotError(f"{path}: not JSON (the file is not UTF-8 text)") from None
     except json.JSONDecodeError as exc:

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from aciaudit import jsonin
 from aciaudit.reading import InputError, read_input
 from aciaudit.vulns.defender import defender_rows, scans_from_defender
 from aciaudit.vulns.grype import is_grype, parse_grype
@@ -130,7 +131,7 @@ def _load_file(file: Path, out: VulnLoad) -> None:
         out.errors.append(f"{file}: not UTF-8 text")
         return
     try:
-        doc = json.loads(text, parse_constant=str)  # NaN/Infinity: not numbers in a report
+        doc = jsonin.loads(text, parse_constant=str)  # NaN/Infinity: not numbers in a report
     except json.JSONDecodeError as exc:
         out.errors.append(f"{file}: not valid JSON ({exc.msg} at line {exc.lineno})")
         return

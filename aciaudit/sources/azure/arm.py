@@ -7,7 +7,6 @@ Resource Graph query POST: this module has no code path that writes.
 
 from __future__ import annotations
 
-import json
 import os
 import threading
 from collections.abc import Iterator
@@ -30,6 +29,7 @@ from azure.mgmt.resource.subscriptions import SubscriptionClient
 from azure.mgmt.resourcegraph import ResourceGraphClient
 from azure.mgmt.security import SecurityCenter
 
+from aciaudit import jsonin
 from aciaudit.sources.azure.clouds import Cloud
 from aciaudit.sources.azure.guard import (
     MAX_PAGES,
@@ -239,7 +239,7 @@ class ArmSession:
 
     def raw_body(self) -> Any:
         """A `cls=` hook for SDK operations: ARM's JSON, not the SDK's re-serialisation."""
-        return lambda pipeline_response, _deserialized, _headers: json.loads(
+        return lambda pipeline_response, _deserialized, _headers: jsonin.loads(
             pipeline_response.http_response.text() or "{}"
         )
 
@@ -255,7 +255,7 @@ def _raise_for_status(response: Any) -> None:
 
 def _parse(response: Any) -> Any:
     try:
-        return json.loads(response.text() or "{}")
+        return jsonin.loads(response.text() or "{}")
     except ValueError:
         raise ArmFailure(CoverageStatus.FAILED, "the answer is not JSON") from None
 
