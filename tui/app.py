@@ -52,7 +52,7 @@ THEMES = ("textual-dark", "textual-light")
 
 # Up to this many results, the findings rows (built behind the overview) are built on
 # the spot when a screen needs them before that worker has: tens of milliseconds.
-INLINE_ROWS = 50_000
+INLINE_ROWS = 10_000
 
 # Failures whose message is already one actionable line for a user.
 _EXPECTED = (UserError, SnapshotError, OSError, ValueError, PolicyError)

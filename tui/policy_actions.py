@@ -204,8 +204,9 @@ def undo(screen: AuditScreen) -> None:
         return
     try:
         if edit.before is None:
-            # The change created the file: undoing it removes what this app created.
-            edit.path.unlink(missing_ok=True)
+            # The change created the file: undoing it removes what this app created,
+            # which is the link's target when the path is a link that pointed nowhere.
+            edit.path.resolve().unlink(missing_ok=True)
         else:
             write_text_atomic(edit.path, edit.before)
         session.reapply_policy()

@@ -4,6 +4,7 @@ before the findings rows, and the fast filter and sorts show what a plain scan s
 
 from __future__ import annotations
 
+import contextlib
 import threading
 
 import pytest
@@ -236,3 +237,51 @@ async def test_a_small_run_opens_its_findings_on_the_key(monkeypatch: pytest.Mon
         await pilot.press("f")
         assert isinstance(app.screen, FindingsScreen)
         assert not app._notifications  # no "Preparing…" toast in the picture
+
+
+async def test_esc_stops_a_load_whose_code_catches_every_exception() -> None:
+    # A check's guard or a report reader catches Exception and goes on: the interruption
+    # must not be one (it was Cancelled, an Exception, and evaluation ran to its end).
+    started, stopped = threading.Event(), threading.Event()
+
+    def forgiving(progress: CollectProgress, cancel: threading.Event) -> Snapshot:
+        progress.phase("Evaluating checks", 1)
+        started.set()
+        try:
+            while True:
+                with contextlib.suppress(Exception):  # as the code under test does
+                    for _ in range(100_000):  # Python steps: the interruption lands here
+                        pass
+        finally:
+            stopped.set()
+
+    app = AuditApp(Source("forgiving fake", forgiving))
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, started.is_set)
+        await pilot.press("escape")
+        await wait_for(pilot, stopped.is_set)
+        await wait_for(pilot, lambda: type(app.screen).__name__ == "ConnectScreen")
+
+
+async def test_leaving_the_app_during_a_load_stops_the_load() -> None:
+    # q (or a crash) while a load runs: nobody will see its run, and the app cannot end
+    # until its thread does. A sign-in waiting on the event would wait for minutes.
+    started, stopped = threading.Event(), threading.Event()
+
+    def waiting(progress: CollectProgress, cancel: threading.Event) -> Snapshot:
+        progress.phase("Signing in", 1)
+        started.set()
+        try:
+            cancel.wait(60)
+            from aciaudit.sources.azure.progress import Cancelled
+
+            raise Cancelled()
+        finally:
+            stopped.set()
+
+    app = AuditApp(Source("waiting fake", waiting))
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, started.is_set)
+        await wait_for(pilot, lambda: type(app.screen).__name__ == "CollectScreen")
+        await pilot.press("q")
+    assert stopped.wait(5)  # at once, not after its 60 s

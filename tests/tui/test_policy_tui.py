@@ -220,3 +220,27 @@ async def test_ctrl_z_undoes_an_attestation_and_a_suppression(tmp_path: Path) ->
         await pilot.pause()
         assert app.session.run is not None and app.session.run.suppressed_count == 0
         assert not current(app).suppressed
+
+
+async def test_undoing_the_edit_that_created_a_linked_policy_removes_the_target(
+    tmp_path: Path,
+) -> None:
+    # aci-audit.toml links to a policy file that does not exist yet: the edit creates the
+    # link's target; undo removes that file and keeps the link (it removed the link).
+    target = tmp_path / "shared" / "policy.toml"
+    target.parent.mkdir()
+    link = tmp_path / "aci-audit.toml"
+    link.symlink_to(target)
+    app = AuditApp(demo_source(), policy_path=link)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_loaded(pilot)
+        await open_findings(pilot, app, Filter(statuses=frozenset({Status.FAIL})))
+        await pilot.press("m")
+        await wait_for(pilot, lambda: type(app.screen).__name__ == "SuppressDialog")
+        await pilot.press(*"accepted", "enter")
+        await wait_for(pilot, lambda: type(app.screen).__name__ == "FindingsScreen")
+        assert target.is_file() and link.is_symlink()
+        await pilot.press("ctrl+z")
+        await wait_for(pilot, lambda: not target.exists())
+        assert link.is_symlink()
+        assert app.session.run is not None and app.session.run.suppressed_count == 0

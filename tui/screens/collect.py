@@ -10,7 +10,7 @@ import ctypes
 import threading
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from typing import ClassVar
 
 from rich.text import Text
@@ -34,6 +34,12 @@ from tui.widgets.footer import AppFooter
 # Seconds esc leaves a source to stop by itself (a live collection, between reads)
 # before its thread is interrupted.
 INTERRUPT_AFTER = 1.0
+
+
+class _Interrupted(BaseException):
+    """Raised in the load thread to stop it (`_interrupt`). Not an Exception: the code it
+    lands in (a check's guard, a report reader) must not take it for an error of its own
+    and carry on."""
 
 
 class CollectScreen(AuditScreen):
@@ -90,8 +96,10 @@ class CollectScreen(AuditScreen):
                 )
             if self.cancel.is_set():
                 raise Cancelled
-        except Cancelled:
-            self.app.call_from_thread(self._cancelled)
+        except (Cancelled, _Interrupted):
+            if self.is_attached:
+                with suppress(RuntimeError):  # the app closed meanwhile: nobody to tell
+                    self.app.call_from_thread(self._cancelled)
             return
         # Built here, not on the event loop, with the collector off and then frozen as
         # the pipeline's run is (see aciaudit.pipeline). Only the overview: the rows
@@ -163,8 +171,16 @@ class CollectScreen(AuditScreen):
         with self._guard:
             if self._thread is not None:
                 ctypes.pythonapi.PyThreadState_SetAsyncExc(
-                    ctypes.c_ulong(self._thread), ctypes.py_object(Cancelled)
+                    ctypes.c_ulong(self._thread), ctypes.py_object(_Interrupted)
                 )
+                self._thread = None  # once
+
+    def on_unmount(self) -> None:
+        # Leaving the screen (q, a crash, back to connect) leaves its load with nobody
+        # to show it to: stop it now, or the app cannot end until the load does (the
+        # thread is waited for at exit; a device-code sign-in waits for minutes).
+        self.cancel.set()
+        self._interrupt()
 
     def _cancelled(self) -> None:
         self.notify("Collection cancelled; nothing was kept.", severity="warning")

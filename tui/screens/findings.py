@@ -384,3 +384,8 @@ class FindingsScreen(AuditScreen, FilterHost):
             rows, old.filter, old.sort, old.reverse, old.grouping, shared=views.findings
         )
         self._show(policy_actions.same_row(rows, keep))
+        # A search still out for the old view is dropped when it ends: ask again for
+        # what the box says now, on the new rows.
+        box = self.query_one(FilterInput)
+        if box.value != self.view.filter.text:
+            self._filter_text(box.value)
