@@ -86,8 +86,9 @@ def redact_resources(
 def redact_in_place(resource: JsonDict, deep: bool = True) -> None:
     """Replace every secret in one ARM object (or its `az` flattened form) by a marker.
 
-    `deep=False` skips the walk over every string (tests of the container-group rules
-    alone use it); everything that reads input leaves it on.
+    `deep=False` skips the walk over every string, which also redacts commands made of
+    strings only (tests of the other container-group rules use it); everything that
+    reads input leaves it on.
     """
     if not isinstance(resource, dict):
         return
@@ -259,7 +260,9 @@ def _redact_secret_keys(root: JsonDict) -> None:
                         stack.append(value)
                 elif value is None or isinstance(value, bool):
                     continue
-                elif kind == _SECRET or (secret_pair and key == "value"):
+                elif kind is _SECRET or kind is _TREE or (secret_pair and key == "value"):
+                    # A scalar under a secret tree's key (`protectedSettings: "…"`) is
+                    # that whole tree: secret whole, as under a secret key.
                     if _is_secret_scalar(value):
                         node[key] = _mark_secret(value, secret_pair)
                 elif isinstance(value, str):
@@ -269,7 +272,7 @@ def _redact_secret_keys(root: JsonDict) -> None:
                         node[key] = _redact_encoded(value)
                     elif kind == _USER:
                         node[key] = _redact_user(value)
-                    else:
+                    else:  # a secret-looking name
                         node[key] = _redact_string(value, True)
                 elif isinstance(value, float) and not math.isfinite(value):
                     node[key] = str(value)
@@ -396,16 +399,30 @@ def _mark_secret(value: object, header: bool = False) -> str:
 
 
 def _apply(text: str, spans: list[tuple[int, int, str]]) -> str:
-    """`text` with each (start, end, detector) span, in order and disjoint, made a marker."""
+    """`text` with each (start, end, detector) span, in order and disjoint, made a marker.
+
+    A span that stops right before a letter or digit (base64 padding then more of the
+    token: `…==8dxe3Cu0`) takes that run in too: the rest of the word is the secret's,
+    and a marker glued to hex digits would not read as a marker on a second pass."""
     if not spans:
         return text
     parts: list[str] = []
     last = 0
     for start, end, detector in spans:
+        if start < last:  # the previous span took this one's beginning in
+            start = last
+            if start >= end:
+                continue
+        if end < len(text) and text[end].isascii() and text[end].isalnum():
+            found = _WORD_TAIL.match(text, end)
+            end = found.end() if found else end
         parts += [text[last:start], _mark(text[start:end], detector)]
         last = end
     parts.append(text[last:])
     return "".join(parts)
+
+
+_WORD_TAIL = re.compile(r"[A-Za-z0-9]+")
 
 
 def _mark(text: str, detector: str) -> str:

@@ -84,13 +84,23 @@ SECRET_HEADERS = frozenset(
         "x-ms-client-secret",
     }
 )
-_OTHER_HEADERS = sorted(SECRET_HEADERS - {"authorization", "proxy-authorization"}, key=len)
-# `Authorization: Bearer x`, `-H "X-Api-Key: x"`, `Bearer x`: the credential; a cookie
-# list (`a=b; c=d`) whole.
+_COOKIES = {"cookie", "set-cookie"}
+_OTHER_HEADERS = sorted(
+    SECRET_HEADERS - {"authorization", "proxy-authorization"} - _COOKIES, key=len
+)
+# `Authorization: Bearer x`, `-H "X-Api-Key: x"`, `Bearer x`: the credential. A name that
+# ends a longer one counts too (`X-Custom-Api-Key:`), as `\b` lets it.
 _AUTH_HEADER = re.compile(
     r"(?:\b(?:Proxy-)?Authorization\s*:\s*(?:(?:Bearer|Basic|Token|Bot|Digest|SharedKey)\s+)?"
-    r"|(?<![\w-])(?:" + "|".join(re.escape(h) for h in reversed(_OTHER_HEADERS)) + r")\s*:\s*"
-    r"|\bBearer\s+)([^\s\"',;]{6,}(?:;[ \t]*[^\s\"',;]+)*)",
+    r"|\b(?:" + "|".join(re.escape(h) for h in reversed(_OTHER_HEADERS)) + r")\s*:\s*"
+    r"|\bBearer\s+)([^\s\"',;]{6,})",
+    re.IGNORECASE,
+)
+# `Cookie: a=b; c=d`: every `name=value` pair of the list, and nothing after it (the next
+# shell word after a `;` is a command, not a cookie).
+_COOKIE_HEADER = re.compile(
+    r"\b(?:Set-)?Cookie\s*:\s*"
+    r"([^\s\"',;=]+=[^\s\"',;]*(?:;[ \t]*[^\s\"',;=]+=[^\s\"',;]*)*)",
     re.IGNORECASE,
 )
 
@@ -102,9 +112,10 @@ def auth_header_hint(text: str, lowered: str) -> bool:
 
 
 def find_auth_headers(text: str) -> Iterator[tuple[int, int]]:
-    for m in _AUTH_HEADER.finditer(text):
-        if not _REFERENCE.fullmatch(m.group(1)) and not m.group(1).startswith("$("):
-            yield m.span(1)
+    for regex in (_AUTH_HEADER, _COOKIE_HEADER):
+        for m in regex.finditer(text):
+            if not _REFERENCE.fullmatch(m.group(1)) and not m.group(1).startswith("$("):
+                yield m.span(1)
 
 
 # Everything between `://` and the last `@` of the authority. The scheme starts where a
@@ -187,18 +198,19 @@ def _is_random_looking(value: str) -> bool:
     return any(c.isdigit() for c in value) and any(c.isalpha() for c in value)
 
 
-# `--password=x`, `--password x`, `-Dspring.datasource.password=x`, `--password "a b"`.
-_FLAG_VALUE = re.compile(
-    r"(?<![\w-])--?([A-Za-z][A-Za-z0-9_.-]*)(=|[ \t]+)"
-    r"(\"[^\"]*\"|'[^']*'|[^\s\"';&|]+)"
-)
+# `--password=x`, `--password x`, `-Dspring.datasource.password=x`, `--password "a b"`:
+# the flag, then its value read apart (see `find_cli_flags`). A name is at most 128
+# characters and never given back (possessive): each try costs a bounded number of steps.
+_FLAG = re.compile(r"(?<![\w-])--?([A-Za-z][A-Za-z0-9_.-]{0,127}+)(=|[ \t]+)")
+_QUOTED_VALUE = re.compile(r"\"[^\"]*\"|'[^']*'")
+_VALUE_RUN = re.compile(r"[^\s\"';&|]+")
 _BARE_FLAG = re.compile(r"--?([A-Za-z][A-Za-z0-9_.-]*)")
 _FLAG_LIKE = re.compile(r"--?[A-Za-z][A-Za-z0-9_.-]*(?:=.*)?", re.DOTALL)
 # `curl -u user:password`, `--user=user:password`: the part after the colon.
 USER_FLAGS = frozenset({"-u", "--user"})
 # `-fsSu user:pw` too: `u` ending a group of short flags.
 _USER_FLAG = re.compile(
-    r"(?<![\w-])(?:-[A-Za-z]{0,8}u|--user)(?:=|[ \t]+)[^\s:\"']+:([^\s\"';&|]+)"
+    r"(?<![\w-])(?:-[A-Za-z]{0,8}u|--user)(?:=|[ \t]+)[^\s:\"']{1,256}+:([^\s\"';&|]+)"
 )
 _NAME_WORDS = re.compile(r"[^A-Za-z0-9]+|(?<=[a-z0-9])(?=[A-Z])")
 
@@ -238,33 +250,39 @@ def cli_flag_hint(text: str, lowered: str) -> bool:
 
 
 def find_cli_flags(text: str) -> Iterator[tuple[int, int]]:
-    for m in _overlapping(_FLAG_VALUE, text):
-        if not _flag_name_is_secret(m.group(1)):
+    # Every flag, those inside another's value too (`--token --password=x`: the value of
+    # `--token` is the next flag). An unquoted value runs to a separator, so the flags of
+    # one run share its end: it is found once per run, and a flag inside a value already
+    # found adds nothing (its span lies within). Linear in the text.
+    covered = 0
+    run_start = run_end = -1
+    for m in _FLAG.finditer(text):
+        if m.start() < covered or not _flag_name_is_secret(m.group(1)):
             continue
-        start, end = m.span(3)
-        value = m.group(3)
-        if value[:1] in "\"'":
-            start, end, value = start + 1, end - 1, value[1:-1]
+        pos = m.end()
+        quoted = _QUOTED_VALUE.match(text, pos)
+        if quoted is not None:
+            start, end = pos + 1, quoted.end() - 1
+        else:
+            if not run_start <= pos < run_end:
+                run = _VALUE_RUN.match(text, pos)
+                if run is None:
+                    continue
+                run_start, run_end = pos, run.end()
+            start, end = pos, run_end
+        value = text[start:end]
         if not value or _REFERENCE.fullmatch(value) or value.startswith("$("):
             continue
         # `--no-password --verbose`: the next word is another flag, not a value.
         if m.group(2) != "=" and looks_like_flag(value):
             continue
+        covered = end
         yield start, end
     for m in _USER_FLAG.finditer(text):
         password = m.group(1)
         # `-u 1000:1000` is a uid:gid pair.
         if not password.isdigit() and not _REFERENCE.fullmatch(password):
             yield m.span(1)
-
-
-def _overlapping(regex: re.Pattern[str], text: str) -> Iterator[re.Match[str]]:
-    # Resume right after the flag: in `--token --password=x` the value `finditer` would take
-    # for `--token` is the next flag, which must still be matched itself.
-    pos = 0
-    while (m := regex.search(text, pos)) is not None:
-        yield m
-        pos = m.start(3)
 
 
 # `DB_PASSWORD=x`, `Password=x;` (connection strings), `?token=x&`, `"apiKey": "x"`.

