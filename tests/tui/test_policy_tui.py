@@ -227,7 +227,7 @@ async def test_undoing_the_edit_that_created_a_linked_policy_removes_the_target(
 ) -> None:
     # aci-audit.toml links to a policy file that does not exist yet: the edit creates the
     # link's target; undo removes that file and keeps the link (it removed the link).
-    target = tmp_path / "shared" / "policy.toml"
+    target = tmp_path / "team" / "policy.toml"
     target.parent.mkdir()
     link = tmp_path / "aci-audit.toml"
     link.symlink_to(target)
