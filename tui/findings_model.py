@@ -83,6 +83,9 @@ class Filter:
     change: Change | None = None
     # Exactly these (check id, resource id) results: an overview row's own findings.
     results: frozenset[tuple[str, str]] = frozenset()
+    # Leave out the FAILs the policy suppresses: an overview line that counts FAILs
+    # (which never include suppressed ones) opens on the same rows it counted.
+    unsuppressed: bool = False
 
     def with_(self, **changes: object) -> Filter:
         return replace(self, **changes)  # type: ignore[arg-type]
@@ -90,6 +93,8 @@ class Filter:
     def labels(self) -> list[str]:
         """Short words for the title: `FAIL`, `high+`, `S3`, …"""
         out = [*(STATUS_SHORT.get(s, s.value) for s in STATUS_ORDER if s in self.statuses)]
+        if self.unsuppressed:
+            out.append("not suppressed")
         if self.change is not None:
             out.append(self.change.value)
         if self.min_severity is not None:
@@ -115,6 +120,8 @@ class Filter:
     def matches(self, row: Row) -> bool:
         r = row.result
         if self.statuses and r.status not in self.statuses:
+            return False
+        if self.unsuppressed and row.suppressed:
             return False
         if self.change is not None and row.change is not self.change:
             return False

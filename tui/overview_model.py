@@ -89,7 +89,7 @@ def build_overview(run: Run, top: int = 10, gaps: list[Line] | None = None) -> O
                 run.catalogue[check_id].title,
                 str(count),
             ),
-            Filter(check_id=check_id, statuses=frozenset({Status.FAIL})),
+            Filter(check_id=check_id, statuses=frozenset({Status.FAIL}), unsuppressed=True),
         )
         for check_id, count in sorted(
             fail_checks.items(),

@@ -244,3 +244,38 @@ async def test_undoing_the_edit_that_created_a_linked_policy_removes_the_target(
         await wait_for(pilot, lambda: not target.exists())
         assert link.is_symlink()
         assert app.session.run is not None and app.session.run.suppressed_count == 0
+
+
+async def test_a_top_check_line_opens_on_the_fails_it_counts(tmp_path: Path) -> None:
+    # The overview counts no suppressed FAIL; its "top failing checks" line must open on
+    # those same rows, not on the suppressed one too.
+    from tui.overview_model import build_overview
+
+    plain = build_overview(load_demo_run())
+    line = next(line for line in plain.top_checks if int(line.cells[3]) >= 2)
+    check_id = line.cells[0]
+    fails = [
+        r for r in load_demo_run().results if r.check_id == check_id and r.status is Status.FAIL
+    ]
+    policy = tmp_path / "aci-audit.toml"
+    policy.write_text(
+        f'[[suppressions]]\ncheck = "{check_id}"\nresource = "{fails[0].resource_id}"\n'
+        'justification = "accepted"\nexpires = 2099-01-01\n'
+    )
+    app = AuditApp(demo_source(), policy_path=policy)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_loaded(pilot)
+        overview = app.session.overview
+        assert overview is not None and overview.suppressed == 1
+        (now,) = [line for line in overview.top_checks if line.cells[0] == check_id]
+        assert int(now.cells[3]) == len(fails) - 1
+        await open_findings(pilot, app, now.filter)
+        rows = [i for i in app.screen.query_one(ResultTable).items if isinstance(i, Row)]
+        assert len(rows) == len(fails) - 1 and not any(r.suppressed for r in rows)
+
+
+def load_demo_run():
+    from aciaudit.run import audit
+    from aciaudit.sources.demo import DEMO_POLICY, load_demo
+
+    return audit(load_demo(), DEMO_POLICY)
