@@ -11,6 +11,8 @@ import stat
 import sys
 from pathlib import Path
 
+from aciaudit.atomic import stream_kind
+
 DEFAULT_MAX_INPUT = 2 * 1024**3  # 2 GB
 _CHUNK = 1 << 20
 _limit = DEFAULT_MAX_INPUT
@@ -70,17 +72,7 @@ def input_problem(path: Path) -> str | None:
 def read_once(path: Path) -> str | None:
     """ "stdin", "a FIFO" or "a character device" when `path` can be read only once (the
     app, which reads its policy and baseline again, needs a file); else None."""
-    if is_stdin(path):
-        return "stdin"
-    try:
-        mode = os.stat(path).st_mode
-    except OSError:
-        return None
-    if stat.S_ISFIFO(mode):
-        return "a FIFO"
-    if stat.S_ISCHR(mode):
-        return "a character device"
-    return None
+    return "stdin" if is_stdin(path) else stream_kind(path)
 
 
 def read_input(path: Path, what: str) -> bytes:
