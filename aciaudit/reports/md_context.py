@@ -20,6 +20,9 @@ from checks.model import ESTATE_SCOPE, Evidence, Result, Status
 from checks.registry import Check
 from checks.sections import SECTIONS
 
+# json.dumps with these options builds an encoder per call; this one is built once.
+_to_json = json.JSONEncoder(ensure_ascii=False, sort_keys=True, default=str).encode
+
 # Evidence beyond this many characters is cut in the report; the JSON report keeps it all.
 OBSERVED_LIMIT = 400
 
@@ -30,10 +33,13 @@ class Report:
         self.out = Lines(write)
         self._subs = {s.subscription_id.lower(): s.label for s in run.index.subscriptions}
         self._where: dict[str, tuple[str, str, str]] = {}
+        # Row starts per resource id; public so a large table can try them inline.
+        self.leads: dict[str, str] = {}
+        self.name_leads: dict[str, str] = {}
         self._json_cache: dict[tuple[type, Any], str] = {}
         self._cells: dict[str, str] = {}
-        self._evidence: dict[Evidence, tuple[str, ...]] = {}
-        self._evidence_by_id: dict[int, tuple[str, ...]] = {}
+        # Evidence rows after their resource cell, by (type of value, Evidence) or by id.
+        self._tails: dict[object, str] = {}
         # Without suppressions no FAIL's message gains a note: not asked per row.
         self.suppressing = bool(run.suppressions or run.expired_suppressions)
         # One pass over the results: per check, per status, in run order.
@@ -72,6 +78,20 @@ class Report:
         self._where[resource_id] = cells
         return cells
 
+    def lead(self, resource_id: str) -> str:
+        """`| name | resource group | subscription | `: a row's start, once per id."""
+        lead = self.leads.get(resource_id)
+        if lead is None:
+            lead = self.leads[resource_id] = "| " + " | ".join(self.where(resource_id)) + " | "
+        return lead
+
+    def name_lead(self, resource_id: str) -> str:
+        """`| name | `: an evidence row's start, once per id."""
+        lead = self.name_leads.get(resource_id)
+        if lead is None:
+            lead = self.name_leads[resource_id] = f"| {self.where(resource_id)[0]} | "
+        return lead
+
     def cell(self, text: str) -> str:
         """md_cell for text that repeats across rows (property paths, expectations)."""
         if not isinstance(text, str):
@@ -81,15 +101,12 @@ class Report:
             cell = self._cells[text] = md_cell(text)
         return cell
 
-    def command(self, chk: Check, resource_id: str) -> str | None:
-        return chk.az_for(resource_id)
-
     def observed(self, value: Any) -> str:
         """Evidence as JSON text, escaped; scalars repeat a lot, so they are cached."""
         key = (type(value), value) if isinstance(value, str | int | float | bool | None) else None
         if key is not None and key in self._json_cache:
             return self._json_cache[key]
-        text = json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
+        text = _to_json(value)
         if len(text) > OBSERVED_LIMIT:
             text = text[:OBSERVED_LIMIT] + " … (cut; full value in the JSON report)"
         cell = md_cell(text)
@@ -97,30 +114,29 @@ class Report:
             self._json_cache[key] = cell
         return cell
 
-    def evidence_row(self, name: str, ev: Evidence) -> tuple[str, ...]:
-        # An Evidence object holding a dict or a list recurs where results share it
-        # (ACI-025's grants of an identity many groups use): found by id, as it cannot be
-        # hashed (ids are stable: the run keeps every result, and so its evidence, alive).
-        cells = self._evidence_by_id.get(id(ev))
-        if cells is not None:
-            return (name, *cells)
-        # The same observation (path, value, expectation) recurs on thousands of resources.
+    def evidence_tail(self, ev: Evidence) -> str:
+        """An evidence table row after its resource cell, `path | observed | expected |
+        note |`, built once: the same observation recurs on thousands of resources."""
+        key: object
         try:
-            cells, hashable = self._evidence.get(ev), True
-        except TypeError:  # an unhashable observed value (a dict, a list)
-            cells, hashable = None, False
-        if cells is None:
+            # With the value's type: `1`, `1.0` and `true` are equal, but not the same JSON.
+            key = (type(ev.observed), ev)
+            tail = self._tails.get(key)
+        except TypeError:
+            # A dict or a list cannot be hashed; such an Evidence object recurs where
+            # results share it (ACI-025's grants of an identity many groups use), so it is
+            # found by id (stable: the run keeps every result, and so its evidence, alive).
+            key = id(ev)
+            tail = self._tails.get(key)
+        if tail is None:
             cells = (
                 self.cell(ev.path),
                 self.observed(ev.observed),
                 self.cell(ev.expected),
                 self.cell(ev.note),
             )
-            if hashable:
-                self._evidence[ev] = cells
-            else:
-                self._evidence_by_id[id(ev)] = cells
-        return (name, *cells)
+            tail = self._tails[key] = " | ".join(cells) + " |"
+        return tail
 
     def sections_text(self, chk: Check) -> str:
         return "; ".join(f"{s} — {SECTIONS.get(s, 'unknown section')}" for s in chk.sections)

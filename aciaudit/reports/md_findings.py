@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from aciaudit.escape import md_cell, md_fenced, md_inline, md_url
 from aciaudit.reports import policy_md
-from aciaudit.reports.md_blocks import table
+from aciaudit.reports.md_blocks import table, table_lines
 from aciaudit.reports.md_context import Report
 from checks.model import Result, Status
 from checks.registry import Check
@@ -24,7 +24,7 @@ def write_findings(report: Report) -> None:
 
 
 def _finding(report: Report, chk: Check, fails: list[Result]) -> None:
-    out, run, where = report.out, report.run, report.where
+    out = report.out
     out.append(f"### {md_inline(chk.id)} · {md_inline(chk.title)}")
     out.append("")
     out.append(
@@ -34,26 +34,18 @@ def _finding(report: Report, chk: Check, fails: list[Result]) -> None:
     )
     out.append("")
     out.append(f"**Why it matters:** {md_inline(chk.rationale)}")
-    # Generators, not lists of rows: rows die young, so the GC has little to scan.
-    if report.suppressing:
-        rows = (
-            (*where(r.resource_id), md_cell(r.message) + policy_md.suppression_note(run, r))
-            for r in fails
-        )
-    else:
-        rows = ((*where(r.resource_id), md_cell(r.message)) for r in fails)
-    table(out, ["Resource", "Resource group", "Subscription", "Message"], rows)
+    header = ["Resource", "Resource group", "Subscription", "Message"]
+    table_lines(out, header, _fail_lines(report, fails))
     if any(r.evidence for r in fails):
         out.append("Evidence:")
-        evidence = (
-            report.evidence_row(where(r.resource_id)[0], ev) for r in fails for ev in r.evidence
-        )
-        table(out, ["Resource", "Property path", "Observed", "Expected", "Note"], evidence)
+        header = ["Resource", "Property path", "Observed", "Expected", "Note"]
+        table_lines(out, header, _evidence_lines(report, fails))
     out.append(f"**Remediation:** {md_inline(chk.remediation)}")
     out.append("")
-    commands = [cmd for r in fails if (cmd := report.command(chk, r.resource_id))]
-    if commands:
-        out.append(md_fenced("\n".join(dict.fromkeys(commands)), "bash"))
+    if chk.az is not None:
+        commands = dict.fromkeys(filter(None, map(chk.az_for, [r.resource_id for r in fails])))
+        if commands:
+            out.append(md_fenced("\n".join(commands), "bash"))
     url = md_url(chk.learn_url) if chk.learn_url else None
     if url:
         out.append(f"**Learn more:** [Microsoft Learn]({url})")
@@ -62,6 +54,37 @@ def _finding(report: Report, chk: Check, fails: list[Result]) -> None:
         refs = "; ".join(md_inline(ref) for ref in chk.references)
         out.append(f"**References:** {refs}")
         out.append("")
+
+
+# The two functions below build every row of the largest tables (a check can fail on
+# tens of thousands of resources): one list comprehension or loop each, with the row
+# starts and evidence cells looked up in the report's caches.
+
+
+def _fail_lines(report: Report, fails: list[Result]) -> list[str]:
+    """`| name | group | subscription | message |` per FAIL, with its suppression note."""
+    leads, lead = report.leads, report.lead
+    if report.suppressing:
+        run, note = report.run, policy_md.suppression_note
+        return [
+            f"{leads.get(r.resource_id) or lead(r.resource_id)}{md_cell(r.message)}{note(run, r)} |"
+            for r in fails
+        ]
+    return [
+        f"{leads.get(r.resource_id) or lead(r.resource_id)}{md_cell(r.message)} |" for r in fails
+    ]
+
+
+def _evidence_lines(report: Report, fails: list[Result]) -> list[str]:
+    leads, lead, tail = report.name_leads, report.name_lead, report.evidence_tail
+    lines: list[str] = []
+    add = lines.append
+    for r in fails:
+        if r.evidence:
+            start = leads.get(r.resource_id) or lead(r.resource_id)
+            for ev in r.evidence:
+                add(start + tail(ev))
+    return lines
 
 
 def write_not_assessed(report: Report) -> None:
