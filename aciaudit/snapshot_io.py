@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -38,11 +39,17 @@ class SnapshotError(Exception):
     """A snapshot that cannot be read; the message is one line, fit for the user."""
 
 
-def read_json_file(path: Path, what: str, expected: str) -> tuple[Any, bytes]:
+def read_json_file(
+    path: Path,
+    what: str,
+    expected: str,
+    object_hook: Callable[[dict[str, Any]], Any] | None = None,
+) -> tuple[Any, bytes]:
     """The parsed JSON of a file and its bytes; a one-line SnapshotError otherwise.
 
     `what` names the file kind for a folder given by mistake ("a snapshot file");
-    `expected` says what an empty file should have held.
+    `expected` says what an empty file should have held. `object_hook`: the reader's,
+    called with each object read (the app's, to let its screen run meanwhile).
     """
     try:
         raw = read_input(path, what)
@@ -54,7 +61,7 @@ def read_json_file(path: Path, what: str, expected: str) -> tuple[Any, bytes]:
         raise SnapshotError(f"{path}: the file is empty; {expected}")
     try:
         with paused_gc():
-            return jsonin.loads(raw, parse_constant=_no_constant), raw
+            return jsonin.loads(raw, parse_constant=_no_constant, object_hook=object_hook), raw
     except UnicodeDecodeError:
         raise SnapshotError(f"{path}: not JSON (the file is not UTF-8 text)") from None
     except json.JSONDecodeError as exc:
@@ -78,13 +85,18 @@ READING = "Reading the snapshot"
 REDACTING = "Removing secrets"
 
 
-def load_snapshot(path: Path, progress: CollectProgress | None = None) -> Snapshot:
+def load_snapshot(
+    path: Path,
+    progress: CollectProgress | None = None,
+    object_hook: Callable[[dict[str, Any]], Any] | None = None,
+) -> Snapshot:
     """Read a snapshot file in any accepted shape and redact it; `progress` hears of
-    both steps (the second, per resource, is the longer on a large estate)."""
+    both steps (the second, per resource, is the longer on a large estate).
+    `object_hook`: as `read_json_file`'s."""
     if progress is not None:
         progress.phase(READING, 1)
     # Only the decoded JSON is kept: the raw bytes are not held through the redaction walk.
-    data = read_json_file(path, "a snapshot file", _SHAPES_HINT)[0]
+    data = read_json_file(path, "a snapshot file", _SHAPES_HINT, object_hook)[0]
     if progress is not None:
         progress.advance(READING)
     return parse_snapshot(data, origin=str(path), progress=progress)
