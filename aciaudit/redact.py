@@ -13,11 +13,11 @@ always safe. Unexpected shapes (None, lists where dicts belong, numbers) are ski
 from __future__ import annotations
 
 import base64
+import itertools
 import json
 import math
 import re
 from collections.abc import Callable, Iterable
-from functools import lru_cache
 from typing import Any
 
 from aciaudit.secret_detector import AUTH_HEADER, TOKEN_USERNAME
@@ -28,7 +28,9 @@ from aciaudit.secrets import (
     USER_FLAGS,
     detect,
     detect_named,
+    find_in_value,
     find_secrets,
+    is_arm_id,
     is_secret_flag,
     looks_like_flag,
     make_marker,
@@ -72,9 +74,13 @@ def redact_resources(
     looked at (a secret needs no secret-named key to sit under). `on_progress(n)` is told
     each time `n` more resources are done."""
     done = 0
+    # Most strings of an estate repeat (locations, states, images, ids of shared things):
+    # each distinct one is scanned once per run. Dropped with the run, so no raw value
+    # outlives the load in a cache.
+    seen: dict[str, str] = {}
     for resource in resources:
         if isinstance(resource, dict):
-            redact_in_place(resource)
+            redact_in_place(resource, seen=seen)
         done += 1
         if on_progress is not None and done == PROGRESS_EVERY:
             on_progress(done)
@@ -83,12 +89,15 @@ def redact_resources(
         on_progress(done)
 
 
-def redact_in_place(resource: JsonDict, deep: bool = True) -> None:
+def redact_in_place(
+    resource: JsonDict, deep: bool = True, seen: dict[str, str] | None = None
+) -> None:
     """Replace every secret in one ARM object (or its `az` flattened form) by a marker.
 
     `deep=False` skips the walk over every string, which also redacts commands made of
     strings only (tests of the other container-group rules use it); everything that
-    reads input leaves it on.
+    reads input leaves it on. `seen` maps plain strings already redacted to their result
+    (shared by the resources of one snapshot).
     """
     if not isinstance(resource, dict):
         return
@@ -98,20 +107,14 @@ def redact_in_place(resource: JsonDict, deep: bool = True) -> None:
         for holder in _dicts(resource.get("properties"), resource):
             _redact_container_group(holder)
     if deep:
-        _redact_secret_keys(resource)
-
-
-# An ARM resource id is structure, not a secret: its path segments (a subscription id
-# like `9d91e956-idsubscription-…` among them) read as one long base64 run otherwise.
-_ARM_ID = re.compile(r"/(?:subscriptions|providers)/[^\s@:=?#\"'&;]*", re.IGNORECASE)
+        _redact_secret_keys(resource, {} if seen is None else seen)
 
 
 def redact_text(text: str) -> str:
     """`text` with each secret span inside it replaced by its marker; the rest unchanged."""
     # Only the entropy rule misreads an id's segments; a token pasted into a name
     # (`…/sites/ghp_…`) is still found by its own detector.
-    arm_id = text.startswith("/") and _ARM_ID.fullmatch(text) is not None
-    spans = find_secrets(text, arm_id=arm_id)
+    spans = find_secrets(text, arm_id=is_arm_id(text))
     return _apply(text, [(span.start, span.end, span.detector) for span in spans])
 
 
@@ -229,64 +232,90 @@ def _mark_userinfo(piece: str) -> str:
 # --- every resource -------------------------------------------------------------------------
 
 
-def _redact_secret_keys(root: JsonDict) -> None:
+def _redact_secret_keys(root: JsonDict, seen: dict[str, str]) -> None:
     """Every string of the resource, wherever it sits (a field Azure adds next year
     included): decided by its key (SECRET_KEYS, SECRET_TREES, a secret-looking name, a
     name/value pair naming a secret header or variable), by the argument before it in a
     list (`--password`, `-u`), and by its content (`find_secrets`: detectors, flags,
     `KEY=value`, URL and image-reference user info). Non-finite numbers become strings.
+    `seen`: plain strings already redacted, and their result.
     """
     # Iterative: ARM objects can nest deeply and recursion would cost a frame per level.
     stack: list[Any] = [root]
+    pop, push = stack.pop, stack.append
     kinds = _key_kinds
+    remembered = seen.get
     while stack:
-        node = stack.pop()
+        node = pop()
         if isinstance(node, dict):
             secret_pair = "value" in node and _is_secret_pair(node)
             for key, value in node.items():
                 kind = kinds.get(key) or _key_kind(key)
-                # The common case first: a plain string under a plain key.
-                if (
-                    kind is _PLAIN
-                    and isinstance(value, str)
-                    and not (secret_pair and key == "value")
-                ):
-                    node[key] = _redact_plain(value)
+                # The common cases first, by exact type: a plain string under a plain key,
+                # then containers, then switches and nulls; anything else below.
+                vtype = type(value)
+                if vtype is str:
+                    if kind is _PLAIN and not (secret_pair and key == "value"):
+                        done = remembered(value)
+                        if done is None:
+                            done = _redact_plain(value)
+                            if len(seen) >= _SEEN_LIMIT:  # bounded: memory, not speed
+                                seen.clear()
+                            seen[value] = done
+                        if done is not value:
+                            node[key] = done
+                        continue
+                elif value is None or vtype is bool:
                     continue
-                if isinstance(value, (dict, list)):
-                    if kind == _TREE:
+                elif vtype is dict or vtype is list or isinstance(value, (dict, list)):
+                    if kind is _TREE:
                         node[key] = _redact_tree(value)
                     else:
-                        stack.append(value)
-                elif value is None or isinstance(value, bool):
+                        push(value)
                     continue
-                elif kind is _SECRET or kind is _TREE or (secret_pair and key == "value"):
-                    # A scalar under a secret tree's key (`protectedSettings: "…"`) is
-                    # that whole tree: secret whole, as under a secret key.
-                    if _is_secret_scalar(value):
-                        node[key] = _mark_secret(value, secret_pair)
-                elif isinstance(value, str):
-                    if kind == _PLAIN:
-                        node[key] = _redact_plain(value)
-                    elif kind == _ENCODED:
-                        node[key] = _redact_encoded(value)
-                    elif kind == _USER:
-                        node[key] = _redact_user(value)
-                    else:  # a secret-looking name
-                        node[key] = _redact_string(value, True)
-                elif isinstance(value, float) and not math.isfinite(value):
-                    node[key] = str(value)
-        elif node and all(isinstance(item, str) for item in node):
+                _redact_entry(node, key, value, kind, secret_pair)
+        elif node and all(map(isinstance, node, _STR)):
             # A list of strings reads like a command: `--password` then its value.
             node[:] = _redact_command(node)
         else:
             for i, item in enumerate(node):
                 if isinstance(item, (dict, list)):
-                    stack.append(item)
+                    push(item)
                 elif isinstance(item, str):
                     node[i] = redact_text(item)
                 elif isinstance(item, float) and not math.isfinite(item):
                     node[i] = str(item)
+
+
+# `isinstance(item, str)` for every item of a list, in one `map`.
+_STR = itertools.repeat(str)
+# Distinct plain strings remembered per run before starting afresh (~30 MB at most).
+_SEEN_LIMIT = 1 << 18
+
+
+def _redact_entry(node: JsonDict, key: str, value: object, kind: str, secret_pair: bool) -> None:
+    """`node[key]` redacted by its key's kind, for what the walk's common cases leave
+    (never a container)."""
+    if kind is _PLAIN and isinstance(value, str) and not (secret_pair and key == "value"):
+        node[key] = _redact_plain(value)
+    elif value is None or isinstance(value, bool):
+        return
+    elif kind is _SECRET or kind is _TREE or (secret_pair and key == "value"):
+        # A scalar under a secret tree's key (`protectedSettings: "…"`) is that whole
+        # tree: secret whole, as under a secret key.
+        if _is_secret_scalar(value):
+            node[key] = _mark_secret(value, secret_pair)
+    elif isinstance(value, str):
+        if kind == _PLAIN:
+            node[key] = _redact_plain(value)
+        elif kind == _ENCODED:
+            node[key] = _redact_encoded(value)
+        elif kind == _USER:
+            node[key] = _redact_user(value)
+        else:  # a secret-looking name
+            node[key] = _redact_string(value, True)
+    elif isinstance(value, float) and not math.isfinite(value):
+        node[key] = str(value)
 
 
 def _is_secret_pair(node: JsonDict) -> bool:
@@ -366,11 +395,13 @@ def _key_kind(key: object) -> str:
     return kind
 
 
-@lru_cache(maxsize=1 << 16)
 def _redact_plain(value: str) -> str:
-    # Most strings of an estate repeat (locations, states, images, names of shared
-    # things): each distinct one is scanned once.
-    return _redact_string(value, False)
+    """A string under a plain key: what `redact_text` makes of it (uncached: the walk
+    remembers each distinct one)."""
+    if parse_marker(value) is not None:
+        return value
+    spans = find_in_value(value)
+    return _apply(value, [(span.start, span.end, span.detector) for span in spans])
 
 
 def _redact_tree(value: object) -> object:

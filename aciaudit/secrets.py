@@ -144,9 +144,7 @@ def make_marker(value: str, detector: str) -> str:
 _DETECTOR_NAME = re.compile(r"[a-z0-9][a-z0-9-]*")
 
 
-@lru_cache(maxsize=65536)
-def _scan(text: str, arm_id: bool = False) -> tuple[Span, ...]:
-    # Cached by string: estates repeat the same values across many groups.
+def _find(text: str, arm_id: bool = False) -> tuple[Span, ...]:
     if len(text) < MIN_SCAN_LENGTH:
         return ()
     detectors, gate, bare_path = _detectors()
@@ -155,6 +153,43 @@ def _scan(text: str, arm_id: bool = False) -> tuple[Span, ...]:
     # tokens can be found in them, and each token format has a literal to look for.
     if bare_path and _BARE.fullmatch(text) is not None and not _has_token_literal(text):
         return () if arm_id else _entropy_only(text, detectors)
+    return _find_hinted(text, arm_id, detectors, gate)
+
+
+# Cached by string: estates repeat the same values across many groups.
+_scan = lru_cache(maxsize=65536)(_find)
+
+
+def find_in_value(text: str) -> tuple[Span, ...]:
+    """What `find_secrets(text, arm_id=is_arm_id(text))` finds, without its cache: for a
+    caller that keeps its own per distinct value (the redaction walk)."""
+    if len(text) < MIN_SCAN_LENGTH:
+        return ()
+    detectors, gate, bare_path = _detectors()
+    if bare_path and _BARE.fullmatch(text) is not None:
+        # Every bare character fits the rest of `_ARM_ID`: its prefix alone says "an id".
+        arm_id = text.startswith("/") and _ARM_ID_PREFIX.match(text) is not None
+        if not _has_token_literal(text):
+            return () if arm_id else _entropy_only(text, detectors)
+        return _find_hinted(text, arm_id, detectors, gate)
+    return _find_hinted(text, is_arm_id(text), detectors, gate)
+
+
+# An ARM resource id is structure, not a secret: its path segments (a subscription id
+# like `9d91e956-idsubscription-…` among them) read as one long base64 run otherwise.
+_ARM_ID = re.compile(r"/(?:subscriptions|providers)/[^\s@:=?#\"'&;]*", re.IGNORECASE)
+_ARM_ID_PREFIX = re.compile(r"/(?:subscriptions|providers)/", re.IGNORECASE)
+
+
+def is_arm_id(text: str) -> bool:
+    """Whether `text` is an ARM resource id, whose segments only the entropy rule misreads
+    (a token pasted into a name is still found by its own detector)."""
+    return text.startswith("/") and _ARM_ID.fullmatch(text) is not None
+
+
+def _find_hinted(
+    text: str, arm_id: bool, detectors: list[Detector], gate: re.Pattern[str] | None
+) -> tuple[Span, ...]:
     # Hints only speak for ASCII text, where `str.lower` and IGNORECASE agree.
     hinted = text.isascii()
     lowered = text.lower() if hinted else text
