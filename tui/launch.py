@@ -72,7 +72,7 @@ def open_app(args: argparse.Namespace, live: LiveOptions | None) -> int:
 
     # Live Azure straight away only when the options name what to read.
     wanted = live if live is not None and (live.subscriptions or live.management_group) else None
-    source = source_from_args(args, wanted)
+    source = source_from_args(args, wanted, interactive=True)
     # Otherwise the connect screen; it starts from the live options given, if any.
     vulns = tuple(getattr(args, "vulns", None) or ())
     app = GuardedApp(

@@ -13,6 +13,7 @@ import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from aciaudit.snapshot_io import load_snapshot
 from aciaudit.sources.azure.options import LiveOptions
@@ -54,11 +55,24 @@ def demo_source() -> Source:
     return Source("demo estate (fictional data)", load, DEMO_POLICY)
 
 
-def snapshot_source(path: Path) -> Source:
+def snapshot_source(path: Path, *, interactive: bool = False) -> Source:
+    """`interactive`: read for the app, whose screen runs on another thread meanwhile
+    (the command line reads with nothing to share the interpreter with)."""
+    hook = _hand_over if interactive else None
+
     def load(progress: CollectProgress, cancel: threading.Event) -> Snapshot:
-        return load_snapshot(path, progress)
+        return load_snapshot(path, progress, hook)
 
     return Source(str(path), load)
+
+
+def _hand_over(obj: dict[str, Any]) -> dict[str, Any]:
+    """The JSON reader's object hook, for the app: it changes nothing, but it is a
+    Python call per object read, where the interpreter can pass to another thread that
+    waits for it. Without one, the reader is one C call that holds the interpreter for
+    the whole file (0.5-1.2 s at 10,000 groups), and no key reaches the screen
+    meanwhile. It costs about 10% of the parse."""
+    return obj
 
 
 def az_export_source(paths: Sequence[Path]) -> Source:
@@ -84,13 +98,16 @@ def live_source(options: LiveOptions) -> Source:
     return Source(f"Azure ({where}{subs})", load)
 
 
-def source_from_args(args: argparse.Namespace, live: LiveOptions | None) -> Source | None:
+def source_from_args(
+    args: argparse.Namespace, live: LiveOptions | None, *, interactive: bool = False
+) -> Source | None:
     """--demo, --snapshot FILE or --az-export PATH…; otherwise live Azure read with
-    `live`, or None when there is nothing to read (the app then asks)."""
+    `live`, or None when there is nothing to read (the app then asks). `interactive`:
+    for the app (see `snapshot_source`)."""
     if args.demo:
         return demo_source()
     if args.snapshot is not None:
-        return snapshot_source(args.snapshot)
+        return snapshot_source(args.snapshot, interactive=interactive)
     if args.az_export:
         return az_export_source(args.az_export)
     return live_source(live) if live is not None else None

@@ -231,7 +231,8 @@ class ConnectScreen(AuditScreen):
         error.display = problem is not None
         if problem is not None:
             return
-        self.post_message(OpenSource(snapshot_source(Path(box.value.strip()).expanduser())))
+        path = Path(box.value.strip()).expanduser()
+        self.post_message(OpenSource(snapshot_source(path, interactive=True)))
 
     def form_options(self) -> LiveOptions:
         """The live options the Azure fields describe, on top of the command line's."""
