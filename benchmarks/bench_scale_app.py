@@ -16,12 +16,112 @@ import asyncio
 import json
 import statistics
 import sys
+import threading
 import time
 from pathlib import Path
+from typing import Any
+
+
+def on(app: Any, name: str) -> bool:
+    return type(app.screen).__name__ == name
+
+
+def interactive_source(path: Path) -> Any:
+    """The snapshot source as the app opens it (checkouts before the app had its own
+    reading path take the one source there was)."""
+    from aciaudit.sources.choice import snapshot_source
+
+    try:
+        return snapshot_source(path, interactive=True)  # type: ignore[call-arg]
+    except TypeError:
+        return snapshot_source(path)
+
+
+class LoadWatch:
+    """Moments seen from inside the app while it loads: each screen painted after it
+    became the one shown (the help, the load screen again, the overview), the app's CPU
+    then, and the load worker's own CPU. Hooks on Textual's Screen and the load
+    screen's `run_audit`, so it works on older checkouts too."""
+
+    def __init__(self) -> None:
+        from textual.screen import Screen
+
+        import tui.screens.collect as collect
+
+        self.overview = threading.Event()
+        self.overview_at = self.overview_cpu = self.worker_cpu = 0.0
+        self.latencies: list[float] = []
+        self.preparing: list[float] = []
+        # The rows, sorts and search parts built behind the overview (`prepare`).
+        self.prepared = threading.Event()
+        self._shown: dict[str, threading.Event] = {}
+        self._at: dict[str, float] = {}
+        import tui.session as session
+
+        resume, run_audit = Screen._on_screen_resume, collect.run_audit
+        prepare = getattr(session.RunViews, "prepare", None)
+        watch = self
+
+        def resumed(screen: Any, event: Any) -> None:
+            resume(screen, event)
+            name = type(screen).__name__
+            screen.call_after_refresh(watch._painted, name)
+
+        def timed_run_audit(*args: Any, **kwargs: Any) -> Any:
+            started = time.thread_time()
+            try:
+                return run_audit(*args, **kwargs)
+            finally:
+                watch.worker_cpu = time.thread_time() - started
+
+        def timed_prepare(views: Any, *args: Any, **kwargs: Any) -> Any:
+            try:
+                return prepare(views, *args, **kwargs)  # type: ignore[misc]
+            finally:
+                watch.prepared.set()
+
+        Screen._on_screen_resume = resumed  # type: ignore[method-assign]
+        collect.run_audit = timed_run_audit
+        if prepare is not None:
+            session.RunViews.prepare = timed_prepare  # type: ignore[method-assign]
+        else:  # a checkout that builds everything before the overview
+            self.prepared.set()
+
+    def _painted(self, name: str) -> None:
+        self._at[name] = time.perf_counter()
+        if name == "OverviewScreen" and not self.overview.is_set():
+            self.overview_at, self.overview_cpu = self._at[name], time.process_time()
+            self.overview.set()
+        self._shown.setdefault(name, threading.Event()).set()
+
+    def _await(self, name: str, stop: threading.Event) -> float | None:
+        """When `name` was painted; None when `stop` came first."""
+        shown = self._shown.setdefault(name, threading.Event())
+        while not shown.wait(0.05):
+            if stop.is_set():
+                return None
+        return self._at[name]
+
+    def press_keys(self, app: Any, base: str, stop: threading.Event, out: list[float]) -> None:
+        """Until `stop`: `?` every 0.3 s over the screen `base`, esc as soon as the help
+        is painted; each key timed from its arrival to the answer painted."""
+        if self._await(base, stop) is None:  # that screen up first
+            return
+        due = time.perf_counter()
+        while not stop.wait(max(0.0, due - time.perf_counter())):
+            arrived = due
+            for key, char, then in (("question_mark", "?", "HelpScreen"), ("escape", None, base)):
+                self._shown.setdefault(then, threading.Event()).clear()
+                send(app, key, char)
+                painted = self._await(then, stop)
+                if painted is None:
+                    return
+                out.append((painted - arrived) * 1000)
+                arrived = painted  # esc comes as soon as the help is there
+            due = time.perf_counter() + 0.3
 
 
 async def measure(path: Path) -> dict[str, float]:
-    from aciaudit.sources.choice import snapshot_source
     from tui.app import AuditApp
     from tui.findings_model import Filter
     from tui.messages import ShowFindings
@@ -29,40 +129,45 @@ async def measure(path: Path) -> dict[str, float]:
     from tui.widgets.result_table import ResultTable
 
     figures: dict[str, float] = {}
-    started = time.perf_counter()
-    app = AuditApp(snapshot_source(path))
+    watch = LoadWatch()
+    started, cpu = time.perf_counter(), time.process_time()
+    app = AuditApp(interactive_source(path))
     async with app.run_test(size=(120, 36)) as pilot:
-        # While the run loads: `?` opens the help and esc closes it, every 0.3 s, each
-        # timed from the key sent to the screen changed. The pilot's press waits for
-        # the process to go idle, which a loading worker never lets it; keys go to the
-        # driver directly instead.
-        def on(name: str) -> bool:
-            return type(app.screen).__name__ == name
-
-        def loaded() -> bool:
-            return app.session.run is not None and any(
-                type(s).__name__ == "OverviewScreen" for s in app.screen_stack
-            )
-
-        loading: list[float] = []
-        while not loaded():
-            for key, char, then in (("question_mark", "?", "HelpScreen"), ("escape", None, "")):
-                if loaded() or not (on("CollectScreen") or on("HelpScreen")):
-                    break
-                t = time.perf_counter()
-                send(app, key, char)
-                while not (on(then) if then else not on("HelpScreen")) and not loaded():
-                    await asyncio.sleep(0.001)
-                loading.append((time.perf_counter() - t) * 1000)
-            await asyncio.sleep(0.3)
-        figures["launch to overview (s)"] = time.perf_counter() - started
+        # While the run loads, a thread plays a user: `?` (help) every 0.3 s and esc as
+        # soon as the help is shown, each timed from the moment the key arrives to the
+        # screen that answers it painted. A thread, as a terminal's input is: a key's
+        # moment is its own, not when the busy interpreter next gets round to sending it.
+        user = threading.Thread(
+            target=watch.press_keys,
+            args=(app, "CollectScreen", watch.overview, watch.latencies),
+            daemon=True,
+        )
+        user.start()
+        await asyncio.to_thread(watch.overview.wait)
+        user.join()
+        # The same while the findings rows, sorts and search parts are built behind it.
+        user = threading.Thread(
+            target=watch.press_keys,
+            args=(app, "OverviewScreen", watch.prepared, watch.preparing),
+            daemon=True,
+        )
+        user.start()
+        await asyncio.to_thread(watch.prepared.wait)
+        user.join()
+        figures["launch to overview (s)"] = watch.overview_at - started
+        figures["app cpu to overview (s)"] = watch.overview_cpu - cpu
+        figures["load worker cpu (s)"] = watch.worker_cpu
+        figures["key while loading, worst (ms)"] = max(watch.latencies, default=0.0)
+        figures["key while loading, median (ms)"] = statistics.median(watch.latencies or [0.0])
+        figures["keys while loading"] = len(watch.latencies)
+        figures["key while preparing, worst (ms)"] = max(watch.preparing, default=0.0)
+        figures["key while preparing, median (ms)"] = statistics.median(watch.preparing or [0.0])
+        figures["keys while preparing"] = len(watch.preparing)
         await pilot.pause()
         # Older code left the help (or the collect screen) over a finished load.
-        while not on("OverviewScreen"):
+        while not on(app, "OverviewScreen"):
             app.pop_screen()
             await pilot.pause()
-        figures["key while loading, worst (ms)"] = max(loading, default=0.0)
-        figures["key while loading, median (ms)"] = statistics.median(loading or [0.0])
         views = app.session.views
         assert views is not None
         # Built behind the overview (where the code does that): the rows, their sorts
