@@ -35,7 +35,13 @@ from aciaudit.secrets import (
     looks_like_flag,
     make_marker,
 )
-from checks.secret_markers import KEYWORD_NAME, MARKER_RE, name_looks_secret, parse_marker
+from checks.secret_markers import (
+    KEYWORD_NAME,
+    MARKER_PREFIX,
+    MARKER_RE,
+    name_looks_secret,
+    parse_marker,
+)
 
 CONTAINER_GROUP_TYPE = "microsoft.containerinstance/containergroups"
 # A container group profile carries the same containers, env, credentials and volumes.
@@ -398,9 +404,11 @@ def _key_kind(key: object) -> str:
 def _redact_plain(value: str) -> str:
     """A string under a plain key: what `redact_text` makes of it (uncached: the walk
     remembers each distinct one)."""
-    if parse_marker(value) is not None:
+    if value.startswith(MARKER_PREFIX) and parse_marker(value) is not None:
         return value
     spans = find_in_value(value)
+    if not spans:
+        return value
     return _apply(value, [(span.start, span.end, span.detector) for span in spans])
 
 

@@ -326,6 +326,7 @@ _BASE64_RUN = re.compile("[" + re.escape(_ENTROPY_PLUGIN.charset.replace("=", ""
 # Shannon entropy is at most log2 of the number of distinct characters: with 22 or fewer
 # (log2 22 = 4.46) no run can reach the limit, whatever its length.
 _MIN_DISTINCT = 23
+ENTROPY_MIN_DISTINCT = _MIN_DISTINCT
 
 
 def find_high_entropy(text: str) -> Iterator[tuple[int, int]]:

@@ -14,6 +14,7 @@ import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 from aciaudit.secret_detector import (
     AUTH_HEADER,
@@ -31,6 +32,7 @@ from aciaudit.secret_detector import (
 )
 from aciaudit.secret_patterns import (
     ACCOUNT_KEY,
+    ENTROPY_MIN_DISTINCT,
     GITHUB_FINE_GRAINED,
     NPM_TOKEN,
     PEM_BLOCK,
@@ -151,7 +153,7 @@ def _find(text: str, arm_id: bool = False) -> tuple[Span, ...]:
     # Most values of an estate are ids, names, GUIDs and words: nothing but letters,
     # digits and `._/+-`. Without a separator (`:`, `=`, `@`, a blank, a quote) only
     # tokens can be found in them, and each token format has a literal to look for.
-    if bare_path and _BARE.fullmatch(text) is not None and not _has_token_literal(text):
+    if bare_path and _bare_token_literal(text) is False:
         return () if arm_id else _entropy_only(text, detectors)
     return _find_hinted(text, arm_id, detectors, gate)
 
@@ -165,14 +167,15 @@ def find_in_value(text: str) -> tuple[Span, ...]:
     caller that keeps its own per distinct value (the redaction walk)."""
     if len(text) < MIN_SCAN_LENGTH:
         return ()
-    detectors, gate, bare_path = _detectors()
-    if bare_path and _BARE.fullmatch(text) is not None:
-        # Every bare character fits the rest of `_ARM_ID`: its prefix alone says "an id".
-        arm_id = text.startswith("/") and _ARM_ID_PREFIX.match(text) is not None
-        if not _has_token_literal(text):
-            return () if arm_id else _entropy_only(text, detectors)
-        return _find_hinted(text, arm_id, detectors, gate)
-    return _find_hinted(text, is_arm_id(text), detectors, gate)
+    detectors, gate, bare_path = _detectors_state[0] if _detectors_state else _detectors()
+    literal = _bare_token_literal(text) if bare_path else None
+    if literal is None:
+        return _find_hinted(text, is_arm_id(text), detectors, gate)
+    # Every bare character fits the rest of `_ARM_ID`: its prefix alone says "an id".
+    arm_id = text.startswith("/") and _ARM_ID_PREFIX.match(text) is not None
+    if not literal:
+        return () if arm_id else _entropy_only(text, detectors)
+    return _find_hinted(text, arm_id, detectors, gate)
 
 
 # An ARM resource id is structure, not a secret: its path segments (a subscription id
@@ -242,21 +245,63 @@ _BARE_TOKENS = re.compile(
 )
 
 
-def _has_token_literal(text: str) -> bool:
-    # No literal holds a `/`, so each path segment can be asked alone, and segments
-    # (`resourceGroups`, a subscription, a namespace) repeat across thousands of ids.
-    for segment in text.split("/"):  # noqa: SIM110 (a loop is faster than any() here)
-        if _segment_has_token_literal(segment):
-            return True
-    return False
+def _bare_token_literal(text: str) -> bool | None:
+    """None when `text` is not bare; else whether it holds a token literal."""
+    # No literal holds a `/`, so each path segment can be asked alone. An id's parent
+    # (`/subscriptions/…/resourceGroups/rg/providers/ns/type`) repeats across its siblings:
+    # it is read once, and only the last segment (a name, a GUID) is new.
+    head, slash, last = text.rpartition("/")
+    if _BARE.fullmatch(last) is None:
+        return None
+    if not slash:
+        return _segment_has_token_literal(last)
+    known = _heads_seen.get(head)
+    if known is None:
+        if _BARE.fullmatch(head) is None:
+            known = _NOT_BARE
+        else:
+            known = _NO_LITERAL
+            for segment in head.split("/"):
+                if _segment_has_token_literal(segment):
+                    known = _LITERAL
+                    break
+        _remember(_heads_seen, head, known)
+    if known is _NOT_BARE:
+        return None
+    return known is _LITERAL or _segment_has_token_literal(last)
 
 
-@lru_cache(maxsize=1 << 15)
+_NOT_BARE, _NO_LITERAL, _LITERAL = "not bare", "no literal", "literal"
+
+
 def _segment_has_token_literal(segment: str) -> bool:
-    return _BARE_TOKENS.search(segment) is not None
+    found = _segments_seen.get(segment)
+    if found is None:
+        found = _BARE_TOKENS.search(segment) is not None
+        _remember(_segments_seen, segment, found)
+    return found
+
+
+# What is known of a parent path (not bare, bare without a literal, with one) and whether
+# a path segment holds a literal, by text. Bounded in
+# entries and in the length of what is kept (a hostile value can be megabytes).
+_heads_seen: dict[str, str] = {}
+_segments_seen: dict[str, bool] = {}
+_SEEN_ENTRIES, _SEEN_LENGTH = 1 << 15, 256
+
+
+def _remember(seen: dict[str, Any], text: str, found: object) -> None:
+    if len(text) <= _SEEN_LENGTH:
+        if len(seen) >= _SEEN_ENTRIES:
+            seen.clear()
+        seen[text] = found
 
 
 def _entropy_only(text: str, detectors: list[Detector]) -> tuple[Span, ...]:
+    # A run needs ENTROPY_MIN_DISTINCT distinct characters: a text with fewer has none
+    # (names, GUIDs), and is answered before the run search.
+    if len(text) < ENTROPY_MIN_DISTINCT or len(set(text)) < ENTROPY_MIN_DISTINCT:
+        return ()
     spans = [Span(HIGH_ENTROPY, start, end) for start, end in detectors[-1].find(text)]
     return tuple(_outside_markers(text, spans)) if spans else ()
 

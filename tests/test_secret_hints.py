@@ -105,6 +105,29 @@ def test_the_shortcuts_find_exactly_what_the_full_scan_finds(text: str, arm_id: 
     assert _fast(text, arm_id) == without_shortcuts(text, arm_id)
 
 
+# ARM ids and their look-alikes: the value path tells an id by its prefix when it is bare.
+_ID_PREFIXES = ["", "/subscriptions/", "/SUBSCRIPTIONS/s/", "/providers/", "/providerss/", "/"]
+_ID_TEXTS = st.builds(lambda p, t: p + t, st.sampled_from(_ID_PREFIXES), _TEXTS)
+
+
+@settings(max_examples=400, deadline=None)
+@given(text=_ID_TEXTS)
+def test_a_value_is_scanned_as_the_full_scan_would_with_its_own_arm_id_test(text: str) -> None:
+    # `find_in_value` (the redaction walk's path, uncached) against the full scan told
+    # whether the text is an ARM id by the whole-id regex.
+    assert secrets.find_in_value(text) == without_shortcuts(text, secrets.is_arm_id(text))
+
+
+def test_a_value_s_parent_path_is_remembered_without_changing_what_is_found() -> None:
+    parent = "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Web/sites"
+    texts = [f"{parent}/app-{i}" for i in range(3)] + [f"{parent}/ghp_{'aB3' * 12}"]
+    texts += [f"{parent}/x y", f"{parent}:x/ghp_{'aB3' * 12}", f"{parent}/eyJ"]
+    for _ in range(2):  # the second time from what was remembered
+        for text in texts:
+            assert secrets.find_in_value(text) == without_shortcuts(text, secrets.is_arm_id(text))
+    assert secrets.find_in_value(texts[3]), "the token in the last segment is found"
+
+
 @pytest.mark.parametrize("token", _TOKENS)
 def test_every_planted_token_is_found_the_same_with_and_without_shortcuts(token: str) -> None:
     for text in (token, f"x {token} y", f"/subscriptions/s/providers/p/{token}"):
