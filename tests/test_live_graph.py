@@ -182,3 +182,31 @@ def test_defender_rows_read_before_a_failure_are_kept(fake: FakeAzure) -> None:
     entry = next(c for c in snap.coverage if c.scope == sub and "Security" in c.kind)
     assert entry.status is CoverageStatus.FAILED
     assert "1 finding row(s) read before it are kept" in (entry.detail or "")
+
+
+def test_group_reads_start_while_the_listing_still_pages(fake: FakeAzure) -> None:
+    # A large estate's listing is many pages; the whole read of a group on an early page
+    # need not wait for the last one.
+    fake.graph_page_size = 1
+    fake.latency = 0.2
+    snap = collect(options(fake))
+    posts = inventory_posts(fake)
+    last = posts[-1]
+    gets = fake.calls(r"/containerGroups/[^/]+$", "GET")
+    assert len(posts) == 3 and len(gets) == 2  # each group read once
+    first_get = min(g.received for g in gets)
+    assert first_get < last.received + last.seconds, "group reads waited for the listing"
+    assert len(ids(snap, CONTAINER_GROUPS)) == 2
+    assert all(
+        c.status is CoverageStatus.COLLECTED for c in snap.coverage if c.kind == CONTAINER_GROUPS
+    )
+
+
+@pytest.mark.parametrize("fault", ["loop", "duplicates"])
+def test_a_group_read_early_is_not_read_again_after_a_fallback(fake: FakeAzure, fault: str) -> None:
+    fake.graph_page_size = 1
+    fake.graph_fault = fault
+    snap = collect(options(fake))
+    gets = fake.calls(r"/containerGroups/[^/]+$", "GET")
+    assert sorted(g.path.lower() for g in gets) == ids(snap, CONTAINER_GROUPS)
+    assert len(ids(snap, CONTAINER_GROUPS)) == 2

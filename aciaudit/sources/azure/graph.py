@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any, TypeVar
 
 from aciaudit.sources.azure.arm import ArmFailure, ArmSession, Cancelled
@@ -81,10 +81,12 @@ def graph_rows(
     subscriptions: list[str],
     cancel: threading.Event,
     into: list[Json] | None = None,
+    on_page: Callable[[list[Json]], None] | None = None,
 ) -> list[Json]:
     """Every row of one query, following `$skipToken` to the end, de-duplicated by ARM
     id (case-insensitive). Rows are appended to `into` as they come, so a caller keeps
-    what was read before a failure. Raises ArmFailure (GraphMalformed for a bad answer),
+    what was read before a failure; `on_page` hears each page's new rows as they come.
+    Raises ArmFailure (GraphMalformed for a bad answer),
     Cancelled, or the SDK's error."""
     rows: list[Json] = into if into is not None else []
     seen_ids = {str(r.get("id", "")).lower() for r in rows}
@@ -102,11 +104,15 @@ def graph_rows(
             {"subscriptions": subscriptions, "query": query, "options": options}
         )
         quota.note(headers)
+        new: list[Json] = []
         for row in _page_rows(answer):
             key = row["id"].lower()
             if key not in seen_ids:
                 seen_ids.add(key)
-                rows.append(row)
+                new.append(row)
+        rows.extend(new)
+        if on_page is not None:
+            on_page(new)
         skip = answer.get("$skipToken")
         if not skip:
             return rows

@@ -56,7 +56,14 @@ def _unique(objects: list[Json]) -> list[Json]:
 def _list_batch_with_graph(reads: Reads, batch: Sequence[Subscription]) -> bool:
     rows: list[Json] = []
     try:
-        graph_rows(reads.arm, GRAPH_QUERY, [s.subscription_id for s in batch], reads.cancel, rows)
+        graph_rows(
+            reads.arm,
+            GRAPH_QUERY,
+            [s.subscription_id for s in batch],
+            reads.cancel,
+            rows,
+            on_page=lambda page: _read_groups_early(reads, page),
+        )
     except Cancelled:
         raise
     except Exception as exc:
@@ -81,13 +88,33 @@ def _list_batch_with_graph(reads: Reads, batch: Sequence[Subscription]) -> bool:
     return True
 
 
-def _sort_row(reads: Reads, row: Json) -> None:
+def _read_groups_early(reads: Reads, page: list[Json]) -> None:
+    """Queue the whole read of each container group on a page as the page arrives: a
+    large estate's listing takes many pages, and the reads need nothing else from it.
+    `read_groups` waits for them and reads no group twice."""
+    for row in page:
+        if str(row.get("type", "")).lower() != kinds.CONTAINER_GROUPS.lower():
+            continue
+        listed = _arm_shape(row)
+        listed["type"] = kinds.CONTAINER_GROUPS
+        key = str(listed.get("id", "")).lower()
+        if key and key not in reads.early_groups:
+            reads.early_groups[key] = reads.pool.start(
+                lambda group: read_whole(reads, group, kinds.CONTAINER_GROUPS, ACI), listed
+            )
+
+
+def _arm_shape(row: Json) -> Json:
     # Resource Graph rows carry extra columns; keep ARM's shape for the snapshot.
-    obj = {
+    return {
         k: v
         for k, v in row.items()
         if k not in ("subscriptionId", "resourceGroup", "tenantId", "managedBy")
     }
+
+
+def _sort_row(reads: Reads, row: Json) -> None:
+    obj = _arm_shape(row)
     kind = str(obj.get("type", "")).lower()
     if kind == kinds.REGISTRIES.lower():
         obj["type"] = kinds.REGISTRIES
@@ -136,4 +163,5 @@ def read_groups(reads: Reads) -> None:
         "container groups",
         reads.groups,
         lambda listed: read_whole(reads, listed, kinds.CONTAINER_GROUPS, ACI),
+        started=reads.early_groups,
     )

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import queue
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, wait
 from typing import Any, TypeVar
 
@@ -51,11 +51,23 @@ class Pool:
         self._jobs.put(job)
         return future
 
-    def each(self, items: Sequence[T], work: Callable[[T], None], tick: Callable[[], None]) -> None:
-        """Run `work` on every item; `tick` after each. Ctrl-C cancels what is queued."""
+    def start(self, work: Callable[[T], None], item: T) -> Future[None]:
+        """Queue `work(item)` now; a later `each` waits for it (`started`)."""
+        return self.submit(self._guard, work, item)
+
+    def each(
+        self,
+        items: Sequence[T],
+        work: Callable[[T], None],
+        tick: Callable[[], None],
+        started: Iterable[Future[None]] = (),
+    ) -> None:
+        """Run `work` on every item, and wait for the `started` ones too; `tick` after
+        each. Ctrl-C cancels what is queued."""
         if self.cancel.is_set():
             raise Cancelled()
-        futures: set[Future[None]] = {self.submit(self._guard, work, i) for i in items}
+        futures: set[Future[None]] = {self.start(work, i) for i in items}
+        futures.update(started)
         try:
             while futures:
                 done, futures = wait(futures, timeout=SLICE, return_when=FIRST_COMPLETED)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Iterable
+from concurrent.futures import Future
 from typing import Any, TypeVar
 
 from aciaudit.sources.azure.apis import ACI_API, ACI_FALLBACK_APIS, ACR_API, ACR_FALLBACK_APIS
@@ -46,6 +47,9 @@ class Reads:
         self.ngroups: list[Json] = []
         # Rows of a Resource Graph query that failed part-way: merged after the fallback.
         self.graph_partial: list[Json] = []
+        # Container groups whose whole read was queued while the listing went on (by
+        # lower-case id): the reads of a Resource Graph page start as it arrives.
+        self.early_groups: dict[str, Future[None]] = {}
         # False once the inventory's Resource Graph query was refused: later reads
         # take the per-subscription path without asking again.
         self.graph_ok = options.use_resource_graph
@@ -79,13 +83,25 @@ class Reads:
             self.progress.problem(entry)
         return entry
 
-    def each(self, phase: str, items: Iterable[T], read: Callable[[T], None]) -> None:
+    def each(
+        self,
+        phase: str,
+        items: Iterable[T],
+        read: Callable[[T], None],
+        started: dict[str, Future[None]] | None = None,
+    ) -> None:
         """One phase: its progress bar sized to the items, each read on the pool, the bar
-        advanced as each read ends."""
-        todo = list(items)
-        self.progress.phase(phase, len(todo))
-        self.pool.each(todo, read, lambda: self.progress.advance(phase))
+        advanced as each read ends. `started`: reads already queued, by lower-case ARM id
+        (an item with such an `id` is not read again; the phase waits for them)."""
+        early = started or {}
+        todo = [i for i in items if not early or _id_of(i) not in early]
+        self.progress.phase(phase, len(todo) + len(early))
+        self.pool.each(todo, read, lambda: self.progress.advance(phase), early.values())
 
     def check_cancel(self) -> None:
         if self.cancel.is_set():
             raise Cancelled()
+
+
+def _id_of(item: object) -> str:
+    return str(item.get("id", "")).lower() if isinstance(item, dict) else ""
