@@ -128,28 +128,55 @@ def redact_text(text: str) -> str:
 
 
 def _redact_container_group(props: JsonDict) -> None:
+    # Written out rather than through `_dicts`/`_list_of_dicts`: this runs for every
+    # container of every group.
     for key in ("containers", "initContainers"):
-        for container in _list_of_dicts(props.get(key)):
-            for holder in _dicts(container.get("properties"), container):
-                _redact_env(holder.get("environmentVariables"))
+        containers = props.get(key)
+        if not isinstance(containers, list):
+            continue
+        for container in containers:
+            if not isinstance(container, dict):
+                continue
+            inner = container.get("properties")
+            # `properties` first, then the container itself (`az`'s flattened form).
+            holders = (
+                (inner, container)
+                if isinstance(inner, dict) and inner is not container
+                else (container,)
+            )
+            for holder in holders:
+                env = holder.get("environmentVariables")
+                if env:
+                    _redact_env(env)
                 command = holder.get("command")
                 # A list of strings only is a command to the walk over every string too
                 # (`_redact_secret_keys`): redacted there, once.
-                if isinstance(command, list) and not all(isinstance(a, str) for a in command):
+                if isinstance(command, list) and not all(map(isinstance, command, _STR)):
                     holder["command"] = _redact_command(command)
-    for volume in _list_of_dicts(props.get("volumes")):
-        _redact_volume(volume)
+    volumes = props.get("volumes")
+    if isinstance(volumes, list):
+        for volume in volumes:
+            if isinstance(volume, dict):
+                _redact_volume(volume)
     # imageRegistryCredentials[].password and diagnostics.logAnalytics.workspaceKey are
     # caught by the secret-key walk that runs on every resource.
 
 
 def _redact_env(env: object) -> None:
-    for var in _list_of_dicts(env):
+    if not isinstance(env, list):
+        return
+    for var in env:
+        if not isinstance(var, dict):
+            continue
         value = var.get("value")
         # ARM returns `value` only for plain variables: always a marker, whatever it holds,
         # so no reader of a snapshot ever sees one. A value is one marker or none: text
         # around a marker a third party left is hashed with it. `secureValue`: the key walk.
-        if value is None or parse_marker(value) is not None:
+        if value is None or (
+            isinstance(value, str)
+            and value.startswith(MARKER_PREFIX)
+            and parse_marker(value) is not None
+        ):
             continue
         text = _as_text(value)
         var["value"] = make_marker(text, detect_named(var.get("name"), text))
