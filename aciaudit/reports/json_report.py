@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Callable
+from operator import is_
 from typing import Any
 
 import orjson
@@ -74,6 +75,8 @@ def dumps(run: Run) -> str:
 # rule), so the report is strict JSON whatever reached it.
 OPTIONS = orjson.OPT_SORT_KEYS | orjson.OPT_NON_STR_KEYS
 CHUNK = 1 << 20  # bytes handed to `write` at a time
+# Evidence tuples this long are looked up by identity before they are encoded.
+SHARED_MIN = 8
 
 
 def encode(value: Any, options: int = OPTIONS) -> bytes:
@@ -151,6 +154,12 @@ class _Lines:
         # The same resource recurs in every check that judges it: its kind is read once.
         self.kinds: dict[str, str | None] = {}
         self.suppressing = bool(run.suppressions or run.expired_suppressions)
+        # id of a long evidence tuple → (the tuple, its bytes); ids seen once.
+        self.encoded: dict[int, tuple[tuple[Evidence, ...], bytes]] = {}
+        self.seen: set[int] = set()
+        # The same cached tuples by the id of their first and of their last item.
+        self.by_first: dict[int, tuple[tuple[Evidence, ...], bytes]] = {}
+        self.by_last: dict[int, tuple[tuple[Evidence, ...], bytes]] = {}
 
     def fixed(self, cid: str) -> tuple[bytes, bytes, bytes]:
         """(`{"check_id":…,"evidence":`, `,"section":…,"severity":…`, `,"title":…}`)."""
@@ -200,6 +209,44 @@ class _Lines:
             return {"suppression_expired": rule.to_dict()}
         return {}
 
+    def long_evidence(self, evidence: tuple[Evidence, ...]) -> bytes:
+        """A long evidence tuple, encoded once per tuple object: checks hand the same
+        tuple to every resource it holds for (ACI-025: the grants of a set of
+        identities, 200 entries on thousands of groups). Cached from its second
+        sighting, so a tuple that is not shared costs one set entry, not a copy of its
+        bytes; the cache holds the tuple, so its id cannot pass to another object."""
+        key = id(evidence)
+        hit = self.encoded.get(key)
+        if hit is not None and hit[0] is evidence:
+            return hit[1]
+        encoded = self.spliced(evidence)
+        if encoded is None:
+            encoded = orjson.dumps(evidence, default=_evidence_dict, option=OPTIONS)
+        if key in self.seen:
+            self.encoded[key] = self.by_first[id(evidence[0])] = self.by_last[id(evidence[-1])] = (
+                evidence,
+                encoded,
+            )
+        else:
+            self.seen.add(key)
+        return encoded
+
+    def spliced(self, evidence: tuple[Evidence, ...]) -> bytes | None:
+        """`evidence` that starts or ends with the very items of a shared tuple (a
+        group with its own identity beside a shared one): the shared bytes and the
+        rest's. A JSON array is its items joined by commas, so the bytes are the same
+        as one call's. None when no shared tuple fits."""
+        seg = self.by_first.get(id(evidence[0]))
+        if seg is not None and len(seg[0]) < len(evidence) and all(map(is_, seg[0], evidence)):
+            rest = orjson.dumps(evidence[len(seg[0]) :], default=_evidence_dict, option=OPTIONS)
+            return seg[1][:-1] + b"," + rest[1:]
+        seg = self.by_last.get(id(evidence[-1]))
+        n = len(seg[0]) if seg is not None else 0
+        if seg is not None and n < len(evidence) and all(map(is_, seg[0], evidence[-n:])):
+            rest = orjson.dumps(evidence[:-n], default=_evidence_dict, option=OPTIONS)
+            return rest[:-1] + b"," + seg[1][1:]
+        return None
+
     def __call__(self, result: Result) -> bytes:
         cid, rid, status, message, evidence = result
         fixed = self.per_check.get(cid) or self.fixed(cid)
@@ -220,7 +267,10 @@ class _Lines:
             if kind is not None:
                 scalars["resource_kind"] = kind  # "profile": a container group profile
             text = orjson.dumps(scalars)
-            encoded = orjson.dumps(evidence, default=_evidence_dict, option=OPTIONS)
+            if len(evidence) < SHARED_MIN:
+                encoded = orjson.dumps(evidence, default=_evidence_dict, option=OPTIONS)
+            else:
+                encoded = self.long_evidence(evidence)
         except (orjson.JSONEncodeError, TypeError):
             return encode(self.doc(result))
         return b"".join(

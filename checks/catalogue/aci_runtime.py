@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from functools import lru_cache, partial
+from functools import lru_cache
 from sys import intern  # evidence paths recur on every group: one string each
-from typing import Any, NamedTuple
+from typing import Any
 
 from checks.catalogue.aci_parts import (
     ACI_DOCS,
@@ -22,12 +22,14 @@ from checks.catalogue.aci_parts import (
 from checks.catalogue.cce_policy import decode, read_policy, sku_observed
 from checks.catalogue.common import MISSING, Resource, api_version_before, get, name
 from checks.catalogue.identity_acls import acl_evidence
+from checks.catalogue.identity_roles import identity_verdict, principals
 from checks.catalogue.image_user import judge_unset
 from checks.context import Context
 from checks.kinds import ROLE_ASSIGNMENTS
 from checks.model import (
     Evidence,
     Outcome,
+    Status,
     Target,
     fail,
     not_applicable,
@@ -317,141 +319,38 @@ def aci_024(group: Resource, ctx: Context) -> Outcome:
     return passed(f"{noun(group)} '{n}' limits the resources of every container.", *evidence)
 
 
-# Built-in roles by definition GUID: stable across tenants, so no lookup is needed.
-PRIVILEGED_BUILTINS = {
-    "8e3af657-a8ff-443c-a75c-2fe8c4bcb635": "Owner",
-    "b24988ac-6180-42a0-ab88-20f7382dd24c": "Contributor",
-    "18d7d88d-d35e-4fb5-a5c3-7773c20a72d9": "User Access Administrator",
-    "f58310d9-a9f6-439a-9e8d-f62e7b41a168": "Role Based Access Control Administrator",
-}
-PRIVILEGED_NAMES = {v.lower() for v in PRIVILEGED_BUILTINS.values()}
-# Built-ins a container identity commonly holds, known harmless here without a lookup.
-NARROW_BUILTINS = {
-    "acdd72a7-3385-48ef-bd42-f606fba81ae7": "Reader",
-    "7f951dda-4ed3-4680-a7ca-43fe172d538d": "AcrPull",
-    "8311e382-0749-4cb8-b61a-304f252e45ec": "AcrPush",
-    "4633458b-17de-408a-b874-0445c86b69e6": "Key Vault Secrets User",
-}
-
-
-def _principals(group: Resource) -> dict[str, str]:
-    """principalId → which identity it is (system-assigned or a user-assigned id)."""
-    out: dict[str, str] = {}
-    system = get(group, "identity.principalId")
-    if isinstance(system, str):
-        out[system.lower()] = "system-assigned identity"
-    users = get(group, "identity.userAssignedIdentities")
-    for uid, info in users.items() if isinstance(users, dict) else []:
-        principal = info.get("principalId") if isinstance(info, dict) else None
-        if isinstance(principal, str):
-            out[principal.lower()] = f"user-assigned identity {uid.rsplit('/', 1)[-1]}"
-    return out
-
-
-def _role_verdict(guid: str, ctx: Context) -> tuple[str | None, str]:
-    """(privileged role name or None, description) of one role definition GUID.
-    Description names unknowns."""
-    if guid in PRIVILEGED_BUILTINS:
-        return PRIVILEGED_BUILTINS[guid], PRIVILEGED_BUILTINS[guid]
-    definition = ctx.role_definitions_by_guid.get(guid)
-    if definition is None and guid in NARROW_BUILTINS:
-        return None, NARROW_BUILTINS[guid]
-    if definition is None:
-        return None, f"unknown role {guid} (definition not collected)"
-    role_name = str(get(definition, "properties.roleName") or guid)
-    perms = get(definition, "properties.permissions")
-    actions = (
-        [a for p in perms if isinstance(p, dict) for a in p.get("actions", [])]
-        if isinstance(perms, list)
-        else []
-    )
-    if role_name.lower() in PRIVILEGED_NAMES or "*" in actions:
-        return role_name, f"{role_name} (actions: *)" if "*" in actions else role_name
-    return None, role_name
-
-
-class _Grant(NamedTuple):
-    """One (identity, role, scope) of a principal, judged once per run."""
-
-    evidence: Evidence
-    privileged: str | None  # "identity: role at scope" when the role is privileged
-    unknown: bool  # the role definition was not collected
-
-
-def _grants(principal: str, label: str, ctx: Context) -> tuple[_Grant, ...]:
-    """The principal's role assignments, de-duplicated by (role, scope), each judged
-    once per role definition. Groups that share a user-assigned identity share these
-    very objects (and their evidence) instead of one copy per group."""
-    out: dict[tuple[str, str], _Grant] = {}
-    for ra in ctx.role_assignments_by_principal.get(principal, []):
-        rd_id = str(get(ra, "properties.roleDefinitionId") or "")
-        guid = rd_id.rstrip("/").rsplit("/", 1)[-1].lower()
-        role, described = ctx.shared(("ACI-025 role", guid), partial(_role_verdict, guid, ctx))
-        scope = get(ra, "properties.scope")
-        key = (guid, scope if isinstance(scope, str) else repr(scope))
-        if key in out:
-            continue
-        observed = {"identity": label, "role": described, "scope": scope}
-        holder = str(get(ra, "properties.principalId") or "")
-        if holder.lower() != principal:
-            observed["via"] = f"group {holder}"  # inherited through an Entra group
-        evidence = Evidence(
-            "roleAssignments", observed, "no Owner, Contributor, access-admin or * role"
-        )
-        out[key] = _Grant(
-            evidence,
-            f"{label}: {role} at {scope}{_via(observed)}" if role else None,
-            role is None and "unknown role" in described,
-        )
-    return tuple(out.values())
-
-
-def _via(observed: dict[str, Any]) -> str:
-    return f" (via {observed['via']})" if "via" in observed else ""
-
-
 @check("ACI-025")
 def aci_025(group: Resource, ctx: Context) -> Outcome:
     n = name(group)
-    principals = _principals(group)
-    if not principals:
+    held = principals(group)
+    if not held:
         return not_applicable(f"{noun(group)} '{n}' has no managed identity.")
     # Checked here, not via `requires`: a group without identity is NOT_APPLICABLE
     # whether or not role assignments could be read.
     reason = ctx.index.missing_reason(ROLE_ASSIGNMENTS, group["id"])
     if reason is not None:
         return not_assessed(f"{noun(group)} '{n}' has a managed identity but {reason}.")
-    grants = [
-        grant
-        for principal, label in principals.items()
-        for grant in ctx.shared(
-            ("ACI-025 grants", principal, label), partial(_grants, principal, label, ctx)
+    verdict = identity_verdict(held, ctx)
+    acl = acl_evidence(group)  # which containers can use each identity
+    # Without identityAcls the evidence is the verdict's own tuple (head and tail are
+    # never both set), shared by every group with these identities: the JSON writer
+    # encodes it once.
+    evidence = (*verdict.head, *acl, *verdict.tail) if acl else verdict.head or verdict.tail
+    if verdict.privileged:
+        return Outcome(
+            Status.FAIL,
+            f"{noun(group)} '{n}' runs with privileged roles: {verdict.privileged}.",
+            evidence,
         )
-    ]
-    privileged = [g for g in grants if g.privileged]
-    if privileged:
-        return fail(
-            f"{noun(group)} '{n}' runs with privileged roles: "
-            f"{'; '.join(str(g.privileged) for g in privileged)}.",
-            *(g.evidence for g in privileged),
-            *acl_evidence(group),  # which containers can use each identity
-        )
-    evidence = [g.evidence for g in grants] + acl_evidence(group)
-    if any(g.unknown for g in grants):
-        return not_assessed(
+    if verdict.unknown:
+        return Outcome(
+            Status.NOT_ASSESSED,
             f"{noun(group)} '{n}': some role definitions of its identities were not collected.",
-            *evidence,
+            evidence,
         )
-    if not grants:
-        evidence.append(
-            Evidence(
-                "roleAssignments",
-                "none",
-                "no privileged role",
-                f"{len(principals)} identity(ies) with no role assignment",
-            )
-        )
-    return passed(f"{noun(group)} '{n}' identities hold no privileged role.", *evidence)
+    return Outcome(
+        Status.PASS, f"{noun(group)} '{n}' identities hold no privileged role.", evidence
+    )
 
 
 @check("ACI-026")
