@@ -29,6 +29,7 @@ from tui.findings_rows import (
     resource_label,
     rtype_of,
 )
+from tui.row_order import ordered
 
 # The rows live in tui.findings_rows; screens and tests import them from here too.
 __all__ = [
@@ -167,7 +168,7 @@ class Shared:
         if (column, reverse) not in self.orders:
             if (column, False) not in self.orders:
                 k = COLUMNS.index(column) if column is not None else -1
-                self.orders[(column, False)] = sorted(self.rows, key=lambda row: row.keys[k])
+                self.orders[(column, False)] = ordered(self.rows, (k,))
             forward = self.orders[(column, False)]
             self.orders[(column, reverse)] = forward[::-1] if reverse else forward
         return self.orders[(column, reverse)]

@@ -10,6 +10,7 @@ from aciaudit.run import Run
 from checks import arm_id
 from checks.model import STATUS_ORDER, Result, Severity, Status
 from checks.registry import Check
+from tui.row_order import ordered
 from tui.text import safe
 
 COLUMNS: tuple[str, ...] = (
@@ -30,6 +31,8 @@ HEADERS: dict[str, str] = {
     "subscription": "SUBSCRIPTION",
     "status": "STATUS",
 }
+# The findings' default order by `Row.keys` columns: status, severity, check, resource.
+DEFAULT_ORDER = (6, 0, 1, 3)
 STATUS_RANK = {s: i for i, s in enumerate(STATUS_ORDER)}
 STATUS_SHORT = {Status.NOT_ASSESSED: "NOT ASSESSED", Status.NOT_APPLICABLE: "N/A"}
 # A FAIL the policy accepts: text, not colour alone, says so (and `/suppressed` finds it).
@@ -183,6 +186,6 @@ def build_rows(run: Run) -> list[Row]:
                 change,
             )
         )
-    # The default order, once: FAIL first, most severe first, then check and resource.
-    rows.sort(key=lambda row: (row.keys[6], row.keys[0], row.keys[1], row.keys[3]))
-    return rows
+    # The default order, once: FAIL first, most severe first, then check and resource
+    # (status, severity, check id, resource name), built as tui.row_order builds it.
+    return ordered(rows, DEFAULT_ORDER)
