@@ -28,6 +28,7 @@ from aciaudit.secret_detector import (
     URL_USERINFO,
     USER_PASSWORD,
     Detector,
+    Hint,
     group_finder,
 )
 from aciaudit.secret_patterns import (
@@ -67,6 +68,7 @@ from aciaudit.secret_plugins import (
     plugin_detector,
     plugin_gate,
     plugin_hints,
+    some_plugin_hint_may_hold,
 )
 from checks.secret_markers import (
     KEYWORD_NAME,
@@ -155,7 +157,7 @@ def _find(text: str, arm_id: bool = False) -> tuple[Span, ...]:
     # tokens can be found in them, and each token format has a literal to look for.
     if bare_path and _bare_token_literal(text) is False:
         return () if arm_id else _entropy_only(text, detectors)
-    return _find_hinted(text, arm_id, detectors, gate)
+    return _find_hinted(text, arm_id, detectors, gate, bare_path)
 
 
 # Cached by string: estates repeat the same values across many groups.
@@ -170,12 +172,12 @@ def find_in_value(text: str) -> tuple[Span, ...]:
     detectors, gate, bare_path = _detectors_state[0] if _detectors_state else _detectors()
     literal = _bare_token_literal(text) if bare_path else None
     if literal is None:
-        return _find_hinted(text, is_arm_id(text), detectors, gate)
+        return _find_hinted(text, is_arm_id(text), detectors, gate, bare_path)
     # Every bare character fits the rest of `_ARM_ID`: its prefix alone says "an id".
     arm_id = text.startswith("/") and _ARM_ID_PREFIX.match(text) is not None
     if not literal:
         return () if arm_id else _entropy_only(text, detectors)
-    return _find_hinted(text, arm_id, detectors, gate)
+    return _find_hinted(text, arm_id, detectors, gate, bare_path)
 
 
 # An ARM resource id is structure, not a secret: its path segments (a subscription id
@@ -191,15 +193,23 @@ def is_arm_id(text: str) -> bool:
 
 
 def _find_hinted(
-    text: str, arm_id: bool, detectors: list[Detector], gate: re.Pattern[str] | None
+    text: str,
+    arm_id: bool,
+    detectors: list[Detector],
+    gate: re.Pattern[str] | None,
+    known_plugins: bool,
 ) -> tuple[Span, ...]:
     # Hints only speak for ASCII text, where `str.lower` and IGNORECASE agree.
     hinted = text.isascii()
     lowered = text.lower() if hinted else text
+    # With the plugins the hints were read from, two searches can answer every plugin
+    # hint at once: most values hold nothing any plugin looks for.
+    no_plugin = hinted and known_plugins and not some_plugin_hint_may_hold(text, lowered)
+    every, without_plugins = _steps(detectors)
     found: list[tuple[int, int, int, str]] = []
     plugins: list[tuple[int, Detector]] = []
-    for rank, detector in enumerate(detectors):
-        if hinted and detector.hint is not None and not detector.hint(text, lowered):
+    for rank, detector, hint in without_plugins if no_plugin else every:
+        if hinted and hint is not None and not hint(text, lowered):
             continue
         if detector.gated:
             plugins.append((rank, detector))
@@ -228,6 +238,23 @@ def _find_hinted(
         # after merging, so a token's span still covers the random run beside it.
         merged = [span for span in merged if span.detector != HIGH_ENTROPY]
     return tuple(_outside_markers(text, merged))
+
+
+# A detector with its rank (the order names merged spans) and its hint.
+_Step = tuple[int, Detector, Hint | None]
+# The detectors last asked for, as steps: all of them, and all but the plugins that have a
+# hint (what is left to try when no plugin hint can hold).
+_plans: list[tuple[list[Detector], list[_Step], list[_Step]]] = []
+
+
+def _steps(detectors: list[Detector]) -> tuple[list[_Step], list[_Step]]:
+    plan = _plans[0] if _plans else None
+    if plan is None or plan[0] is not detectors:
+        every = [(rank, detector, detector.hint) for rank, detector in enumerate(detectors)]
+        rest = [step for step in every if not (step[1].gated and step[2] is not None)]
+        plan = (detectors, every, rest)
+        _plans[:] = [plan]
+    return plan[1], plan[2]
 
 
 _BARE = re.compile(r"[A-Za-z0-9._/+-]*")

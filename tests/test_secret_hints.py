@@ -17,7 +17,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from aciaudit import secrets
-from aciaudit.secret_plugins import HINTED_PLUGINS, load_plugins, plugins_fingerprint
+from aciaudit.secret_patterns import HEADER_STEMS, SECRET_HEADERS
+from aciaudit.secret_plugins import (
+    _PLUGIN_HINTS,
+    HINTED_PLUGINS,
+    load_plugins,
+    plugins_fingerprint,
+    some_plugin_hint_may_hold,
+)
 
 # Pieces that make detectors fire, and the separators between them.
 _TOKENS = [
@@ -143,6 +150,52 @@ def test_each_hint_holds_wherever_its_detector_finds_something(text: str) -> Non
     for detector in detectors:
         if detector.hint is not None and any(True for _ in detector.find(text)):
             assert detector.hint(text, text.lower()), (detector.name, text)
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=_TEXTS.filter(str.isascii))
+def test_the_two_plugin_searches_hold_wherever_a_plugin_hint_holds(text: str) -> None:
+    # `_find_hinted` skips every plugin where they do not match.
+    lowered = text.lower()
+    if not some_plugin_hint_may_hold(text, lowered):
+        for name, hint in _PLUGIN_HINTS.items():
+            assert not hint(text, lowered), (name, text)
+
+
+@pytest.mark.parametrize("token", _TOKENS)
+def test_the_two_plugin_searches_hold_on_each_planted_token(token: str) -> None:
+    for text in (token, f"x {token} y", token.lower(), token.upper()):
+        if any(hint(text, text.lower()) for hint in _PLUGIN_HINTS.values() if text.isascii()):
+            assert some_plugin_hint_may_hold(text, text.lower()), text
+
+
+# Each literal a plugin hint reads, alone and with what the compound hints want beside it.
+_HINT_LITERALS = [
+    *("A3T", "ABIA", "ACCA", "AKIA", "ASIA", "AKC", "AP", "AC", "SK", "aws", "AWS"),
+    *("cloudant", "CLOUDANT", "cl", "softlayer", "SoftLayer", "sl", "secret", "SECRET"),
+    *("key", "pw", "pass", "token", "TOKEN", "ghp_", "gho_", "ghu_", "ghs_", "ghr_"),
+    *("glpat-", "gldt-", "glft-", "glsoat-", "glrt-", "GR1348941", "glcbt-", "glimt-"),
+    *("glptt-", "glagent-", "gloas-", "eyJ", "-us", "T3BlbkFJ", "BEGIN", "PuTTY-User-Key-File-2"),
+    *("pypi-AgE", "SG.", "xox", "XOX", "hooks.slack.com", "HOOKS.SLACK.COM", "sq0csp-"),
+    *("k_live_", "1:", ".abcdef.", ".a-b_c9."),
+]
+
+
+@pytest.mark.parametrize("literal", _HINT_LITERALS)
+def test_the_two_plugin_searches_hold_wherever_a_hint_literal_makes_a_hint_hold(
+    literal: str,
+) -> None:
+    for around in ("{}", "x{}y", "{} = '", "{}: ", 'aws_{}_key = "', "cl_{}_pass ", "sl{} key:"):
+        text = around.format(literal)
+        lowered = text.lower()
+        holding = [name for name, hint in _PLUGIN_HINTS.items() if hint(text, lowered)]
+        if holding:
+            assert some_plugin_hint_may_hold(text, lowered), (text, holding)
+
+
+def test_every_secret_header_name_holds_a_stem_of_the_auth_header_hint() -> None:
+    for name in SECRET_HEADERS:
+        assert any(stem in name for stem in HEADER_STEMS), name
 
 
 def test_the_plugin_hints_were_read_from_the_plugins_installed() -> None:
