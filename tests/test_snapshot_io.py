@@ -97,6 +97,23 @@ def test_round_trip_is_stable_and_atomic(tmp_path: Path) -> None:
     assert [p.name for p in tmp_path.iterdir()] == ["again.json"]  # no temp file left
 
 
+@pytest.mark.parametrize(
+    "value",
+    [2**70, {"\u00e9t\u00e9": "caf\u00e9 \u2603"}, [1.5, -0.0, 1e300]],
+    ids=["int-beyond-64-bits", "non-ascii", "floats"],
+)
+def test_a_saved_snapshot_reads_back_whatever_it_holds(tmp_path: Path, value: object) -> None:
+    # orjson writes the snapshot; what it refuses (an integer beyond 64 bits) takes the
+    # standard encoder, and neither loses or changes a value.
+    snap = load_snapshot(EXAMPLE)
+    snap.resources[0]["properties"]["extra"] = value
+    out = tmp_path / "again.json"
+    save_snapshot(snap, out)
+    again = load_snapshot(out)
+    assert again.resources[0]["properties"]["extra"] == value
+    assert again.to_dict() == snap.to_dict()
+
+
 BAD_DOCUMENTS = {
     "not json": ("{not json", "not JSON (line 1"),
     "wrong format": ('{"format": "other", "version": 1}', 'unknown "format"'),
