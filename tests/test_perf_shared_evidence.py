@@ -9,6 +9,7 @@ plain encoding says, so a cache keyed too loosely shows as a wrong line.
 
 from __future__ import annotations
 
+import json
 from dataclasses import replace
 from typing import Any
 
@@ -186,3 +187,17 @@ def test_the_writer_splices_only_the_very_items_of_a_shared_tuple() -> None:
     lines = result_lines(dumps(run))
     assert lines == [encode(reference(run, r)).decode() for r in results]
     assert '"flag":true' in lines[8] and '"flag":1' in lines[7]
+
+
+def test_the_last_line_ends_the_array_whichever_encoder_wrote_it() -> None:
+    """The writer ends every line with a comma and takes it off the last one: a last
+    result only the standard encoder can write, and a run of one result, both parse."""
+    base = make_run()
+    ok = Result("ACR-001", REG, Status.PASS, "fine", (_ev(1),))
+    huge = Result("ACR-001", REG2, Status.FAIL, "huge", (_ev(2, {"big": 2**70}),))
+    for results in ([ok, huge], [huge], [ok], [ok, Result(*ok[:4], tuple(map(_ev, range(9))))]):
+        run = replace(base, results=results)
+        text = dumps(run)
+        assert [r["message"] for r in json.loads(text)["results"]] == [r.message for r in results]
+        assert result_lines(text) == [encode(reference(run, r)).decode() for r in results]
+        assert text.endswith("}\n  ]\n}\n")

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Callable
+from itertools import islice
 from operator import is_
 from typing import Any
 
@@ -112,7 +113,7 @@ def write_json(run: Run, write: Callable[[str], object]) -> None:
     """Indented header, then one compact result per line, written in ~1 MB pieces.
 
     Each line is assembled from bytes by `_Lines`: a check's own fields are encoded once
-    per check, the rest of a result in two orjson calls.
+    per check, the rest of a result in one orjson call.
     """
     head = encode(render_json(run), OPTIONS | orjson.OPT_INDENT_2).decode()
     if not run.results:
@@ -120,31 +121,31 @@ def write_json(run: Run, write: Callable[[str], object]) -> None:
         return
     write(head[:-2] + ',\n  "results": [\n')
     buffer = bytearray()
-    last = len(run.results) - 1
     line = _Lines(run)
-    for i, result in enumerate(run.results):
-        buffer += b"    "
+    # Every line ends ",\n" but the last, which is finished below.
+    for result in islice(run.results, len(run.results) - 1):
         buffer += line(result)
-        buffer += b",\n" if i < last else b"\n"
         if len(buffer) >= CHUNK:
             write(buffer.decode())
             buffer.clear()
-    buffer += b"  ]\n}\n"
+    buffer += line(run.results[-1])[:-2]
+    buffer += b"\n  ]\n}\n"
     write(buffer.decode())
 
 
 class _Lines:
-    """One result as one compact, key-sorted JSON object: the very bytes `encode` gives
-    for `doc(result)`, assembled faster.
+    """One result as one line of the report: four spaces, the very bytes `encode` gives
+    for `doc(result)`, then ",\n"; assembled faster.
 
     The keys of a result sort as: check_id, evidence, message, remediation_command,
     resource_id, resource_kind, section, sections, severity, status, suppressed or
     suppression_expired, title. What one check's results share (its id, section,
     severity, title) is encoded once per check; each result needs one orjson call for
-    its evidence tuple (keys sorted: ARM objects arrive in any order; each Evidence
-    becomes a dict in orjson's `default` hook, no Python loop) and one for its message,
-    command and id, in that order already. Whatever orjson refuses takes `encode`'s
-    fallback for the whole result, exactly as before.
+    its evidence, message, command and id, in that order already (keys sorted: ARM
+    objects arrive in any order; each Evidence becomes a dict in orjson's `default`
+    hook, no Python loop; a long evidence tuple is a Fragment of bytes encoded once, see
+    `long_evidence`). Whatever orjson refuses takes `encode`'s fallback for the whole
+    result, exactly as before.
     """
 
     def __init__(self, run: Run) -> None:
@@ -162,15 +163,15 @@ class _Lines:
         self.by_last: dict[int, tuple[tuple[Evidence, ...], bytes]] = {}
 
     def fixed(self, cid: str) -> tuple[bytes, bytes, bytes]:
-        """(`{"check_id":…,"evidence":`, `,"section":…,"severity":…`, `,"title":…}`)."""
+        """(`    {"check_id":…,`, `,"section":…,"severity":…`, `,"title":…},\n`)."""
         fixed = self.per_check.get(cid)
         if fixed is None:
             fields = _check_fields(self.run.catalogue[cid])
             middle = encode({k: fields[k] for k in ("section", "sections", "severity")})
             fixed = self.per_check[cid] = (
-                b'{"check_id":' + encode(cid) + b',"evidence":',
+                b'    {"check_id":' + encode(cid) + b",",
                 b"," + middle[1:-1],
-                b',"title":' + encode(fields["title"]) + b"}",
+                b',"title":' + encode(fields["title"]) + b"},\n",
             )
         return fixed
 
@@ -256,26 +257,25 @@ class _Lines:
             kind = self.kinds[rid] = kind_label(rid)
         after = b""
         try:
+            shown: Any = evidence
+            if len(evidence) >= SHARED_MIN:
+                shown = orjson.Fragment(self.long_evidence(evidence))
             if status is not Status.FAIL:
-                scalars = {"message": message, "remediation_command": None, "resource_id": rid}
+                body = {"evidence": shown, "message": message, "remediation_command": None,
+                        "resource_id": rid}  # fmt: skip
             else:
-                scalars = {"message": message,
-                           "remediation_command": self.run.catalogue[cid].az_for(rid),
-                           "resource_id": rid}  # fmt: skip
+                body = {"evidence": shown, "message": message,
+                        "remediation_command": self.run.catalogue[cid].az_for(rid),
+                        "resource_id": rid}  # fmt: skip
                 if self.suppressing and (extra := self.suppression(result)):
                     after = b"," + orjson.dumps(extra, default=str, option=OPTIONS)[1:-1]
             if kind is not None:
-                scalars["resource_kind"] = kind  # "profile": a container group profile
-            text = orjson.dumps(scalars)
-            if len(evidence) < SHARED_MIN:
-                encoded = orjson.dumps(evidence, default=_evidence_dict, option=OPTIONS)
-            else:
-                encoded = self.long_evidence(evidence)
+                body["resource_kind"] = kind  # "profile": a container group profile
+            # The keys are in sorted order already; sorting keeps the evidence's sorted.
+            text = orjson.dumps(body, default=_evidence_dict, option=OPTIONS)
         except (orjson.JSONEncodeError, TypeError):
-            return encode(self.doc(result))
-        return b"".join(
-            (fixed[0], encoded, b",", text[1:-1], fixed[1], self.status[status], after, fixed[2])
-        )
+            return b"    " + encode(self.doc(result)) + b",\n"
+        return b"".join((fixed[0], text[1:-1], fixed[1], self.status[status], after, fixed[2]))
 
 
 def _evidence_dict(value: Any) -> Any:
