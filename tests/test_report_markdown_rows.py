@@ -72,3 +72,24 @@ def test_a_list_larger_than_a_chunk_is_written_in_chunks() -> None:
     assert len(writes) == 2
     out.finish()
     assert "".join(writes) == "".join(f"{i}\n" for i in range(Lines.CHUNK * 2 + 5))
+
+
+def test_a_status_given_as_a_plain_string_is_grouped_as_its_member() -> None:
+    from aciaudit.reports.md_context import Report
+
+    members = [
+        Result("ACR-001", REG, Status.FAIL, "f", (Evidence("sku.capacity", 1, "2"),)),
+        Result("ACR-001", REG2, Status.NOT_ASSESSED, "denied"),
+        Result("ACR-001", REG2, Status.FAIL, "g"),
+        Result("ACR-005", REG, Status.PASS, "ok"),
+    ]
+    plain = [r._replace(status=str(r.status.value)) for r in members]
+    assert all(type(r.status) is str for r in plain)
+    for results in (members, plain):
+        report = Report(replace(make_run(), results=results), lambda _: None)
+        assert report.check_ids == ["ACR-001", "ACR-005"]
+        assert [report.count("ACR-001", s) for s in Status] == [2, 0, 1, 0, 0]
+        assert report.count("ACR-005", Status.PASS) == 1
+        assert [r.message for r in report.listed("ACR-001", Status.FAIL)] == ["f", "g"]
+        assert [r.message for r in report.listed("ACR-001", Status.NOT_ASSESSED)] == ["denied"]
+        assert report.listed("ACR-005", Status.PASS) == []

@@ -3,11 +3,14 @@ be assessed (and what does not apply), manual items, and the checks that passed.
 
 from __future__ import annotations
 
-from aciaudit.escape import md_cell, md_fenced, md_inline, md_url
+from operator import add
+
+from aciaudit.escape import md_cell, md_cells, md_fenced, md_inline, md_url
 from aciaudit.reports import policy_md
 from aciaudit.reports.md_blocks import table, table_lines
+from aciaudit.reports.md_commands import commands as az_commands
 from aciaudit.reports.md_context import Report
-from checks.model import Result, Status
+from checks.model import Evidence, Result, Status
 from checks.registry import Check
 
 
@@ -20,7 +23,7 @@ def write_findings(report: Report) -> None:
         out.append("No check failed.")
         out.append("")
     for chk in failing:
-        _finding(report, chk, report.by_check[chk.id][Status.FAIL])
+        _finding(report, chk, report.listed(chk.id, Status.FAIL))
 
 
 def _finding(report: Report, chk: Check, fails: list[Result]) -> None:
@@ -42,10 +45,9 @@ def _finding(report: Report, chk: Check, fails: list[Result]) -> None:
         table_lines(out, header, _evidence_lines(report, fails))
     out.append(f"**Remediation:** {md_inline(chk.remediation)}")
     out.append("")
-    if chk.az is not None:
-        commands = dict.fromkeys(filter(None, map(chk.az_for, [r.resource_id for r in fails])))
-        if commands:
-            out.append(md_fenced("\n".join(commands), "bash"))
+    commands = az_commands(chk, [r.resource_id for r in fails], report.az_slots)
+    if commands:
+        out.append(md_fenced("\n".join(commands), "bash"))
     url = md_url(chk.learn_url) if chk.learn_url else None
     if url:
         out.append(f"**Learn more:** [Microsoft Learn]({url})")
@@ -64,31 +66,31 @@ def _finding(report: Report, chk: Check, fails: list[Result]) -> None:
 def _fail_lines(report: Report, fails: list[Result]) -> list[str]:
     """`| name | group | subscription | message |` per FAIL, with its suppression note."""
     leads, lead = report.leads, report.lead
+    messages = md_cells([r.message for r in fails])
     if report.suppressing:
         run, note = report.run, policy_md.suppression_note
-        return [
-            f"{leads.get(r.resource_id) or lead(r.resource_id)}{md_cell(r.message)}{note(run, r)} |"
-            for r in fails
-        ]
+        messages = [m + note(run, r) for m, r in zip(messages, fails, strict=True)]
     return [
-        f"{leads.get(r.resource_id) or lead(r.resource_id)}{md_cell(r.message)} |" for r in fails
+        f"{leads.get(r.resource_id) or lead(r.resource_id)}{m} |"
+        for r, m in zip(fails, messages, strict=True)
     ]
 
 
 def _evidence_lines(report: Report, fails: list[Result]) -> list[str]:
-    leads, lead, tail = report.name_leads, report.name_lead, report.evidence_tail
-    lines: list[str] = []
-    add = lines.append
+    """`| name | path | observed | expected | note |` per evidence entry of each FAIL."""
+    leads, lead = report.name_leads, report.name_lead
+    starts: list[str] = []
+    evidence: list[Evidence] = []
     for r in fails:
         if r.evidence:
             start = leads.get(r.resource_id) or lead(r.resource_id)
-            for ev in r.evidence:
-                add(start + tail(ev))
-    return lines
+            starts += [start] * len(r.evidence)
+            evidence += r.evidence
+    return list(map(add, starts, report.tails_of(evidence)))
 
 
 def write_not_assessed(report: Report) -> None:
-    out, catalogue, by_check = report.out, report.run.catalogue, report.by_check
+    out, catalogue = report.out, report.run.catalogue
     out.append("## Not assessed")
     out.append("")
     out.append(
@@ -96,17 +98,22 @@ def write_not_assessed(report: Report) -> None:
         "denied, not collected, or the API version read does not carry it."
     )
     if report.run.status_counts[Status.NOT_ASSESSED]:
-        reasons = (
-            (md_cell(check_id), *report.where(r.resource_id)[:2], md_cell(r.message))
-            for check_id in sorted(by_check)
-            for r in by_check[check_id].get(Status.NOT_ASSESSED, ())
-        )
-        table(out, ["Check", "Resource", "Resource group", "Reason"], reasons)
+        lines: list[str] = []
+        for check_id in report.check_ids:
+            results = report.listed(check_id, Status.NOT_ASSESSED)
+            if results:
+                start = f"| {md_cell(check_id)} | "
+                reasons = md_cells([r.message for r in results])
+                lines += [
+                    f"{start}{' | '.join(report.where(r.resource_id)[:2])} | {reason} |"
+                    for r, reason in zip(results, reasons, strict=True)
+                ]
+        table_lines(out, ["Check", "Resource", "Resource group", "Reason"], lines)
     else:
         out.append("")
         out.append("Every result was assessed.")
         out.append("")
-    na = [(cid, report.count(cid, Status.NOT_APPLICABLE)) for cid in sorted(by_check)]
+    na = [(cid, report.count(cid, Status.NOT_APPLICABLE)) for cid in report.check_ids]
     na = [(cid, n) for cid, n in na if n]
     if na:
         out.append("Not applicable (the check cannot apply to these resources):")
