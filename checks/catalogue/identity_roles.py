@@ -80,20 +80,23 @@ class _Grant(NamedTuple):
 
 
 class _Held(NamedTuple):
-    """A principal's grants, and their evidence as one tuple: all of it, and the
-    privileged part."""
+    """What one principal holds, judged once per run: its grants' evidence (all of it,
+    and the privileged part), the privileged grants as the message names them, and
+    whether a role definition was not collected."""
 
-    grants: tuple[_Grant, ...]
     evidence: tuple[Evidence, ...]
     privileged: tuple[Evidence, ...]
+    lines: tuple[str, ...]
+    unknown: bool
 
 
 def _held(principal: str, label: str, ctx: Context) -> _Held:
     grants = _grants(principal, label, ctx)
     return _Held(
-        grants,
         tuple(g.evidence for g in grants),
         tuple(g.evidence for g in grants if g.privileged),
+        tuple(g.privileged for g in grants if g.privileged),
+        any(g.unknown for g in grants),
     )
 
 
@@ -101,10 +104,15 @@ def _grants(principal: str, label: str, ctx: Context) -> tuple[_Grant, ...]:
     """The principal's role assignments, de-duplicated by (role, scope), each judged
     once per role definition."""
     out: dict[tuple[str, str], _Grant] = {}
+    # Role definition GUID → its verdict, for the whole run.
+    roles: dict[str, tuple[str | None, str]] = ctx.shared("ACI-025 roles", dict)
     for ra in ctx.role_assignments_by_principal.get(principal, []):
         rd_id = str(get(ra, "properties.roleDefinitionId") or "")
         guid = rd_id.rstrip("/").rsplit("/", 1)[-1].lower()
-        role, described = ctx.shared(("ACI-025 role", guid), partial(_role_verdict, guid, ctx))
+        verdict = roles.get(guid)
+        if verdict is None:
+            verdict = roles[guid] = _role_verdict(guid, ctx)
+        role, described = verdict
         scope = get(ra, "properties.scope")
         key = (guid, scope if isinstance(scope, str) else repr(scope))
         if key in out:
@@ -150,17 +158,15 @@ def _verdict(held: dict[str, str], ctx: Context) -> Verdict:
         ctx.shared(("ACI-025 grants", principal, label), partial(_held, principal, label, ctx))
         for principal, label in held.items()
     ]
-    grants = [grant for h in each for grant in h.grants]
-    privileged = [g for g in grants if g.privileged]
-    if privileged:
+    if any(h.privileged for h in each):
         return Verdict(
-            "; ".join(str(g.privileged) for g in privileged),
+            "; ".join(line for h in each for line in h.lines),
             False,
             _joined([h.privileged for h in each]),
             (),
         )
     tail: tuple[Evidence, ...] = ()
-    if not grants:
+    if not any(h.evidence for h in each):
         tail = (
             Evidence(
                 "roleAssignments",
@@ -169,7 +175,7 @@ def _verdict(held: dict[str, str], ctx: Context) -> Verdict:
                 f"{len(held)} identity(ies) with no role assignment",
             ),
         )
-    return Verdict("", any(g.unknown for g in grants), _joined([h.evidence for h in each]), tail)
+    return Verdict("", any(h.unknown for h in each), _joined([h.evidence for h in each]), tail)
 
 
 def _joined(parts: list[tuple[Evidence, ...]]) -> tuple[Evidence, ...]:
