@@ -330,6 +330,10 @@ class AuditApp(App[int]):
             self.notify("Nothing to export yet: open a source first.", severity="warning")
             return
         view = getattr(self.screen, "view", None)
+        if view is not None and not getattr(view, "complete", True):
+            # Only the first matches are shown yet: the export would hold only those.
+            self.notify("Still filtering: export once the count is shown.", timeout=3)
+            return
         if view is not None and view.filter != Filter():
             filtered = [item.result for item in view.items if isinstance(item, Row)]
             self.push_screen(ExportDialog(run, filtered, view.title()))

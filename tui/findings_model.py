@@ -12,6 +12,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
+from itertools import islice
 from typing import NamedTuple
 
 from aciaudit.diff import Change
@@ -228,6 +229,9 @@ class FindingsView:
     grouping: Grouping = Grouping.NONE
     items: list[Row | Header] = field(default_factory=list)
     matched: int = 0
+    # False while `items` are only the first matches of the filter text (`show_head`),
+    # the whole search still running behind the screen.
+    complete: bool = True
     # The orders and search parts of these rows, shared with every view of them (the
     # run's, from RunViews); None: this view's own.
     shared: Shared | None = field(default=None, repr=False)
@@ -270,8 +274,27 @@ class FindingsView:
         if text.strip():
             memo[text] = chosen
         self._memo = memo
-        self.matched = len(chosen)
+        self._set(chosen, complete=True)
+
+    def _set(self, chosen: list[Row], complete: bool) -> None:
+        self.matched, self.complete = len(chosen), complete
         self.items = self._grouped(chosen) if self.grouping is not Grouping.NONE else chosen  # type: ignore[assignment]
+
+    def show_head(self, text: str, limit: int, budget: int) -> None:
+        """The filter set to `text`, showing only its first matches in the order shown
+        (at most `limit`, looking at no more than `budget` rows) while the whole search
+        runs behind the screen: a new word's first letters match most of 400k rows, so
+        the first screenful is found at once; `refresh` once the search is learned
+        shows them all. No cursor is kept: the list grows below the first row."""
+        words = text.lower().split()
+        found: list[Row] = []
+        for row in islice(self._start(text.lower()), budget):
+            if all(has_word(row, w) for w in words):
+                found.append(row)
+                if len(found) >= limit:
+                    break
+        self.filter = self.filter.with_(text=text)
+        self._set(found, complete=False)
 
     def _start(self, text: str) -> list[Row]:
         """Where filtering `text` starts: typing on narrows, as every word of an
@@ -346,7 +369,8 @@ class FindingsView:
         head = f"findings({', '.join(labels)})" if labels else "findings"
         text = f" </{self.filter.text}>" if self.filter.text else ""
         where = f" @{scope}" if scope else ""
-        return f"{head}[{self.matched}]{where}{text}"
+        more = "" if self.complete else "+"  # the first matches; the count comes after
+        return f"{head}[{self.matched}{more}]{where}{text}"
 
     def counts(self) -> Counter[Status]:
         return Counter(item.result.status for item in self.items if isinstance(item, Row))

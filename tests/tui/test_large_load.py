@@ -194,14 +194,18 @@ async def test_a_filter_behind_the_screen_shows_the_newest_keystrokes_result(
         # Typed in one burst: results of earlier keystrokes may come back late; only
         # the newest text's is shown.
         await pilot.press("slash", *"store", "space", *"aci-0")
+        # (The text is set with its first matches at once; every match comes after.)
         await wait_for(pilot, lambda: screen.view.filter.text == "store aci-0")
+        await wait_for(pilot, lambda: screen.view.complete)
         assert table.items == _plain(rows, "store aci-0")
         await pilot.press("backspace", "backspace", "backspace", "backspace")
         await wait_for(pilot, lambda: screen.view.filter.text == "store a")
+        await wait_for(pilot, lambda: screen.view.complete)
         assert table.items == _plain(rows, "store a")
         # A quick filter while a search is out: the search is redone over the new rows.
         await pilot.press("enter", "t")  # status: FAIL
         await wait_for(pilot, lambda: screen.view.filter.text == "store a")
+        await wait_for(pilot, lambda: screen.view.complete)
         await pilot.pause(0.2)
         assert table.items == [r for r in _plain(rows, "store a") if r.status.value == "FAIL"]
 

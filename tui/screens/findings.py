@@ -49,8 +49,11 @@ _STATUS_CYCLE: tuple[frozenset[Status], ...] = (
     *(frozenset({s}) for s in STATUS_ORDER),
 )
 _SORT_CYCLE: tuple[str | None, ...] = (None, *COLUMNS)
-# A `/` keystroke that has more rows than this to look at is filtered behind the screen.
+# A `/` keystroke that has more rows than this to look at is filtered behind the screen;
+# meanwhile the first HEAD_ROWS matches among the first HEAD_BUDGET rows are shown.
 FILTER_INLINE = 60_000
+HEAD_ROWS = 100
+HEAD_BUDGET = 20_000
 _GROUP_CYCLE = (Grouping.NONE, Grouping.CHECK, Grouping.RESOURCE)
 
 
@@ -237,6 +240,12 @@ class FindingsScreen(AuditScreen, FilterHost):
             self.workers.cancel_group(self, "filter")
             self._change(text=text)
         else:
+            # The first screenful now (found among the first rows: a new word's first
+            # letters match most of them), every match once the search behind is done.
+            self.view.show_head(text, HEAD_ROWS, HEAD_BUDGET)
+            table = self.query_one(ResultTable)
+            table.marks = tuple(text.lower().split())
+            table.set_items(self._folded(table.collapsed), keep=None)
             self._title(searching=True)
             self._search_behind(text)
 

@@ -1,0 +1,73 @@
+"""A `/` keystroke over many rows: its first matches are shown at once, marked as the
+first ones, and every match once the search behind the screen is done."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+
+import pytest
+from conftest import SIZE, wait_for, wait_loaded
+from textual.widgets import Static
+
+from aciaudit.sources.choice import demo_source
+from tui.app import AuditApp
+from tui.findings_model import FindingsView, Row
+from tui.screens import findings as findings_screen
+from tui.screens.findings import FindingsScreen
+from tui.widgets.result_table import ResultTable
+
+
+def _plain(rows: list[Row], text: str) -> list[Row]:
+    words = text.lower().split()
+    out = []
+    for r in rows:
+        hay = "\t".join((*r.cells, r.result.message, r.result.resource_id)).lower()
+        if all(w in hay for w in words):
+            out.append(r)
+    return out
+
+
+async def test_the_first_matches_come_at_once_and_every_match_after(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Every scan goes behind the screen, as at 400k rows, and it waits for the test.
+    monkeypatch.setattr(findings_screen, "FILTER_INLINE", 0)
+    monkeypatch.setattr(findings_screen, "HEAD_ROWS", 3)
+    release = threading.Event()
+    search = FindingsView.search
+
+    def held(self: FindingsView, text: str, stop: Callable[[], bool] | None = None):  # type: ignore[no-untyped-def]
+        release.wait(10)
+        return search(self, text, stop)
+
+    monkeypatch.setattr(FindingsView, "search", held)
+    app = AuditApp(demo_source())
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_loaded(pilot)
+        await pilot.press("f")
+        await wait_for(pilot, lambda: isinstance(app.screen, FindingsScreen))
+        await wait_for(pilot, lambda: bool(app.screen.query(ResultTable)))
+        screen = app.screen
+        assert isinstance(screen, FindingsScreen)
+        table = screen.query_one(ResultTable)
+        rows = screen.view.rows
+        every = _plain(rows, "fail")
+        assert len(every) > 3
+        await pilot.press("slash", *"fail")
+        await pilot.pause()
+        # The first three matches, in the order shown; the count says there are more.
+        assert table.items == every[:3]
+        assert not screen.view.complete
+        title = str(screen.query_one("#findings-title", Static).render())
+        assert "[3+]" in title and "filtering…" in title
+        # Nothing but the first matches could be exported yet (enter: out of the box).
+        await pilot.press("enter", "e")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "FindingsScreen"
+        release.set()
+        await wait_for(pilot, lambda: screen.view.complete)
+        await pilot.pause()
+        assert table.items == every
+        title = str(screen.query_one("#findings-title", Static).render())
+        assert f"[{len(every)}]" in title and "filtering…" not in title
