@@ -11,6 +11,7 @@ import shlex
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
+from string import Formatter
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
@@ -118,7 +119,7 @@ class Check:
         if self.az is None or kind_label(resource_id) is not None:
             # The template is for the check's target; a profile is fixed by a new revision.
             return None
-        return self.az.format(**_az_slots(resource_id))
+        return _filled(self.az, resource_id)
 
     def az_commands_for(self, resource_id: str) -> list[str] | None:
         """Each command of the template (`a && b` is two), filled in for one resource.
@@ -127,6 +128,32 @@ class Check:
             return None
         slots = _az_slots(resource_id)
         return [part.strip().format(**slots) for part in self.az.split(" && ") if part.strip()]
+
+
+@lru_cache(maxsize=16384)
+def _filled(template: str, resource_id: str) -> str:
+    """A template filled in for one resource. Most container-group checks share one
+    template (export, then create), so a group that fails ten of them is filled once,
+    not ten times: reports ask in check order, so a pair comes back after one pass
+    over the groups (10,000 at the largest estates measured)."""
+    slots = _az_slots(resource_id)
+    printf = _printf(template)
+    return printf % slots if printf is not None else template.format(**slots)
+
+
+@lru_cache(maxsize=256)
+def _printf(template: str) -> str | None:
+    """The template as a %-format string, which fills in about twice as fast as
+    str.format re-reading the template each time; None when a field has a format
+    spec or a conversion (str.format fills it then)."""
+    out = []
+    for literal, field, spec, conversion in Formatter().parse(template):
+        out.append(literal.replace("%", "%%"))
+        if field is not None:
+            if spec or conversion or not field.isidentifier():
+                return None
+            out.append(f"%({field})s")
+    return "".join(out)
 
 
 @lru_cache(maxsize=65536)
