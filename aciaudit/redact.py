@@ -67,6 +67,9 @@ SECRET_KEYS = frozenset(
 SECRET_TREES = frozenset({"protectedsettings"})
 
 JsonDict = dict[str, Any]
+# What one run already redacted: a plain string -> its result, a command (the tuple of its
+# strings) -> its result. Keys of both kinds never compare equal.
+Seen = dict[str | tuple[str, ...], Any]
 
 
 # How many resources between two progress reports of a bulk redaction.
@@ -83,7 +86,7 @@ def redact_resources(
     # Most strings of an estate repeat (locations, states, images, ids of shared things):
     # each distinct one is scanned once per run. Dropped with the run, so no raw value
     # outlives the load in a cache.
-    seen: dict[str, str] = {}
+    seen: Seen = {}
     for resource in resources:
         if isinstance(resource, dict):
             redact_in_place(resource, seen=seen)
@@ -95,9 +98,7 @@ def redact_resources(
         on_progress(done)
 
 
-def redact_in_place(
-    resource: JsonDict, deep: bool = True, seen: dict[str, str] | None = None
-) -> None:
+def redact_in_place(resource: JsonDict, deep: bool = True, seen: Seen | None = None) -> None:
     """Replace every secret in one ARM object (or its `az` flattened form) by a marker.
 
     `deep=False` skips the walk over every string, which also redacts commands made of
@@ -265,30 +266,32 @@ def _mark_userinfo(piece: str) -> str:
 # --- every resource -------------------------------------------------------------------------
 
 
-def _redact_secret_keys(root: JsonDict, seen: dict[str, str]) -> None:
+def _redact_secret_keys(root: JsonDict, seen: Seen) -> None:
     """Every string of the resource, wherever it sits (a field Azure adds next year
     included): decided by its key (SECRET_KEYS, SECRET_TREES, a secret-looking name, a
     name/value pair naming a secret header or variable), by the argument before it in a
     list (`--password`, `-u`), and by its content (`find_secrets`: detectors, flags,
     `KEY=value`, URL and image-reference user info). Non-finite numbers become strings.
-    `seen`: plain strings already redacted, and their result.
+    `seen`: what this run already redacted (`Seen`).
     """
     # Iterative: ARM objects can nest deeply and recursion would cost a frame per level.
     stack: list[Any] = [root]
     pop, push = stack.pop, stack.append
-    kinds = _key_kinds
+    plain = _plain_keys
     remembered = seen.get
     while stack:
         node = pop()
         if isinstance(node, dict):
             secret_pair = "value" in node and _is_secret_pair(node)
             for key, value in node.items():
-                kind = kinds.get(key) or _key_kind(key)
-                # The common cases first, by exact type: a plain string under a plain key,
-                # then containers, then switches and nulls; anything else below.
+                # The common cases first, by exact type and with `in` (no call): a plain
+                # string under a plain key, then switches and nulls, then containers;
+                # anything else in `_redact_entry`.
                 vtype = type(value)
                 if vtype is str:
-                    if kind is _PLAIN and not (secret_pair and key == "value"):
+                    if (key in plain or _key_kind(key) is _PLAIN) and not (
+                        secret_pair and key == "value"
+                    ):
                         done = remembered(value)
                         if done is None:
                             done = _redact_plain(value)
@@ -300,16 +303,33 @@ def _redact_secret_keys(root: JsonDict, seen: dict[str, str]) -> None:
                         continue
                 elif value is None or vtype is bool:
                     continue
+                elif vtype is int or vtype is float:
+                    # A number under a plain key (`port`, `cpu`) stays, unless it is not finite.
+                    if key in plain and not (secret_pair and key == "value"):
+                        if vtype is float and not math.isfinite(value):
+                            node[key] = str(value)
+                        continue
                 elif vtype is dict or vtype is list or isinstance(value, (dict, list)):
-                    if kind is _TREE:
+                    if key not in plain and _key_kind(key) is _TREE:
                         node[key] = _redact_tree(value)
                     else:
                         push(value)
                     continue
-                _redact_entry(node, key, value, kind, secret_pair)
+                _redact_entry(node, key, value, _key_kind(key), secret_pair)
         elif node and all(map(isinstance, node, _STR)):
-            # A list of strings reads like a command: `--password` then its value.
-            node[:] = _redact_command(node)
+            # A list of strings reads like a command: `--password` then its value. The
+            # same commands recur across groups: each short one is redacted once per run.
+            if len(node) > _SEEN_COMMAND:
+                node[:] = _redact_command(node)
+                continue
+            command = tuple(node)
+            done = remembered(command)
+            if done is None:
+                done = _redact_command(node)
+                if len(seen) >= _SEEN_LIMIT:
+                    seen.clear()
+                seen[command] = done
+            node[:] = done
         else:
             for i, item in enumerate(node):
                 if isinstance(item, (dict, list)):
@@ -322,8 +342,9 @@ def _redact_secret_keys(root: JsonDict, seen: dict[str, str]) -> None:
 
 # `isinstance(item, str)` for every item of a list, in one `map`.
 _STR = itertools.repeat(str)
-# Distinct plain strings remembered per run before starting afresh (~30 MB at most).
-_SEEN_LIMIT = 1 << 18
+# Distinct plain strings and commands remembered per run before starting afresh (~30 MB
+# at most), and the longest command remembered.
+_SEEN_LIMIT, _SEEN_COMMAND = 1 << 18, 64
 
 
 def _redact_entry(node: JsonDict, key: str, value: object, kind: str, secret_pair: bool) -> None:
@@ -357,7 +378,18 @@ def _is_secret_pair(node: JsonDict) -> bool:
     name = node.get("name")
     if not isinstance(name, str) or "value" not in node:
         return False
-    return name.strip().lower() in SECRET_HEADERS or name_looks_secret(name)
+    # Variable and header names repeat (every group has its LOG_LEVEL): decided once each.
+    secret = _secret_pair_names.get(name)
+    if secret is None:
+        secret = name.strip().lower() in SECRET_HEADERS or name_looks_secret(name)
+        if len(name) <= 256:
+            if len(_secret_pair_names) >= 4096:
+                _secret_pair_names.clear()
+            _secret_pair_names[name] = secret
+    return secret
+
+
+_secret_pair_names: dict[str, bool] = {}
 
 
 # Keys whose value is base64 of text a check decodes (a confidential group's CCE policy):
@@ -403,8 +435,10 @@ def _redact_string(value: str, named_secret: bool) -> str:
 
 _PLAIN, _SECRET, _TREE, _NAMED = "plain", "secret", "tree", "named"
 _ENCODED, _USER = "encoded", "user"
-# Property names repeat across thousands of resources: classify each spelling once.
+# Property names repeat across thousands of resources: classify each spelling once. The
+# plain ones are also kept in a set, which the walk asks with `in`.
 _key_kinds: dict[object, str] = {}
+_plain_keys: set[object] = set()
 
 
 def _key_kind(key: object) -> str:
@@ -425,6 +459,8 @@ def _key_kind(key: object) -> str:
             kind = _PLAIN
         if len(_key_kinds) < 4096:  # bounded: a hostile file could hold endless keys
             _key_kinds[key] = kind
+            if kind is _PLAIN:
+                _plain_keys.add(key)
     return kind
 
 

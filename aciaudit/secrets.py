@@ -281,7 +281,7 @@ def _bare_token_literal(text: str) -> bool | None:
     if _BARE.fullmatch(last) is None:
         return None
     if not slash:
-        return _segment_has_token_literal(last)
+        return _BARE_TOKENS.search(last) is not None
     known = _heads_seen.get(head)
     if known is None:
         if _BARE.fullmatch(head) is None:
@@ -295,7 +295,9 @@ def _bare_token_literal(text: str) -> bool | None:
         _remember(_heads_seen, head, known)
     if known is _NOT_BARE:
         return None
-    return known is _LITERAL or _segment_has_token_literal(last)
+    # The last segment is asked afresh: it is mostly new (a name, a GUID), and the whole
+    # value is remembered by the caller.
+    return known is _LITERAL or _BARE_TOKENS.search(last) is not None
 
 
 _NOT_BARE, _NO_LITERAL, _LITERAL = "not bare", "no literal", "literal"
