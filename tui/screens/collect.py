@@ -60,6 +60,10 @@ class CollectScreen(AuditScreen):
         self._thread: int | None = None
         self._guard = threading.Lock()
         self._shown_problems = 0
+        # What the phase lines and the notes line show now (`_poll` updates only changes).
+        self._shown_amounts: dict[str, tuple[int, int]] = {}
+        self._shown_note: str | None = None
+        self._elapsed_shown = False
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -124,19 +128,29 @@ class CollectScreen(AuditScreen):
                 phases.mount(*shown)
             label, bar = shown
             total = max(phase.total, phase.done)
-            label.update(literal(f"{phase.name}  {phase.done:,} of {total:,}"))
-            bar.update(total=total or None, progress=phase.done)
+            # Only what changed: each update costs the screen a layout pass, ten times a
+            # second, on the thread the load competes with for the interpreter.
+            if self._shown_amounts.get(phase.name) != (phase.done, total):
+                self._shown_amounts[phase.name] = (phase.done, total)
+                label.update(literal(f"{phase.name}  {phase.done:,} of {total:,}"))
+                bar.update(total=total or None, progress=phase.done)
         problems = self.query_one("#collect-problems", VerticalScroll)
         for entry in seen.problems[self._shown_problems :]:
             line = Text(f"{entry.status}".upper().ljust(10), style="bold")
             line.append(literal(f"{entry.kind} at {entry.scope}: {entry.detail or ''}"))
             problems.mount(Static(line, classes="problem"))
         self._shown_problems = len(seen.problems)
-        if seen.notes:
+        if seen.notes and seen.notes[-1] != self._shown_note:
+            self._shown_note = seen.notes[-1]
             self.query_one("#collect-notes", Static).update(literal(seen.notes[-1]))
         elapsed = self.clock() - (self.started or 0.0)
         state = "cancelling…" if self.cancel.is_set() else "esc cancels"
-        self.query_one("#collect-elapsed", Static).update(f"{elapsed:.1f} s — {state}")
+        # One short line whatever it says: a layout pass only the first time (it was
+        # empty before).
+        self.query_one("#collect-elapsed", Static).update(
+            f"{elapsed:.1f} s — {state}", layout=not self._elapsed_shown
+        )
+        self._elapsed_shown = True
 
     @contextmanager
     def _interruptible(self) -> Iterator[None]:
