@@ -108,6 +108,9 @@ def md_cell(text: object) -> str:
 # at a few nanoseconds a character, under half a regex search's cost on a long text.
 
 
+_PRINTABLE_ASCII_AND_LF = bytes(range(0x20, 0x7F)) + b"\n"
+
+
 def md_cells(texts: Iterable[object]) -> list[str]:
     """`md_cell` of each text, escaped in one go over their join: a large report's tens
     of thousands of messages cost a few passes in C instead of one call each."""
@@ -115,11 +118,17 @@ def md_cells(texts: Iterable[object]) -> list[str]:
     if not parts:
         return []
     # A line break or another control in any text: each goes through md_cell alone
-    # (a text's own LF would split it; a control needs the whole table).
-    if not all(map(str.isprintable, parts)):
+    # (a text's own LF would split it; a control needs the whole table). ASCII text is
+    # tested as bytes: deleting every printable byte and LF leaves nothing.
+    blob = "\n".join(parts)
+    if blob.isascii():
+        plain = blob.count("\n") == len(parts) - 1
+        plain = plain and not blob.encode("ascii").translate(None, _PRINTABLE_ASCII_AND_LF)
+    else:
+        plain = all(map(str.isprintable, parts))
+    if not plain:
         return [md_cell(text) for text in parts]
     # Only punctuation to escape: the same replacements as md_cell, once for all texts.
-    blob = "\n".join(parts)
     for char, escaped in _MD_PUNCTUATION:
         if char in blob:
             blob = blob.replace(char, escaped)

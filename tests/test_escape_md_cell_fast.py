@@ -60,6 +60,10 @@ def test_md_cells_of_edge_batches() -> None:
     assert md_cells(["a\r", "b"]) == ["a", "b"]  # a CR before the joining LF
     assert md_cells(["x\ny", "|"]) == ["x y", "\\|"]
     assert md_cells([1, None]) == ["1", "None"]
+    # Each ASCII control (and DEL) in an otherwise plain ASCII batch, and beside é.
+    for c in [*range(0x20), 0x7F]:
+        for batch in (["a_b", f"x{chr(c)}y", "z"], ["é", f"{chr(c)}"]):
+            assert md_cells(batch) == [reference(t) for t in batch], hex(c)
 
 
 def test_every_character_the_table_rewrites_is_unprintable() -> None:

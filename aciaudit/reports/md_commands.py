@@ -15,12 +15,15 @@ from __future__ import annotations
 from collections.abc import Iterable
 from functools import lru_cache
 from itertools import repeat
+from operator import itemgetter
 from string import Formatter
+from typing import Any
 
 from checks.kinds import kind_label
 from checks.registry import Check, _az_slots
 
 _SLOTS = frozenset({"name", "resource_group", "subscription", "id"})
+_UNKNOWN = object()  # a resource not in the cache yet
 
 Pieces = tuple[tuple[str, ...], tuple[str, ...]]
 
@@ -61,14 +64,14 @@ def commands(
     if pieces is None:
         return list(dict.fromkeys(filter(None, map(chk.az_for, resource_ids))))
     literals, names = pieces
-    found: list[dict[str, str]] = []
-    for rid in resource_ids:
-        if rid in slots_cache:
-            slots = slots_cache[rid]
-        else:
-            slots = slots_cache[rid] = None if kind_label(rid) is not None else _az_slots(rid)
-        if slots is not None:
-            found.append(slots)
+    # Each resource's slots from the cache (a C-level map), worked out where missing.
+    cached: list[Any] = list(map(slots_cache.get, resource_ids, repeat(_UNKNOWN)))
+    if _UNKNOWN in cached:
+        for i, rid in enumerate(resource_ids):
+            if cached[i] is _UNKNOWN:
+                profile = kind_label(rid) is not None
+                cached[i] = slots_cache[rid] = None if profile else _az_slots(rid)
+    found: list[dict[str, str]] = list(filter(None, cached))
     if not found:
         return []
     if not names:  # a template without slots: one command for all
@@ -76,7 +79,7 @@ def commands(
     # Column by column: each slot's values, then every row joined in one C-level pass.
     columns: list[Iterable[str]] = [repeat(literals[0])]
     for name, literal in zip(names, literals[1:], strict=True):
-        columns.append([slots[name] for slots in found])
+        columns.append(list(map(itemgetter(name), found)))
         columns.append(repeat(literal))
     # The literals repeat without end; the slot columns, one value per resource, end it.
     return list(dict.fromkeys(map("".join, zip(*columns, strict=False))))

@@ -7,23 +7,19 @@ each is escaped (or quoted, or serialised) once and looked up after that.
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from collections.abc import Callable
 from itertools import groupby
 from operator import itemgetter
-from typing import Any
 
-from aciaudit.escape import md_cell, md_cells
+from aciaudit.escape import md_cell
 from aciaudit.reports.md_blocks import Lines, as_text
+from aciaudit.reports.md_evidence import EvidenceTails
 from aciaudit.run import Run
 from checks import arm_id
 from checks.model import ESTATE_SCOPE, Evidence, Result, Status
 from checks.registry import Check
 from checks.sections import SECTIONS
-
-# Observed values cached by (type, value): the JSON of a scalar depends on nothing else.
-_SCALARS = (str, int, float, bool, type(None))
 
 # The statuses whose results are the report's rows (see Report.listed).
 _LISTED = (Status.FAIL, Status.NOT_ASSESSED)
@@ -52,13 +48,6 @@ def _grouped(
     return counts, listed
 
 
-# json.dumps with these options builds an encoder per call; this one is built once.
-_to_json = json.JSONEncoder(ensure_ascii=False, sort_keys=True, default=str).encode
-
-# Evidence beyond this many characters is cut in the report; the JSON report keeps it all.
-OBSERVED_LIMIT = 400
-
-
 class Report:
     def __init__(self, run: Run, write: Callable[[str], object]) -> None:
         self.run = run
@@ -68,13 +57,10 @@ class Report:
         # Row starts per resource id; public so a large table can try them inline.
         self.leads: dict[str, str] = {}
         self.name_leads: dict[str, str] = {}
-        self._json_cache: dict[tuple[type, Any], str] = {}
         # Each resource's quoted `az` slots (None: no command for its kind); md_commands.
         self.az_slots: dict[str, dict[str, str] | None] = {}
         self._cells: dict[str, str] = {}
-        # Evidence rows after their resource cell, by (type of value, Evidence) or by id;
-        # public so the evidence table can try them inline.
-        self.tails: dict[object, str] = {}
+        self._evidence = EvidenceTails(self.cell)
         # Without suppressions no FAIL's message gains a note: not asked per row.
         self.suppressing = bool(run.suppressions or run.expired_suppressions)
         self._counts, self._listed = _grouped(run.results)
@@ -135,72 +121,9 @@ class Report:
             cell = self._cells[text] = md_cell(text)
         return cell
 
-    def observed(self, value: Any) -> str:
-        """Evidence as JSON text, escaped; scalars repeat a lot, so they are cached."""
-        return self._observed_cells([value])[0]
-
-    def _observed_cells(self, values: list[Any]) -> list[str]:
-        """`observed` of each value; those not cached are escaped together (md_cells)."""
-        cache = self._json_cache
-        cells: list[str | None] = []
-        todo: dict[int, str] = {}  # position → JSON text, cut
-        for value in values:
-            key = (type(value), value) if isinstance(value, _SCALARS) else None
-            cell = cache.get(key) if key is not None else None
-            if cell is None:
-                text = _to_json(value)
-                if len(text) > OBSERVED_LIMIT:
-                    text = text[:OBSERVED_LIMIT] + " … (cut; full value in the JSON report)"
-                todo[len(cells)] = text
-            cells.append(cell)
-        for i, cell in zip(todo, md_cells(todo.values()), strict=True):
-            cells[i] = cell
-            value = values[i]
-            if isinstance(value, _SCALARS):
-                cache[type(value), value] = cell
-        return cells  # type: ignore[return-value]  # every None was filled above
-
-    def tail(self, ev: Evidence) -> str:
-        """An evidence table row after its resource cell, `path | observed | expected |
-        note |`."""
-        return self.tails_of([ev])[0]
-
     def tails_of(self, evidence: list[Evidence]) -> list[str]:
-        """`tail` of each entry. The same observation recurs on thousands of resources:
-        each distinct one is built once, and those new to this call are built together."""
-        tails = self.tails
-        found: list[str | None] = []
-        new: dict[object, list[int]] = {}  # key → positions in `found`
-        fresh: list[Evidence] = []
-        for ev in evidence:
-            key: object
-            try:
-                # With the value's type: `1`, `1.0` and `true` are equal, not the same JSON.
-                key = (type(ev.observed), ev)
-                tail = tails.get(key)
-            except TypeError:
-                # A dict or a list cannot be hashed; such an Evidence object recurs where
-                # results share it (ACI-025's grants of an identity many groups use), so
-                # it is found by id (stable: the run keeps every result, and so its
-                # evidence, alive).
-                key = id(ev)
-                tail = tails.get(key)
-            if tail is None:
-                if key not in new:
-                    new[key] = []
-                    fresh.append(ev)
-                new[key].append(len(found))
-            found.append(tail)
-        if fresh:
-            cell = self.cell
-            observed = self._observed_cells([ev.observed for ev in fresh])
-            for (key, places), ev, seen in zip(new.items(), fresh, observed, strict=True):
-                tail = tails[key] = (
-                    f"{cell(ev.path)} | {seen} | {cell(ev.expected)} | {cell(ev.note)} |"
-                )
-                for i in places:
-                    found[i] = tail
-        return found  # type: ignore[return-value]  # every None was filled above
+        """Each entry's evidence row after its resource cell (md_evidence)."""
+        return self._evidence.of(evidence)
 
     def sections_text(self, chk: Check) -> str:
         return "; ".join(f"{s} — {SECTIONS.get(s, 'unknown section')}" for s in chk.sections)

@@ -3,14 +3,16 @@ be assessed (and what does not apply), manual items, and the checks that passed.
 
 from __future__ import annotations
 
-from operator import add
+from collections.abc import Callable
+from itertools import chain, repeat
+from operator import add, itemgetter
 
 from aciaudit.escape import md_cell, md_cells, md_fenced, md_inline, md_url
 from aciaudit.reports import policy_md
 from aciaudit.reports.md_blocks import table, table_lines
 from aciaudit.reports.md_commands import commands as az_commands
 from aciaudit.reports.md_context import Report
-from checks.model import Evidence, Result, Status
+from checks.model import Result, Status
 from checks.registry import Check
 
 
@@ -58,35 +60,39 @@ def _finding(report: Report, chk: Check, fails: list[Result]) -> None:
         out.append("")
 
 
-# The two functions below build every row of the largest tables (a check can fail on
-# tens of thousands of resources): one list comprehension or loop each, with the row
-# starts and evidence cells looked up in the report's caches.
+# The functions below build every row of the largest tables (a check can fail on tens
+# of thousands of resources) with C-level maps over the check's results, looking the
+# row starts and evidence cells up in the report's caches.
+_RESOURCE_ID = itemgetter(1)
+_MESSAGE = itemgetter(3)
+_EVIDENCE = itemgetter(4)
+
+
+def _starts(cache: dict[str, str], make: Callable[[str], str], ids: list[str]) -> list[str]:
+    """Each resource's row start from `cache`, made by `make` where missing."""
+    starts = list(map(cache.get, ids))
+    if None in starts:
+        starts = [start or make(rid) for start, rid in zip(starts, ids, strict=True)]
+    return starts  # type: ignore[return-value]  # every None was made
 
 
 def _fail_lines(report: Report, fails: list[Result]) -> list[str]:
     """`| name | group | subscription | message |` per FAIL, with its suppression note."""
-    leads, lead = report.leads, report.lead
-    messages = md_cells([r.message for r in fails])
+    starts = _starts(report.leads, report.lead, list(map(_RESOURCE_ID, fails)))
+    messages = md_cells(list(map(_MESSAGE, fails)))
     if report.suppressing:
         run, note = report.run, policy_md.suppression_note
         messages = [m + note(run, r) for m, r in zip(messages, fails, strict=True)]
-    return [
-        f"{leads.get(r.resource_id) or lead(r.resource_id)}{m} |"
-        for r, m in zip(fails, messages, strict=True)
-    ]
+    return list(map(add, map(add, starts, messages), repeat(" |")))
 
 
 def _evidence_lines(report: Report, fails: list[Result]) -> list[str]:
     """`| name | path | observed | expected | note |` per evidence entry of each FAIL."""
-    leads, lead = report.name_leads, report.name_lead
-    starts: list[str] = []
-    evidence: list[Evidence] = []
-    for r in fails:
-        if r.evidence:
-            start = leads.get(r.resource_id) or lead(r.resource_id)
-            starts += [start] * len(r.evidence)
-            evidence += r.evidence
-    return list(map(add, starts, report.tails_of(evidence)))
+    with_evidence = [r for r in fails if r.evidence]
+    names = _starts(report.name_leads, report.name_lead, list(map(_RESOURCE_ID, with_evidence)))
+    entries = list(map(_EVIDENCE, with_evidence))
+    starts = chain.from_iterable(map(repeat, names, map(len, entries)))
+    return list(map(add, starts, report.tails_of(list(chain.from_iterable(entries)))))
 
 
 def write_not_assessed(report: Report) -> None:
