@@ -30,6 +30,7 @@ from aciaudit.secrets import (
     detect_named,
     find_in_value,
     find_secrets,
+    forget_paths,
     is_arm_id,
     is_secret_flag,
     looks_like_flag,
@@ -87,13 +88,16 @@ def redact_resources(
     # each distinct one is scanned once per run. Dropped with the run, so no raw value
     # outlives the load in a cache.
     seen: Seen = {}
-    for resource in resources:
-        if isinstance(resource, dict):
-            redact_in_place(resource, seen=seen)
-        done += 1
-        if on_progress is not None and done == PROGRESS_EVERY:
-            on_progress(done)
-            done = 0
+    try:
+        for resource in resources:
+            if isinstance(resource, dict):
+                redact_in_place(resource, seen=seen)
+            done += 1
+            if on_progress is not None and done == PROGRESS_EVERY:
+                on_progress(done)
+                done = 0
+    finally:
+        forget_paths()
     if on_progress is not None and done:
         on_progress(done)
 

@@ -180,6 +180,11 @@ _TRIPLE = re.compile(
 )
 
 
+def user_password_hint(text: str, lowered: str) -> bool:
+    # What `find_user_password_triples` asks first, as a hint: no generator where it fails.
+    return text.count(":") >= 2
+
+
 def find_user_password_triples(text: str) -> Iterator[tuple[int, int]]:
     if text.count(":") < 2:
         return
@@ -193,6 +198,10 @@ def find_user_password_triples(text: str) -> Iterator[tuple[int, int]]:
 # `mysql -pPASSWORD`, `mysqldump -uroot -pPASSWORD`: the password is glued to `-p`.
 _MYSQL = re.compile(r"\b(?:mysql|mysqldump|mysqladmin|mysqlimport|mysqlsh|mariadb|mariadb-dump)\b")
 _GLUED_P = re.compile(r"(?<![\w-])-p([^\s\"';&|]+)")
+
+
+def glued_password_hint(text: str, lowered: str) -> bool:
+    return "-p" in text
 
 
 def find_glued_passwords(text: str) -> Iterator[tuple[int, int]]:
@@ -299,6 +308,10 @@ _ASSIGNMENT = re.compile(
     r"(?<![\w.-])([A-Za-z_][A-Za-z0-9_.]*)[ \t]*=[ \t]*(\"[^\"]*\"|'[^']*'|[^\s\"';&|,]+)"
 )
 _JSON_PAIR = re.compile(r"\"([A-Za-z_][A-Za-z0-9_.-]*)\"\s*:\s*\"((?:[^\"\\]|\\.)*)\"")
+
+
+def assignment_hint(text: str, lowered: str) -> bool:
+    return "=" in text or '"' in text
 
 
 def find_assignments(text: str) -> Iterator[tuple[int, int]]:

@@ -41,6 +41,7 @@ from aciaudit.secret_patterns import (
     SHARED_ACCESS_KEY,
     USER_FLAGS,
     account_key_hint,
+    assignment_hint,
     auth_header_hint,
     cli_flag_hint,
     find_assignments,
@@ -52,6 +53,7 @@ from aciaudit.secret_patterns import (
     find_url_userinfo,
     find_user_password_triples,
     github_pat_hint,
+    glued_password_hint,
     image_userinfo_hint,
     is_secret_flag,
     looks_like_flag,
@@ -61,6 +63,7 @@ from aciaudit.secret_patterns import (
     shared_access_key_hint,
     trivially_not_secret,
     url_userinfo_hint,
+    user_password_hint,
 )
 from aciaudit.secret_plugins import (
     kebab_detector_name,
@@ -86,6 +89,7 @@ __all__ = [
     "detect",
     "detect_named",
     "find_secrets",
+    "forget_paths",
     "is_secret_flag",
     "kebab_detector_name",
     "looks_like_flag",
@@ -170,14 +174,22 @@ def find_in_value(text: str) -> tuple[Span, ...]:
     if len(text) < MIN_SCAN_LENGTH:
         return ()
     detectors, gate, bare_path = _detectors_state[0] if _detectors_state else _detectors()
-    literal = _bare_token_literal(text) if bare_path else None
-    if literal is None:
-        return _find_hinted(text, is_arm_id(text), detectors, gate, bare_path)
-    # Every bare character fits the rest of `_ARM_ID`: its prefix alone says "an id".
-    arm_id = text.startswith("/") and _ARM_ID_PREFIX.match(text) is not None
-    if not literal:
-        return () if arm_id else _entropy_only(text, detectors)
-    return _find_hinted(text, arm_id, detectors, gate, bare_path)
+    if bare_path:
+        # `_bare_token_literal` written out (this runs for every distinct value): the last
+        # segment is read in place, its parent path from what is remembered of it.
+        cut = text.rfind("/") + 1
+        if _BARE.fullmatch(text, cut) is not None:
+            known = _NO_LITERAL
+            if cut:
+                head = text[: cut - 1]
+                known = _heads_seen.get(head) or _know_head(head)
+            if known is not _NOT_BARE:
+                # Every bare character fits the rest of `_ARM_ID`: its prefix says "an id".
+                arm_id = cut != 0 and text[0] == "/" and _ARM_ID_PREFIX.match(text) is not None
+                if known is _LITERAL or _has_literal_from(text, cut):
+                    return _find_hinted(text, arm_id, detectors, gate, bare_path)
+                return () if arm_id else _entropy_only(text, detectors)
+    return _find_hinted(text, is_arm_id(text), detectors, gate, bare_path)
 
 
 # An ARM resource id is structure, not a secret: its path segments (a subscription id
@@ -270,34 +282,49 @@ _BARE_TOKENS = re.compile(
     r"GR1348941|eyJ|T3BlbkFJ|PuTTY-User-Key-File-2|pypi-AgE|S(?:G\.|K)|[xX][oO][xX]|"
     r"sq0csp-|k_live_"
 )
+# Every match of `_BARE_TOKENS` holds one of these characters (tests/test_secret_hints.py
+# proves it from the pattern): a segment with none (a GUID, most names) holds no literal,
+# and one character class is far quicker to search than the alternation.
+_TOKEN_CHARS = re.compile(r"[AGJKPXxpulq._]")
+
+
+def _has_literal_from(text: str, pos: int) -> bool:
+    """Whether `text[pos:]` holds a token literal, read in place."""
+    return _TOKEN_CHARS.search(text, pos) is not None and _BARE_TOKENS.search(text, pos) is not None
 
 
 def _bare_token_literal(text: str) -> bool | None:
     """None when `text` is not bare; else whether it holds a token literal."""
     # No literal holds a `/`, so each path segment can be asked alone. An id's parent
     # (`/subscriptions/…/resourceGroups/rg/providers/ns/type`) repeats across its siblings:
-    # it is read once, and only the last segment (a name, a GUID) is new.
-    head, slash, last = text.rpartition("/")
-    if _BARE.fullmatch(last) is None:
+    # it is read once, and only the last segment (a name, a GUID) is new. `pos` reads the
+    # last segment in place: no literal can start in it and end outside it.
+    cut = text.rfind("/") + 1
+    if _BARE.fullmatch(text, cut) is None:
         return None
-    if not slash:
-        return _BARE_TOKENS.search(last) is not None
-    known = _heads_seen.get(head)
-    if known is None:
-        if _BARE.fullmatch(head) is None:
-            known = _NOT_BARE
-        else:
-            known = _NO_LITERAL
-            for segment in head.split("/"):
-                if _segment_has_token_literal(segment):
-                    known = _LITERAL
-                    break
-        _remember(_heads_seen, head, known)
+    known = _NO_LITERAL
+    if cut:
+        head = text[: cut - 1]
+        known = _heads_seen.get(head) or _know_head(head)
     if known is _NOT_BARE:
         return None
     # The last segment is asked afresh: it is mostly new (a name, a GUID), and the whole
     # value is remembered by the caller.
-    return known is _LITERAL or _BARE_TOKENS.search(last) is not None
+    return known is _LITERAL or _has_literal_from(text, cut)
+
+
+def _know_head(head: str) -> str:
+    """What a parent path is (not bare, bare without a literal, with one), remembered."""
+    if _BARE.fullmatch(head) is None:
+        known = _NOT_BARE
+    else:
+        known = _NO_LITERAL
+        for segment in head.split("/"):
+            if _segment_has_token_literal(segment):
+                known = _LITERAL
+                break
+    _remember(_heads_seen, head, known)
+    return known
 
 
 _NOT_BARE, _NO_LITERAL, _LITERAL = "not bare", "no literal", "literal"
@@ -306,7 +333,7 @@ _NOT_BARE, _NO_LITERAL, _LITERAL = "not bare", "no literal", "literal"
 def _segment_has_token_literal(segment: str) -> bool:
     found = _segments_seen.get(segment)
     if found is None:
-        found = _BARE_TOKENS.search(segment) is not None
+        found = _has_literal_from(segment, 0)
         _remember(_segments_seen, segment, found)
     return found
 
@@ -316,7 +343,14 @@ def _segment_has_token_literal(segment: str) -> bool:
 # entries and in the length of what is kept (a hostile value can be megabytes).
 _heads_seen: dict[str, str] = {}
 _segments_seen: dict[str, bool] = {}
-_SEEN_ENTRIES, _SEEN_LENGTH = 1 << 15, 256
+_SEEN_ENTRIES, _SEEN_LENGTH = 1 << 16, 256
+
+
+def forget_paths() -> None:
+    """Drop what is remembered of parent paths and segments (a bulk redaction's end):
+    tens of MB at most, useless once the run's ids are done."""
+    _heads_seen.clear()
+    _segments_seen.clear()
 
 
 def _remember(seen: dict[str, Any], text: str, found: object) -> None:
@@ -427,9 +461,9 @@ def _detectors() -> _Detectors:
                     Detector(URL_USERINFO, find_url_userinfo, hint=url_userinfo_hint),
                     Detector(URL_USERINFO, find_image_userinfo, hint=image_userinfo_hint),
                     Detector(CLI_FLAG, find_cli_flags, hint=cli_flag_hint),
-                    Detector(CLI_FLAG, find_glued_passwords),
-                    Detector(USER_PASSWORD, find_user_password_triples),
-                    Detector(KEYWORD_NAME, find_assignments),
+                    Detector(CLI_FLAG, find_glued_passwords, hint=glued_password_hint),
+                    Detector(USER_PASSWORD, find_user_password_triples, hint=user_password_hint),
+                    Detector(KEYWORD_NAME, find_assignments, hint=assignment_hint),
                     Detector(HIGH_ENTROPY, find_high_entropy),
                 ]
                 assert detectors[-1].name == HIGH_ENTROPY  # `_entropy_only` relies on it

@@ -407,3 +407,55 @@ def test_an_arm_id_is_kept_but_a_token_inside_one_is_not() -> None:
     token = "ghp_" + "a1B2c3D4e5F6g7H8i9J0k1L2m3N4o5P6q7R8"
     pasted = redact_text(f"/subscriptions/s/resourceGroups/r/providers/Microsoft.Web/sites/{token}")
     assert token not in pasted and "redacted:v1:github-token:" in pasted
+
+
+def test_a_command_seen_again_in_a_run_is_redacted_as_the_first() -> None:
+    # The walk remembers each command of a run by its strings; the second is that result.
+    planted = "Hunter2-QZXCANARY-cmd"
+    resources = [
+        {
+            "id": f"/subscriptions/s/resourceGroups/rg/providers/Microsoft.Web/sites/app{i}",
+            "type": "Microsoft.Web/sites",
+            "properties": {"startup": ["app", "--password", planted]},
+        }
+        for i in range(3)
+    ]
+    redact_resources(resources)
+    commands = [r["properties"]["startup"] for r in resources]
+    assert commands[0] == commands[1] == commands[2]
+    assert commands[0][:2] == ["app", "--password"] and parse_marker(commands[0][2])
+    assert commands[0] is not commands[1]  # each list keeps its own identity
+    assert planted not in json.dumps(resources)
+
+
+def test_numbers_under_plain_keys_and_under_a_secret_pair() -> None:
+    resource: dict[str, Any] = {
+        "id": "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Web/sites/app",
+        "type": "Microsoft.Web/sites",
+        "properties": {
+            "port": 8080,
+            "cpu": 1.5,
+            "ratio": float("nan"),
+            "limit": float("inf"),
+            "pair": {"name": "DB_PASSWORD", "value": 12345678},
+            "plain_pair": {"name": "LOG_LEVEL", "value": 3},
+        },
+    }
+    redact_resources([resource])
+    props = resource["properties"]
+    assert (props["port"], props["cpu"], props["ratio"], props["limit"]) == (
+        8080,
+        1.5,
+        "nan",
+        "inf",
+    )
+    assert parse_marker(props["pair"]["value"]) is not None
+    assert props["plain_pair"]["value"] == 3
+
+
+def test_a_bulk_redaction_keeps_no_parent_path_afterwards() -> None:
+    from aciaudit import secrets
+
+    rid = "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Web/sites/app"
+    redact_resources([{"id": rid, "type": "Microsoft.Web/sites", "properties": {"x": rid + "/y"}}])
+    assert not secrets._heads_seen and not secrets._segments_seen

@@ -10,7 +10,10 @@ and compare; and they check each hint against its own detector.
 from __future__ import annotations
 
 import dataclasses
+import re._parser as sre_parse
 import string
+from re._constants import BRANCH, IN, LITERAL, MAX_REPEAT, MIN_REPEAT, SUBPATTERN
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
@@ -212,3 +215,31 @@ def test_other_plugins_switch_the_hints_off() -> None:
     plugins = load_plugins()
     assert plugin_hints(plugins)
     assert plugin_hints(plugins[1:]) == {}
+
+
+def _every_match_holds_one_of(items: list[tuple[Any, Any]], chars: str) -> bool:
+    """True only if every string the parsed sequence `items` matches holds a character of
+    `chars` (sound, not complete: False may be a pattern this reading cannot follow)."""
+    for op, arg in items:
+        if op is LITERAL and chr(arg) in chars:
+            return True
+        if op is IN and all(kind is LITERAL and chr(code) in chars for kind, code in arg):
+            return True
+        if op is BRANCH and all(_every_match_holds_one_of(b, chars) for b in arg[1]):
+            return True
+        repeated = op in (MAX_REPEAT, MIN_REPEAT) and arg[0] >= 1
+        if repeated and _every_match_holds_one_of(list(arg[2]), chars):
+            return True
+        if op is SUBPATTERN and _every_match_holds_one_of(list(arg[-1]), chars):
+            return True
+    return False
+
+
+def test_every_token_literal_holds_one_of_the_characters_searched_first() -> None:
+    # `_TOKEN_CHARS` rules a segment out before `_BARE_TOKENS` is searched: sound only if
+    # no literal can match without one of its characters.
+    chars = secrets._TOKEN_CHARS.pattern.strip("[]")
+    parsed = list(sre_parse.parse(secrets._BARE_TOKENS.pattern))
+    assert _every_match_holds_one_of(parsed, chars)
+    # The check itself can fail: without `_` the GitHub, Stripe branches hold none.
+    assert not _every_match_holds_one_of(parsed, chars.replace("_", ""))
