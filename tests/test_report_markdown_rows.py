@@ -93,3 +93,48 @@ def test_a_status_given_as_a_plain_string_is_grouped_as_its_member() -> None:
         assert [r.message for r in report.listed("ACR-001", Status.FAIL)] == ["f", "g"]
         assert [r.message for r in report.listed("ACR-001", Status.NOT_ASSESSED)] == ["denied"]
         assert report.listed("ACR-005", Status.PASS) == []
+
+
+def test_equal_dicts_lists_and_floats_of_different_types_keep_their_own_json() -> None:
+    from aciaudit.escape import md_cell
+    from aciaudit.reports.md_evidence import EvidenceTails
+
+    shared = {"b": 1, "a": "x"}
+    values = [
+        {"a": 1},
+        {"a": True},
+        {"a": 1.0},
+        [1, "x"],
+        [True, "x"],
+        0.0,
+        -0.0,
+        {"a": {"b": 1}},
+        {"a": {"b": True}},
+        shared,
+        shared,
+        {"a": "x", "b": 1},  # the same dict in another order: the same JSON
+        (1,),
+        (True,),
+    ]
+    tails = EvidenceTails(str)
+    json_texts = [
+        '{"a": 1}',
+        '{"a": true}',
+        '{"a": 1.0}',
+        '[1, "x"]',
+        '[true, "x"]',
+        "0.0",
+        "-0.0",
+        '{"a": {"b": 1}}',
+        '{"a": {"b": true}}',
+        '{"a": "x", "b": 1}',
+        '{"a": "x", "b": 1}',
+        '{"a": "x", "b": 1}',
+        "[1]",
+        "[true]",
+    ]
+    expected = [md_cell(text) for text in json_texts]  # `[` is escaped
+    assert tails.observed(values) == expected
+    assert tails.observed(values[::-1]) == expected[::-1]  # from the cache, the same
+    rows = tails.of([Evidence("p", v, "e") for v in values])
+    assert [row.split(" | ")[1] for row in rows] == expected

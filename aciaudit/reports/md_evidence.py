@@ -32,7 +32,8 @@ _observed_of = itemgetter(1)  # Evidence.observed
 # such an entry recurs where results share it (ACI-025's grants of an identity many
 # groups use); its id is stable as the run keeps every result, and so its evidence, alive.
 Key = tuple[type, Any] | int
-_SCALAR_TYPES = frozenset({str, int, float, bool, type(None)})
+# Not float: -0.0 equals 0.0 but reads differently.
+_SCALAR_TYPES = frozenset({str, int, bool, type(None)})
 
 
 class EvidenceTails:
