@@ -313,21 +313,39 @@ def _bare_token_literal(text: str) -> bool | None:
     return known is _LITERAL or _has_literal_from(text, cut)
 
 
+_NOT_BARE, _NO_LITERAL, _LITERAL = "not bare", "no literal", "literal"
+
+
 def _know_head(head: str) -> str:
-    """What a parent path is (not bare, bare without a literal, with one), remembered."""
-    if _BARE.fullmatch(head) is None:
+    """What a parent path is (not bare, bare without a literal, with one), remembered.
+    From its own parent's answer when that is remembered (an id's siblings share it),
+    else read whole and its parent remembered too."""
+    cut = head.rfind("/") + 1
+    if cut:
+        parent = head[: cut - 1]
+        above = _heads_seen.get(parent)
+        if above is None:
+            above = _read_head(parent)
+            _remember(_heads_seen, parent, above)
+    else:
+        above = _NO_LITERAL
+    if above is _NOT_BARE or _BARE.fullmatch(head, cut) is None:
         known = _NOT_BARE
+    elif above is _LITERAL or _segment_has_token_literal(head[cut:]):
+        known = _LITERAL
     else:
         known = _NO_LITERAL
-        for segment in head.split("/"):
-            if _segment_has_token_literal(segment):
-                known = _LITERAL
-                break
     _remember(_heads_seen, head, known)
     return known
 
 
-_NOT_BARE, _NO_LITERAL, _LITERAL = "not bare", "no literal", "literal"
+def _read_head(head: str) -> str:
+    if _BARE.fullmatch(head) is None:
+        return _NOT_BARE
+    for segment in head.split("/"):
+        if _segment_has_token_literal(segment):
+            return _LITERAL
+    return _NO_LITERAL
 
 
 def _segment_has_token_literal(segment: str) -> bool:

@@ -132,6 +132,15 @@ def test_a_value_s_parent_path_is_remembered_without_changing_what_is_found() ->
     parent = "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Web/sites"
     texts = [f"{parent}/app-{i}" for i in range(3)] + [f"{parent}/ghp_{'aB3' * 12}"]
     texts += [f"{parent}/x y", f"{parent}:x/ghp_{'aB3' * 12}", f"{parent}/eyJ"]
+    # Parents answered from their own parent: a literal or a separator two levels up.
+    token = "ghp_" + "aB3" * 12
+    random = "aB3dE5fG7hJ9kL1mN3pQ5rS7tU9vW1xY3zA5"  # the entropy rule finds it
+    for above in (f"/subscriptions/s/{token}", "/subscriptions/s:1", "/subscriptions/s"):
+        texts += [
+            f"{above}/{child}/{last}"
+            for child in ("x", "y", "AKIA", "b c")
+            for last in ("app", random)
+        ]
     for _ in range(2):  # the second time from what was remembered
         for text in texts:
             assert secrets.find_in_value(text) == without_shortcuts(text, secrets.is_arm_id(text))
