@@ -13,36 +13,24 @@ always safe. Unexpected shapes (None, lists where dicts belong, numbers) are ski
 from __future__ import annotations
 
 import base64
-import itertools
-import json
 import math
 import re
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from aciaudit.redact_group import STR, redact_command, redact_container_group
+from aciaudit.redact_text import apply_spans, as_text, redact_text
 from aciaudit.secret_detector import AUTH_HEADER, TOKEN_USERNAME
 from aciaudit.secret_patterns import SECRET_HEADERS, trivially_not_secret
-from aciaudit.secrets import (
-    CLI_FLAG,
-    URL_USERINFO,
-    USER_FLAGS,
-    detect,
-    detect_named,
-    find_in_value,
-    find_secrets,
-    forget_paths,
-    is_arm_id,
-    is_secret_flag,
-    looks_like_flag,
-    make_marker,
-)
+from aciaudit.secrets import detect, find_in_value, find_secrets, forget_paths, make_marker
 from checks.secret_markers import (
     KEYWORD_NAME,
     MARKER_PREFIX,
-    MARKER_RE,
     name_looks_secret,
     parse_marker,
 )
+
+__all__ = ["redact_in_place", "redact_resources", "redact_text"]
 
 CONTAINER_GROUP_TYPE = "microsoft.containerinstance/containergroups"
 # A container group profile carries the same containers, env, credentials and volumes.
@@ -116,155 +104,9 @@ def redact_in_place(resource: JsonDict, deep: bool = True, seen: Seen | None = N
     if isinstance(kind, str) and kind.lower() in CONTAINER_GROUP_TYPES:
         # ARM nests under `properties`; `az` output and some exports are flattened.
         for holder in _dicts(resource.get("properties"), resource):
-            _redact_container_group(holder)
+            redact_container_group(holder)
     if deep:
         _redact_secret_keys(resource, {} if seen is None else seen)
-
-
-def redact_text(text: str) -> str:
-    """`text` with each secret span inside it replaced by its marker; the rest unchanged."""
-    # Only the entropy rule misreads an id's segments; a token pasted into a name
-    # (`…/sites/ghp_…`) is still found by its own detector.
-    spans = find_secrets(text, arm_id=is_arm_id(text))
-    return _apply(text, [(span.start, span.end, span.detector) for span in spans])
-
-
-# --- container groups -----------------------------------------------------------------------
-
-
-def _redact_container_group(props: JsonDict) -> None:
-    # Written out rather than through `_dicts`/`_list_of_dicts`: this runs for every
-    # container of every group.
-    for key in ("containers", "initContainers"):
-        containers = props.get(key)
-        if not isinstance(containers, list):
-            continue
-        for container in containers:
-            if not isinstance(container, dict):
-                continue
-            inner = container.get("properties")
-            # `properties` first, then the container itself (`az`'s flattened form).
-            holders = (
-                (inner, container)
-                if isinstance(inner, dict) and inner is not container
-                else (container,)
-            )
-            for holder in holders:
-                env = holder.get("environmentVariables")
-                if env:
-                    _redact_env(env)
-                command = holder.get("command")
-                # A list of strings only is a command to the walk over every string too
-                # (`_redact_secret_keys`): redacted there, once.
-                if isinstance(command, list) and not all(map(isinstance, command, _STR)):
-                    holder["command"] = _redact_command(command)
-    volumes = props.get("volumes")
-    if isinstance(volumes, list):
-        for volume in volumes:
-            if isinstance(volume, dict):
-                _redact_volume(volume)
-    # imageRegistryCredentials[].password and diagnostics.logAnalytics.workspaceKey are
-    # caught by the secret-key walk that runs on every resource.
-
-
-def _redact_env(env: object) -> None:
-    if not isinstance(env, list):
-        return
-    for var in env:
-        if not isinstance(var, dict):
-            continue
-        value = var.get("value")
-        # ARM returns `value` only for plain variables: always a marker, whatever it holds,
-        # so no reader of a snapshot ever sees one. A value is one marker or none: text
-        # around a marker a third party left is hashed with it. `secureValue`: the key walk.
-        if value is None or (
-            isinstance(value, str)
-            and value.startswith(MARKER_PREFIX)
-            and parse_marker(value) is not None
-        ):
-            continue
-        text = _as_text(value)
-        var["value"] = make_marker(text, detect_named(var.get("name"), text))
-
-
-def _redact_command(command: list[Any]) -> list[Any]:
-    out: list[Any] = []
-    previous: object = None
-    for arg in command:
-        out.append(_redact_arg(arg, previous))
-        previous = arg
-    return out
-
-
-def _redact_arg(arg: object, previous: object) -> object:
-    if arg is None or parse_marker(arg) is not None:
-        return arg
-    text = arg if isinstance(arg, str) else _as_text(arg)
-    # `--password hunter2` as two arguments: the value is secret whole, spaces included.
-    if isinstance(previous, str) and is_secret_flag(previous) and not looks_like_flag(text):
-        return _mark(text, detect(text) or CLI_FLAG)
-    if not isinstance(arg, str):
-        return arg
-    if isinstance(previous, str) and (previous in USER_FLAGS or _SHORT_U.fullmatch(previous)):
-        return _redact_after_flag(previous, arg)
-    return redact_text(arg)
-
-
-# `-fsSu` then `user:password`: `u` ending a group of short flags.
-_SHORT_U = re.compile(r"-[A-Za-z]{0,8}u")
-
-
-def _redact_after_flag(flag: str, arg: str) -> str:
-    # `-u` then `user:password`: the password is only recognisable after the flag. Scan the
-    # pair once the argument's own secrets are markers, and keep what falls in the argument.
-    text = redact_text(arg)
-    offset = len(flag) + 1
-    spans = [
-        (max(span.start, offset) - offset, span.end - offset, span.detector)
-        for span in find_secrets(f"{flag} {text}")
-        if span.end > offset
-    ]
-    return _apply(text, spans)
-
-
-def _redact_volume(volume: JsonDict) -> None:
-    repo = volume.get("gitRepo")
-    if isinstance(repo, dict) and isinstance(repo.get("repository"), str):
-        repo["repository"] = _redact_url_userinfo(repo["repository"])
-    secret = volume.get("secret")
-    if isinstance(secret, dict):
-        for name, content in secret.items():
-            if content is not None and parse_marker(content) is None:
-                text = _as_text(content)
-                secret[name] = make_marker(text, detect(text) or KEYWORD_NAME)
-    elif isinstance(secret, str) and parse_marker(secret) is None:
-        volume["secret"] = make_marker(secret, detect(secret) or KEYWORD_NAME)
-    # azureFile.storageAccountKey: the key walk.
-
-
-# `scheme://` then the user info, up to the last `@` before the path.
-_USERINFO = re.compile(r"^(\s*[A-Za-z][A-Za-z0-9+.-]*://)([^/?#]*)@")
-
-
-def _redact_url_userinfo(url: str) -> str:
-    """`https://user:token@host/x` → `https://<marker>@host/x`, whatever the user info is."""
-    m = _USERINFO.match(url)
-    if m is None:
-        # No user info; still catch a secret elsewhere (`?sig=…` in a SAS URL).
-        return redact_text(url)
-    userinfo = m.group(2)
-    parts: list[str] = []
-    last = 0
-    # Markers already there stay; whatever lies around them is user info to redact.
-    for marker in MARKER_RE.finditer(userinfo):
-        parts += [_mark_userinfo(userinfo[last : marker.start()]), marker.group(0)]
-        last = marker.end()
-    parts.append(_mark_userinfo(userinfo[last:]))
-    return m.group(1) + "".join(parts) + "@" + redact_text(url[m.end() :])
-
-
-def _mark_userinfo(piece: str) -> str:
-    return _mark(piece, URL_USERINFO) if piece.strip(":") else piece
 
 
 # --- every resource -------------------------------------------------------------------------
@@ -320,16 +162,16 @@ def _redact_secret_keys(root: JsonDict, seen: Seen) -> None:
                         push(value)
                     continue
                 _redact_entry(node, key, value, _key_kind(key), secret_pair)
-        elif node and all(map(isinstance, node, _STR)):
+        elif node and all(map(isinstance, node, STR)):
             # A list of strings reads like a command: `--password` then its value. The
             # same commands recur across groups: each short one is redacted once per run.
             if len(node) > _SEEN_COMMAND:
-                node[:] = _redact_command(node)
+                node[:] = redact_command(node)
                 continue
             command = tuple(node)
             done = remembered(command)
             if done is None:
-                done = _redact_command(node)
+                done = redact_command(node)
                 if len(seen) >= _SEEN_LIMIT:
                     seen.clear()
                 seen[command] = done
@@ -344,8 +186,6 @@ def _redact_secret_keys(root: JsonDict, seen: Seen) -> None:
                     node[i] = str(item)
 
 
-# `isinstance(item, str)` for every item of a list, in one `map`.
-_STR = itertools.repeat(str)
 # Distinct plain strings and commands remembered per run before starting afresh (~30 MB
 # at most), and the longest command remembered.
 _SEEN_LIMIT, _SEEN_COMMAND = 1 << 18, 64
@@ -476,7 +316,7 @@ def _redact_plain(value: str) -> str:
     spans = find_in_value(value)
     if not spans:
         return value
-    return _apply(value, [(span.start, span.end, span.detector) for span in spans])
+    return apply_spans(value, [(span.start, span.end, span.detector) for span in spans])
 
 
 def _redact_tree(value: object) -> object:
@@ -497,53 +337,11 @@ def _is_secret_scalar(value: object) -> bool:
 
 
 def _mark_secret(value: object, header: bool = False) -> str:
-    text = _as_text(value)
+    text = as_text(value)
     return make_marker(text, detect(text) or (AUTH_HEADER if header else KEYWORD_NAME))
 
 
 # --- helpers --------------------------------------------------------------------------------
-
-
-def _apply(text: str, spans: list[tuple[int, int, str]]) -> str:
-    """`text` with each (start, end, detector) span, in order and disjoint, made a marker.
-
-    A span that stops right before a letter or digit (base64 padding then more of the
-    token: `…==8dxe3Cu0`) takes that run in too: the rest of the word is the secret's,
-    and a marker glued to hex digits would not read as a marker on a second pass."""
-    if not spans:
-        return text
-    parts: list[str] = []
-    last = 0
-    for start, end, detector in spans:
-        if start < last:  # the previous span took this one's beginning in
-            start = last
-            if start >= end:
-                continue
-        if end < len(text) and text[end].isascii() and text[end].isalnum():
-            found = _WORD_TAIL.match(text, end)
-            end = found.end() if found else end
-        parts += [text[last:start], _mark(text[start:end], detector)]
-        last = end
-    parts.append(text[last:])
-    return "".join(parts)
-
-
-_WORD_TAIL = re.compile(r"[A-Za-z0-9]+")
-
-
-def _mark(text: str, detector: str) -> str:
-    return text if parse_marker(text) is not None else make_marker(text, detector)
-
-
-def _as_text(value: object) -> str:
-    # Numbers and stray objects are hashed as their JSON text, so a marker's length and
-    # digest match what the snapshot file showed.
-    if isinstance(value, str):
-        return value
-    try:
-        return json.dumps(value, sort_keys=True, ensure_ascii=False)
-    except (TypeError, ValueError):
-        return str(value)
 
 
 def _dicts(*candidates: object) -> list[JsonDict]:
@@ -552,7 +350,3 @@ def _dicts(*candidates: object) -> list[JsonDict]:
         if isinstance(c, dict) and all(c is not seen for seen in out):
             out.append(c)
     return out
-
-
-def _list_of_dicts(value: object) -> list[JsonDict]:
-    return [item for item in value if isinstance(item, dict)] if isinstance(value, list) else []
