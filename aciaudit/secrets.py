@@ -317,35 +317,30 @@ _NOT_BARE, _NO_LITERAL, _LITERAL = "not bare", "no literal", "literal"
 
 
 def _know_head(head: str) -> str:
-    """What a parent path is (not bare, bare without a literal, with one), remembered.
-    From its own parent's answer when that is remembered (an id's siblings share it),
-    else read whole and its parent remembered too."""
+    """What a parent path is: not bare (a URL's or an image's path, mostly new each time:
+    not remembered), or bare without a literal or with one (remembered, from its own
+    parent's answer when that is remembered: an id's siblings share it)."""
+    if _BARE.fullmatch(head) is None:
+        return _NOT_BARE
     cut = head.rfind("/") + 1
+    above = _NO_LITERAL
     if cut:
         parent = head[: cut - 1]
-        above = _heads_seen.get(parent)
-        if above is None:
-            above = _read_head(parent)
-            _remember(_heads_seen, parent, above)
-    else:
-        above = _NO_LITERAL
-    if above is _NOT_BARE or _BARE.fullmatch(head, cut) is None:
-        known = _NOT_BARE
-    elif above is _LITERAL or _segment_has_token_literal(head[cut:]):
-        known = _LITERAL
-    else:
-        known = _NO_LITERAL
+        above = _heads_seen.get(parent) or _read_bare_head(parent)
+    literal = above is _LITERAL or _segment_has_token_literal(head[cut:])
+    known = _LITERAL if literal else _NO_LITERAL
     _remember(_heads_seen, head, known)
     return known
 
 
-def _read_head(head: str) -> str:
-    if _BARE.fullmatch(head) is None:
-        return _NOT_BARE
+def _read_bare_head(head: str) -> str:
+    known = _NO_LITERAL
     for segment in head.split("/"):
         if _segment_has_token_literal(segment):
-            return _LITERAL
-    return _NO_LITERAL
+            known = _LITERAL
+            break
+    _remember(_heads_seen, head, known)
+    return known
 
 
 def _segment_has_token_literal(segment: str) -> bool:
@@ -356,8 +351,8 @@ def _segment_has_token_literal(segment: str) -> bool:
     return found
 
 
-# What is known of a parent path (not bare, bare without a literal, with one) and whether
-# a path segment holds a literal, by text. Bounded in
+# What is known of a bare parent path (a literal in it or not) and whether a path
+# segment holds a literal, by text. Bounded in
 # entries and in the length of what is kept (a hostile value can be megabytes).
 _heads_seen: dict[str, str] = {}
 _segments_seen: dict[str, bool] = {}
