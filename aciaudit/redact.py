@@ -26,6 +26,7 @@ from aciaudit.secrets import detect, find_in_value, find_secrets, forget_paths, 
 from checks.secret_markers import (
     KEYWORD_NAME,
     MARKER_PREFIX,
+    MARKER_RE,
     name_looks_secret,
     parse_marker,
 )
@@ -311,7 +312,7 @@ def _key_kind(key: object) -> str:
 def _redact_plain(value: str) -> str:
     """A string under a plain key: what `redact_text` makes of it (uncached: the walk
     remembers each distinct one)."""
-    if value.startswith(MARKER_PREFIX) and parse_marker(value) is not None:
+    if value.startswith(MARKER_PREFIX) and MARKER_RE.fullmatch(value) is not None:
         return value
     spans = find_in_value(value)
     if not spans:
@@ -332,7 +333,8 @@ def _is_secret_scalar(value: object) -> bool:
     if isinstance(value, bool) or value is None:
         return False
     if isinstance(value, str):
-        return parse_marker(value) is None
+        # `parse_marker(value) is None`, without building the Marker (each is new here).
+        return not value.startswith(MARKER_PREFIX) or MARKER_RE.fullmatch(value) is None
     return isinstance(value, int | float)
 
 
