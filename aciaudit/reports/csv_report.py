@@ -14,7 +14,7 @@ from aciaudit.escape import csv_cell
 from aciaudit.run import Run
 from checks import arm_id
 from checks.kinds import kind_label
-from checks.model import ESTATE_SCOPE
+from checks.model import ESTATE_SCOPE, Status
 
 HEADER = (
     "check_id",
@@ -30,6 +30,9 @@ HEADER = (
     "message",
 )
 
+# A StrEnum's `.value` is a Python-level descriptor: looked up instead, once per row.
+_STATUS = {s: s.value for s in Status}
+
 
 class _Sink:
     """What csv.writer needs: an object with `write(str)`."""
@@ -43,43 +46,60 @@ def write_csv(run: Run, write: Callable[[str], object]) -> None:
     writer = csv.writer(_Sink(buffer.append), lineterminator="\r\n")
     writer.writerow(HEADER)
     subs = {s.subscription_id.lower(): s.label for s in run.index.subscriptions}
-    where: dict[str, tuple[str, str, str]] = {}
+    # What a check's rows repeat, and a resource's cells, made safe once each: the same
+    # resource comes back in every check that judges it. Only the message is per row.
+    per_check: dict[str, tuple[str, str, str, str]] = {}
+    where: dict[str, tuple[str, str, str, str]] = {}
+    suppressing = bool(run.suppressions)
     for result in run.results:
-        chk = run.check(result)
-        rid = result.resource_id
-        cells = where.get(rid)
-        if cells is None:
-            parsed = arm_id.parse(rid)
-            sub = parsed.subscription or ""
-            if rid.strip() == ESTATE_SCOPE:
-                name = "(whole estate)"
-            elif rid.rstrip("/").lower() == f"/subscriptions/{sub}".lower() and sub:
-                name = f"(subscription) {subs.get(sub.lower(), sub)}"
-            elif kind_label(rid):
-                name = f"({kind_label(rid)}) {parsed.name or rid}"
-            else:
-                name = parsed.name or rid
-            label = subs.get(sub.lower(), sub)
-            sub_cell = f"{label} ({sub})" if label and label != sub else sub
-            cells = where[rid] = (
-                csv_cell(name),
-                csv_cell(parsed.resource_group or ""),
-                csv_cell(sub_cell),
-            )
-        writer.writerow(
-            (
+        cid, rid, status, message, _ = result
+        fixed = per_check.get(cid)
+        if fixed is None:
+            chk = run.catalogue[cid]
+            fixed = per_check[cid] = (
                 csv_cell(chk.id),
                 chk.severity.value,
-                result.status.value,
-                "yes" if run.suppression(result) is not None else "no",
                 csv_cell(chk.title),
-                csv_cell(rid),
-                *cells,
                 csv_cell(chk.section),
-                csv_cell(result.message),
+            )
+        cells = where.get(rid)
+        if cells is None:
+            cells = where[rid] = _resource_cells(rid, subs)
+        writer.writerow(
+            (
+                fixed[0],
+                fixed[1],
+                _STATUS[status],
+                "yes" if suppressing and run.suppression(result) is not None else "no",
+                fixed[2],
+                *cells,
+                fixed[3],
+                csv_cell(message),
             )
         )
         if len(buffer) >= 4096:
             write("".join(buffer))
             buffer.clear()
     write("".join(buffer))
+
+
+def _resource_cells(rid: str, subs: dict[str, str]) -> tuple[str, str, str, str]:
+    """resource_id, resource_name, resource_group and subscription, each made safe."""
+    parsed = arm_id.parse(rid)
+    sub = parsed.subscription or ""
+    if rid.strip() == ESTATE_SCOPE:
+        name = "(whole estate)"
+    elif rid.rstrip("/").lower() == f"/subscriptions/{sub}".lower() and sub:
+        name = f"(subscription) {subs.get(sub.lower(), sub)}"
+    elif kind_label(rid):
+        name = f"({kind_label(rid)}) {parsed.name or rid}"
+    else:
+        name = parsed.name or rid
+    label = subs.get(sub.lower(), sub)
+    sub_cell = f"{label} ({sub})" if label and label != sub else sub
+    return (
+        csv_cell(rid),
+        csv_cell(name),
+        csv_cell(parsed.resource_group or ""),
+        csv_cell(sub_cell),
+    )
