@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable
+from json.encoder import encode_basestring
 from typing import Any
 
 from aciaudit.diff import Change
@@ -89,21 +90,83 @@ def write_sarif(run: Run, write: Callable[[str], object]) -> None:
         write(head + "\n")
         return
     write(head[:cut] + '"results": [\n')
-    encode = json.JSONEncoder(ensure_ascii=False).encode
+    line = _Lines(run, rule_index, subs)
     last = len(fails) - 1
     chunk: list[str] = []
     for i, result in enumerate(fails):
-        item = _result(result, run.check(result), rule_index[result.check_id], subs)
-        if run.delta is not None:
-            # Against a baseline (`scan --baseline`): SARIF's own new/unchanged marker.
-            state = _BASELINE_STATE.get(run.delta.change_of(result.check_id, result.resource_id))
-            if state:
-                item["baselineState"] = state
-        chunk.append("        " + encode(item) + (",\n" if i < last else "\n"))
+        chunk.append("        " + line(result) + (",\n" if i < last else "\n"))
         if len(chunk) >= 4096:
             write("".join(chunk))
             chunk.clear()
     write("".join(chunk) + "      ]" + head[cut + len(marker) :] + "\n")
+
+
+class _Lines:
+    """One SARIF result as the standard encoder writes `_result(…)` (with its baseline
+    state), assembled from strings: a check's part and a resource's part are encoded
+    once, a result adds its message, fingerprint and command. Keys stay in `_result`'s
+    order, separators are the encoder's `", "` and `": "`."""
+
+    def __init__(self, run: Run, rule_index: dict[str, int], subs: dict[str, str]) -> None:
+        self.run = run
+        self.rule_index = rule_index
+        self.subs = subs
+        self.per_check: dict[str, tuple[str, str]] = {}
+        self.per_resource: dict[str, tuple[str, str]] = {}
+
+    def check_parts(self, chk: Check) -> tuple[str, str]:
+        """(the line up to the message text, `"severity": …` of its properties)."""
+        parts = self.per_check.get(chk.id)
+        if parts is None:
+            parts = self.per_check[chk.id] = (
+                f'{{"ruleId": {_str(chk.id)}, "ruleIndex": {self.rule_index[chk.id]}, '
+                f'"kind": "fail", "level": {_str(LEVEL[chk.severity])}, "message": {{"text": ',
+                f'"properties": {{"severity": {_str(chk.severity.value)}',
+            )
+        return parts
+
+    def resource_parts(self, rid: str) -> tuple[str, str]:
+        """(its locations array, `, "resourceId": …[, "resourceKind": …]`)."""
+        parts = self.per_resource.get(rid)
+        if parts is None:
+            location = _location(rid, self.subs)
+            kind = kind_label(rid)
+            locations = (
+                f'[{{"logicalLocations": [{{"fullyQualifiedName": {_str(rid)}, '
+                f'"name": {_str(location["name"])}, "kind": "resource"}}]}}]'
+            )
+            props = f', "resourceId": {_str(rid)}'
+            if kind is not None:
+                props += f', "resourceKind": {_str(kind)}'
+            parts = self.per_resource[rid] = (locations, props)
+        return parts
+
+    def __call__(self, result: Result) -> str:
+        cid, rid, _, message, _ = result
+        chk = self.run.catalogue[cid]
+        head, severity = self.check_parts(chk)
+        locations, props = self.resource_parts(rid)
+        command = chk.az_for(rid)
+        text = (
+            f'{head}{_str(f"{message} (resource: {rid})")}}}, "locations": {locations}, '
+            f'"partialFingerprints": {{{_str(FINGERPRINT_KEY)}: {_str(fingerprint(cid, rid))}}}'
+            f", {severity}{props}"
+        )
+        if command:
+            text += f', "remediationCommand": {_str(command)}'
+        text += "}"
+        delta = self.run.delta
+        if delta is not None:
+            # Against a baseline (`scan --baseline`): SARIF's own new/unchanged marker.
+            state = _BASELINE_STATE.get(delta.change_of(cid, rid))
+            if state:
+                text += f', "baselineState": {_str(state)}'
+        return text + "}"
+
+
+def _str(text: str) -> str:
+    """A JSON string as `json.JSONEncoder(ensure_ascii=False)` writes it."""
+    return encode_basestring(text)
 
 
 def _rule(chk: Check) -> dict[str, Any]:
@@ -138,8 +201,7 @@ def _pascal(title: str) -> str:
     return "".join(w[:1].upper() + w[1:] for w in words) or "Check"
 
 
-def _result(result: Result, chk: Check, index: int, subs: dict[str, str]) -> dict[str, Any]:
-    rid = result.resource_id
+def _location(rid: str, subs: dict[str, str]) -> dict[str, Any]:
     parsed = arm_id.parse(rid)
     sub = parsed.subscription or ""
     if rid.strip() == ESTATE_SCOPE:
@@ -148,20 +210,26 @@ def _result(result: Result, chk: Check, index: int, subs: dict[str, str]) -> dic
         name = f"(subscription) {subs.get(sub.lower(), sub)}"
     else:
         name = parsed.name or rid
-    location: dict[str, Any] = {"fullyQualifiedName": rid, "name": name, "kind": "resource"}
+    if (kind := kind_label(rid)) is not None:
+        name = f"({kind}) {name}"
+    return {"fullyQualifiedName": rid, "name": name, "kind": "resource"}
+
+
+def _result(result: Result, chk: Check, index: int, subs: dict[str, str]) -> dict[str, Any]:
+    """One result as a plain dict: what `_Lines` writes, kept as its reference."""
+    rid = result.resource_id
     out: dict[str, Any] = {
         "ruleId": chk.id,
         "ruleIndex": index,
         "kind": "fail",
         "level": LEVEL[chk.severity],
         "message": {"text": f"{result.message} (resource: {rid})"},
-        "locations": [{"logicalLocations": [location]}],
+        "locations": [{"logicalLocations": [_location(rid, subs)]}],
         "partialFingerprints": {FINGERPRINT_KEY: fingerprint(chk.id, rid)},
         "properties": {"severity": chk.severity.value, "resourceId": rid},
     }
     if (kind := kind_label(rid)) is not None:
         out["properties"]["resourceKind"] = kind  # "profile": a container group profile
-        location["name"] = f"({kind}) {name}"
     command = chk.az_for(rid)
     if command:
         out["properties"]["remediationCommand"] = command
