@@ -126,7 +126,7 @@ class Check:
         Split before filling: a name holding ` && ` must stay inside its quotes."""
         if self.az is None or kind_label(resource_id) is not None:
             return None
-        slots = _az_slots(resource_id)
+        slots = az_slots(resource_id)
         return [part.strip().format(**slots) for part in self.az.split(" && ") if part.strip()]
 
 
@@ -136,7 +136,7 @@ def _filled(template: str, resource_id: str) -> str:
     template (export, then create), so a group that fails ten of them is filled once,
     not ten times: reports ask in check order, so a pair comes back after one pass
     over the groups (10,000 at the largest estates measured)."""
-    slots = _az_slots(resource_id)
+    slots = az_slots(resource_id)
     printf = _printf(template)
     return printf % slots if printf is not None else template.format(**slots)
 
@@ -157,9 +157,11 @@ def _printf(template: str) -> str | None:
 
 
 @lru_cache(maxsize=65536)
-def _az_slots(resource_id: str) -> dict[str, str]:
+def az_slots(resource_id: str) -> dict[str, str]:
+    """The shell-quoted values an `az` template's slots take for a resource (name,
+    resource_group, subscription, id). Shared: callers never mutate it."""
     # A resource failing several checks is quoted once, not once per check and report
-    # (quoting was a third of the Markdown report's render time). Callers never mutate it.
+    # (quoting was a third of the Markdown report's render time).
     parsed = arm_id.parse(resource_id)
     return {
         "name": shlex.quote(parsed.name),
