@@ -49,6 +49,7 @@ def test_every_catalogue_template_gives_az_for_text() -> None:
         "az x --name {name} --id {id} --rg {resource_group} --sub {subscription}",
         "{name}{name}{{literal}} {id}}}",
         "no slots at all",
+        "",  # empty: no command, as az_for gives none
         "{name:>30} padded",  # a format spec: through az_for
         "{name!r} converted",  # a conversion: through az_for
         "{name[0]} indexed",  # not one of the four slots: through az_for

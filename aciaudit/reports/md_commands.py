@@ -74,8 +74,8 @@ def commands(
     found: list[dict[str, str]] = list(filter(None, cached))
     if not found:
         return []
-    if not names:  # a template without slots: one command for all
-        return [literals[0]]
+    if not names:  # a template without slots: one command for all (none if it is empty)
+        return [literals[0]] if literals[0] else []
     # Column by column: each slot's values, then every row joined in one C-level pass.
     columns: list[Iterable[str]] = [repeat(literals[0])]
     for name, literal in zip(names, literals[1:], strict=True):
