@@ -25,7 +25,21 @@ RECREATE_AZ = (
 def is_profile(group: Resource) -> bool:
     """A container group profile (the template NGroups create groups from), judged by
     the container-group checks that read only its body."""
-    return str(group.get("type", "")).lower() == _PROFILE_TYPE
+    # Asked about 30 times per group (noun, kind_of): a type string's answer is
+    # remembered, so the usual call is one dict look-up instead of str() and lower().
+    rtype = group.get("type", "")
+    if type(rtype) is str:
+        try:
+            return _PROFILE_BY_TYPE[rtype]
+        except KeyError:
+            answer = rtype.lower() == _PROFILE_TYPE
+            if len(_PROFILE_BY_TYPE) < 256:  # spellings of a few types, not data
+                _PROFILE_BY_TYPE[rtype] = answer
+            return answer
+    return str(rtype).lower() == _PROFILE_TYPE
+
+
+_PROFILE_BY_TYPE: dict[str, bool] = {}
 
 
 def noun(group: Resource) -> str:
