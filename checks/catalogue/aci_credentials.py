@@ -53,6 +53,11 @@ def _is_secret(marker: Marker, var_name: str) -> bool:
     return marker.flagged or (name_looks_secret(var_name) and marker.length > 5)
 
 
+# How a marker no detector flagged starts: its detector is exactly `none` (the regex's
+# detector group stops at the first ':').
+_UNFLAGGED_PREFIX = f"{MARKER_PREFIX}{NO_DETECTOR}:"
+
+
 @check("ACI-006")
 def aci_006(group: Resource, ctx: Context) -> Outcome:
     n = name(group)
@@ -66,11 +71,19 @@ def aci_006(group: Resource, ctx: Context) -> Outcome:
             if value is None:
                 continue
             plain += 1
+            var_name = var.get("name")
+            var_name = f"#{i}" if var_name is None else str(var_name)
+            if (
+                type(value) is str
+                and value.startswith(_UNFLAGGED_PREFIX)
+                and not name_looks_secret(var_name)
+            ):
+                # Most values: marked `none` under a plain name. Whether or not the rest
+                # parses, _is_secret would say no (a `none` marker is never flagged).
+                continue
             marker = parse_marker(value)
             if marker is None:
                 continue
-            var_name = var.get("name")
-            var_name = f"#{i}" if var_name is None else str(var_name)
             if _is_secret(marker, var_name):
                 hits.append(f"{var_name} in {c.label}")
                 evidence.append(
