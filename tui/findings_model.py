@@ -280,12 +280,14 @@ class FindingsView:
         self.matched, self.complete = len(chosen), complete
         self.items = self._grouped(chosen) if self.grouping is not Grouping.NONE else chosen  # type: ignore[assignment]
 
-    def show_head(self, text: str, limit: int, budget: int) -> None:
+    def show_head(self, text: str, limit: int, budget: int) -> bool:
         """The filter set to `text`, showing only its first matches in the order shown
         (at most `limit`, looking at no more than `budget` rows) while the whole search
         runs behind the screen: a new word's first letters match most of 400k rows, so
         the first screenful is found at once; `refresh` once the search is learned
-        shows them all. No cursor is kept: the list grows below the first row."""
+        shows them all. No cursor is kept: the list grows below the first row.
+        False, and nothing changed, when those rows hold no match: an empty head would
+        say "nothing matches" while matches may still come."""
         words = text.lower().split()
         found: list[Row] = []
         for row in islice(self._start(text.lower()), budget):
@@ -293,8 +295,11 @@ class FindingsView:
                 found.append(row)
                 if len(found) >= limit:
                     break
+        if not found:
+            return False
         self.filter = self.filter.with_(text=text)
         self._set(found, complete=False)
+        return True
 
     def _start(self, text: str) -> list[Row]:
         """Where filtering `text` starts: typing on narrows, as every word of an

@@ -223,6 +223,10 @@ class FindingsScreen(AuditScreen, FilterHost):
                         )
                     )
             return
+        if not self.view.complete:
+            # The detail's n/p would walk only the first matches shown.
+            self.notify("Still filtering: open it once the count is shown.", timeout=3)
+            return
         rows = [i for i in self.view.items if isinstance(i, Row)]
         self.app.push_screen(DetailScreen(rows, rows.index(item)))
 
@@ -242,10 +246,13 @@ class FindingsScreen(AuditScreen, FilterHost):
         else:
             # The first screenful now (found among the first rows: a new word's first
             # letters match most of them), every match once the search behind is done.
-            self.view.show_head(text, HEAD_ROWS, HEAD_BUDGET)
-            table = self.query_one(ResultTable)
-            table.marks = tuple(text.lower().split())
-            table.set_items(self._folded(table.collapsed), keep=None)
+            # Not in groups: their headers would count only the first matches.
+            if self.view.grouping is Grouping.NONE and self.view.show_head(
+                text, HEAD_ROWS, HEAD_BUDGET
+            ):
+                table = self.query_one(ResultTable)
+                table.marks = tuple(text.lower().split())
+                table.set_items(self._folded(table.collapsed), keep=None)
             self._title(searching=True)
             self._search_behind(text)
 
