@@ -66,6 +66,8 @@ def test_each_line_is_the_standard_encoding_of_the_plain_result() -> None:
     assert len(lines) == 7
     assert lines == _reference(run)
     assert '"resourceKind": "profile"' in lines[1]
+    # Spelled out, not through the writer's own _location: a profile is named as one.
+    assert '"name": "(profile) ' in lines[1] and '"name": "(profile) ' not in lines[0]
     assert "remediationCommand" in lines[0] and "remediationCommand" not in lines[2]
 
 

@@ -171,3 +171,16 @@ def test_dumps_is_stable_and_keeps_unicode() -> None:
     assert text == dumps(run)
     assert "Prød ✓" in text
     assert text.startswith('{\n  "catalogue_version"')
+
+
+def test_keys_that_are_not_strings_read_the_same_on_either_encoder() -> None:
+    # orjson writes True/None keys as true/null; a value it refuses (an integer beyond
+    # 64 bits) sends the whole value through the standard encoder, which must agree.
+    from aciaudit.reports.json_report import encode
+
+    plain = {True: 1, None: 2, 3: "x", "k": [1.5]}
+    big = {**plain, "big": 2**70}
+    via_orjson = json.loads(encode(plain))
+    via_standard = json.loads(encode(big))
+    assert via_orjson == {"true": 1, "null": 2, "3": "x", "k": [1.5]}
+    assert {k: v for k, v in via_standard.items() if k != "big"} == via_orjson

@@ -103,10 +103,17 @@ def _finite(value: Any) -> Any:
     if isinstance(value, float) and not math.isfinite(value):
         return None
     if isinstance(value, dict):
-        return {str(k): _finite(v) for k, v in value.items()}
+        # Keys as orjson's OPT_NON_STR_KEYS writes them (true, null), not str()'s.
+        return {_key(k): _finite(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
         return [_finite(v) for v in value]
     return value
+
+
+def _key(key: Any) -> str:
+    if key is None or isinstance(key, bool):
+        return json.dumps(key)
+    return str(key)
 
 
 def write_json(run: Run, write: Callable[[str], object]) -> None:
