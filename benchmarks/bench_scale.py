@@ -10,8 +10,9 @@ Every measure runs in its own child process: `json.load` of the snapshot, then
 time from the command's start to its exit, interpreter start-up and teardown included),
 with the child's peak RSS from `wait4`. The app runs headless (Textual's pilot) in a child
 on the 10k estate: launch to the overview shown, a `/` filter keystroke and a sort at
-~400k results. `--root` runs the scan and the app from another checkout (the generator
-and this script stay these), so before and after figures come from one run.
+~400k results. Last, the live collect of bench_collect.py at full size (`--no-collect`
+skips it). `--root` runs the scan, the app and the collect from another checkout (the
+generator and this script stay these), so before and after figures come from one run.
 
 The estate is bench_scan.py's generator scaled like the issue's (0.67 registries and 0.01
 subscriptions per group) plus what made ACI-025 explode there: two user-assigned
@@ -231,6 +232,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--root", type=Path, default=ROOT, help="checkout whose code is measured")
     parser.add_argument("--app-groups", type=int, default=10_000)
     parser.add_argument("--no-app", action="store_true")
+    parser.add_argument(
+        "--no-collect", action="store_true", help="skip the live collect (bench_collect.py)"
+    )
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--groups", type=int, help=argparse.SUPPRESS)  # with --emit
     parser.add_argument("--emit", type=Path, help=argparse.SUPPRESS)  # the generator child
@@ -253,7 +257,35 @@ def main(argv: list[str] | None = None) -> int:
                 measure_size(args.app_groups, root, tmp, [], args.seed)
             app = measure_app(args.app_groups, root, tmp)
     print_table(rows, formats, app, root)
+    if not args.no_collect:
+        print_collect(root)
     return 0
+
+
+def print_collect(root: Path) -> None:
+    """The table's last row: bench_collect.py at full size (2,000 groups, 200 registries,
+    20 subscriptions, 30 ms, 8 in flight) from the measured checkout, its figures as
+    it prints them."""
+    script = root / "benchmarks" / "bench_collect.py"
+    if not script.exists():
+        script = HERE / "bench_collect.py"
+    print("\nlive collect (bench_collect.py --once):", flush=True)
+    done = subprocess.run(
+        [sys.executable, str(script), "--once"],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=1800,
+    )
+    if done.returncode != 0:
+        print(f"  failed (exit {done.returncode}): {done.stderr.strip()[-400:]}")
+        return
+    lines = done.stdout.splitlines()
+    keep = ("wall (collect)", "collector CPU", "fake ARM CPU", "latency floor", "ARM requests")
+    keep += ("per resource", "wall < 20 s", "<= 2.5 requests")
+    for line in lines:
+        if line.strip().startswith(keep):
+            print("  " + line.strip())
 
 
 if __name__ == "__main__":
