@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from checks.catalogue.aci_credentials import (
     _CONTAINER_PROPS,
     _OWN_PLACE_KEYS,
+    _flagged_only_in_env,
     secrets_elsewhere,
 )
 from checks.secret_markers import Marker, markers_in
@@ -104,3 +105,41 @@ def test_a_marker_hidden_after_an_escaped_character_is_still_found() -> None:
         # Only the variables hold one: nothing to report, as the walk says too.
         del group["tags"]
         assert list(secrets_elsewhere(group)) == [] == list(plain_walk(group))
+
+
+@settings(max_examples=300, deadline=None)
+@given(env=trees, command=trees, git=trees, vol_key=keys, tags=trees, key=keys)
+def test_markers_in_commands_and_git_volumes_agree_with_the_walk(
+    env: Any, command: Any, git: Any, vol_key: str, tags: Any, key: str
+) -> None:
+    """The shortcut also counts container command lines and gitRepo volumes (which the
+    walk skips): wherever else markers sit, the answer is the walk's."""
+    container = {"name": "c", "properties": {"environmentVariables": env, "command": command}}
+    group = {
+        "properties": {
+            "initContainers": [container],
+            "volumes": [{"name": "v", "gitRepo": git}, {"name": "w", vol_key: git}],
+        },
+        "tags": {key: tags},
+    }
+    assert list(secrets_elsewhere(group)) == list(plain_walk(group))
+
+
+def test_markers_only_in_commands_and_git_volumes_skip_the_walk() -> None:
+    container = {
+        "name": "c",
+        "properties": {"command": ["sh", "-c", f"curl -H {FLAGGED}"], "image": "x"},
+    }
+    group = {
+        "properties": {
+            "containers": [container],
+            "volumes": [{"name": "v", "gitRepo": {"repository": f"https://{FLAGGED}@h/r"}}],
+        },
+        "tags": {"note": UNFLAGGED},
+    }
+    assert _flagged_only_in_env(group)
+    assert list(secrets_elsewhere(group)) == [] == list(plain_walk(group))
+    # One more flagged marker where the walk looks: the shortcut must not answer.
+    group["tags"] = {"note": FLAGGED}
+    assert not _flagged_only_in_env(group)
+    assert [path for path, _ in secrets_elsewhere(group)] == ["tags.note"]

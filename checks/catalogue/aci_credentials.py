@@ -185,26 +185,44 @@ _FLAGGED_START = re.compile(
 
 def _flagged_only_in_env(group: Resource) -> bool:
     """True when every possible flagged marker of the group lies in its containers'
-    environment variables, which the walk skips (the usual case: a secret-named
-    variable). Counted on orjson's text of the group and of those lists, which the
-    group's text holds verbatim: equal counts leave none for the walk to find. Any doubt
-    (orjson refuses a value) answers False, and the walk decides."""
+    environment variables or command lines or in its gitRepo volumes, which the walk
+    skips (the usual case: a secret-named variable). Counted on orjson's text of the
+    group and of those values, which the group's text holds verbatim: equal counts leave
+    none for the walk to find. Any doubt (orjson refuses a value) answers False, and the
+    walk decides."""
     try:
         total = len(_FLAGGED_START.findall(orjson.dumps(group)))
         if not total:
             return True
-        in_env = 0
         props = group.get("properties")
-        for key in ("containers", "initContainers"):
-            items = props.get(key) if isinstance(props, dict) else None
-            for item in items if isinstance(items, list) else ():
-                cprops = item.get("properties") if isinstance(item, dict) else None
-                if isinstance(cprops, dict) and "environmentVariables" in cprops:
-                    env = orjson.dumps(cprops["environmentVariables"])
-                    in_env += len(_FLAGGED_START.findall(env))
+        if not isinstance(props, dict):
+            return False
+        skipped = _flagged_in_containers(props, "environmentVariables")
+        if skipped == total:
+            return True
+        # The other places the walk skips where a group's marker usually is: a
+        # container's command line (ACI-007's) and a gitRepo volume (ACI-008's).
+        skipped += _flagged_in_containers(props, "command")
+        vols = props.get("volumes")
+        for vol in vols if isinstance(vols, list) else ():
+            if isinstance(vol, dict) and "gitRepo" in vol:
+                skipped += len(_FLAGGED_START.findall(orjson.dumps(vol["gitRepo"])))
     except (orjson.JSONEncodeError, TypeError):
         return False
-    return total == in_env
+    return total == skipped
+
+
+def _flagged_in_containers(props: dict[str, Any], key: str) -> int:
+    """Possible flagged markers under `key` of every container's and init container's
+    properties (the walk skips both keys there), counted in orjson's text."""
+    count = 0
+    for list_key in ("containers", "initContainers"):
+        items = props.get(list_key)
+        for item in items if isinstance(items, list) else ():
+            cprops = item.get("properties") if isinstance(item, dict) else None
+            if isinstance(cprops, dict) and key in cprops:
+                count += len(_FLAGGED_START.findall(orjson.dumps(cprops[key])))
+    return count
 
 
 _CONTAINER_PROPS = re.compile(r"properties\.(?:init)?[cC]ontainers\[\d+\]\.properties")
