@@ -57,9 +57,23 @@ SECRET_KEYS = frozenset(
 SECRET_TREES = frozenset({"protectedsettings"})
 
 JsonDict = dict[str, Any]
-# What one run already redacted: a plain string -> its result, a command (the tuple of its
-# strings) -> its result. Keys of both kinds never compare equal.
-Seen = dict[str | tuple[str, ...], Any]
+
+
+class Seen(dict[str | tuple[str, ...], Any]):
+    """What one run already redacted: a plain string -> its result, a command (the tuple
+    of its strings) -> its result. Keys of both kinds never compare equal. Bounded: a
+    command weighs one entry per item, so 262,144 distinct 64-item commands cannot hold
+    300 MB (they did: a hostile snapshot of distinct commands)."""
+
+    weight = 0  # entries plus the items of the commands held
+
+    def keep(self, key: str | tuple[str, ...], done: Any) -> None:
+        size = len(key) if type(key) is tuple else 1
+        if self.weight + size > _SEEN_LIMIT:  # bounded: memory, not speed
+            self.clear()
+            self.weight = 0
+        self[key] = done
+        self.weight += size
 
 
 # How many resources between two progress reports of a bulk redaction.
@@ -74,9 +88,9 @@ def redact_resources(
     each time `n` more resources are done."""
     done = 0
     # Most strings of an estate repeat (locations, states, images, ids of shared things):
-    # each distinct one is scanned once per run. Dropped with the run, so no raw value
-    # outlives the load in a cache.
-    seen: Seen = {}
+    # each distinct one is scanned once per run, and this memory is dropped with the run
+    # (the detectors' own bounded caches and the pair-name cache live on).
+    seen = Seen()
     try:
         for resource in resources:
             if isinstance(resource, dict):
@@ -107,7 +121,7 @@ def redact_in_place(resource: JsonDict, deep: bool = True, seen: Seen | None = N
         for holder in _dicts(resource.get("properties"), resource):
             redact_container_group(holder)
     if deep:
-        _redact_secret_keys(resource, {} if seen is None else seen)
+        _redact_secret_keys(resource, Seen() if seen is None else seen)
 
 
 # --- every resource -------------------------------------------------------------------------
@@ -142,9 +156,7 @@ def _redact_secret_keys(root: JsonDict, seen: Seen) -> None:
                         done = remembered(value)
                         if done is None:
                             done = _redact_plain(value)
-                            if len(seen) >= _SEEN_LIMIT:  # bounded: memory, not speed
-                                seen.clear()
-                            seen[value] = done
+                            seen.keep(value, done)
                         if done is not value:
                             node[key] = done
                         continue
@@ -173,9 +185,7 @@ def _redact_secret_keys(root: JsonDict, seen: Seen) -> None:
             done = remembered(command)
             if done is None:
                 done = redact_command(node)
-                if len(seen) >= _SEEN_LIMIT:
-                    seen.clear()
-                seen[command] = done
+                seen.keep(command, done)
             node[:] = done
         else:
             for i, item in enumerate(node):
@@ -187,8 +197,8 @@ def _redact_secret_keys(root: JsonDict, seen: Seen) -> None:
                     node[i] = str(item)
 
 
-# Distinct plain strings and commands remembered per run before starting afresh (~30 MB
-# at most), and the longest command remembered.
+# Distinct plain strings and command items remembered per run before starting afresh
+# (~30 MB at most), and the longest command remembered.
 _SEEN_LIMIT, _SEEN_COMMAND = 1 << 18, 64
 
 

@@ -13,7 +13,7 @@ from functools import lru_cache
 
 MARKER_PREFIX = "redacted:v1:"
 MARKER_RE = re.compile(
-    r"(?<![0-9A-Za-z])redacted:v1:([a-z0-9][a-z0-9-]*):(\d+):([0-9a-f]{12})(?![0-9a-f])"
+    r"(?<![0-9A-Za-z])redacted:v1:([a-z0-9][a-z0-9-]*):([0-9]{1,9}):([0-9a-f]{12})(?![0-9a-f])"
 )
 # The detector a marker names when nothing recognised the value as a secret.
 NO_DETECTOR = "none"

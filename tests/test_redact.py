@@ -459,3 +459,69 @@ def test_a_bulk_redaction_keeps_no_parent_path_afterwards() -> None:
     rid = "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Web/sites/app"
     redact_resources([{"id": rid, "type": "Microsoft.Web/sites", "properties": {"x": rid + "/y"}}])
     assert not secrets._heads_seen and not secrets._segments_seen
+
+
+def test_commands_equal_when_joined_are_each_redacted_as_themselves() -> None:
+    # The run's memory keys a command by its items: `--password "a b"` is not
+    # `--password a` then `b`, nor the plain string their join spells.
+    secret = "Qz7-CANARY-cmd"
+    lists = [["--password", f"{secret} b"], ["--password", secret, "b"]]
+    resources = [
+        {
+            "id": f"/subscriptions/s/resourceGroups/rg/providers/Microsoft.Web/sites/app{i}",
+            "type": "Microsoft.Web/sites",
+            "properties": {"startup": value},
+        }
+        for i, value in enumerate([*lists, f"--password {secret} b"])
+    ]
+    alone = copy.deepcopy(resources)
+    redact_resources(resources)
+    for one in alone:
+        redact_in_place(one)
+    assert resources == alone
+    assert secret not in json.dumps(resources)
+    first, second = (r["properties"]["startup"] for r in resources[:2])
+    assert len(first) == 2 and len(second) == 3 and second[2] == "b"
+
+
+@pytest.mark.parametrize("where", ["plain", "secret-key", "secret-pair"])
+def test_a_marker_followed_by_more_text_is_not_taken_for_a_marker(where: str) -> None:
+    # Text after a marker is data: a token or a password there must still be redacted.
+    marker = make_marker("old", "keyword-name")
+    token = "ghp_" + "Zz9Yy8Xx7Ww6Vv5Uu4Tt3Ss2Rr1Qq0Pp9Oo8"
+    value = f"{marker} {token}" if where == "plain" else f"{marker} hunter2-CANARY"
+    props: dict[str, Any] = {
+        "plain": {"note": value},
+        "secret-key": {"password": value},
+        "secret-pair": {"header": {"name": "Authorization", "value": value}},
+    }[where]
+    resource = {
+        "id": "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Web/sites/app",
+        "type": "Microsoft.Web/sites",
+        "properties": props,
+    }
+    redact_resources([resource])
+    text = json.dumps(resource)
+    assert token not in text and "hunter2-CANARY" not in text
+
+
+def test_a_marker_with_an_absurd_length_is_not_a_marker_and_does_not_crash() -> None:
+    # A hand-made marker of 5,000 digits: int() of it raised ValueError (exit 4).
+    fake = "redacted:v1:keyword-name:" + "9" * 5000 + ":0123456789ab"
+    assert parse_marker(fake) is None and markers_in(fake) == []
+    resource = {
+        "id": "/subscriptions/s/resourceGroups/rg/providers/Microsoft.ContainerInstance/"
+        "containerGroups/cg",
+        "type": "Microsoft.ContainerInstance/containerGroups",
+        "properties": {
+            "containers": [
+                {
+                    "name": "c",
+                    "properties": {"environmentVariables": [{"name": "X", "value": fake}]},
+                }
+            ]
+        },
+    }
+    redact_resources([resource])
+    env = resource["properties"]["containers"][0]["properties"]["environmentVariables"]
+    assert parse_marker(env[0]["value"]) is not None  # the value became a real marker
