@@ -28,12 +28,18 @@ def _plain(rows: list[Row], text: str) -> list[Row]:
     return out
 
 
-async def test_the_first_matches_come_at_once_and_every_match_after(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    # Every scan goes behind the screen, as at 400k rows, and it waits for the test.
+async def _held_findings(pilot, app):  # type: ignore[no-untyped-def]
+    await wait_loaded(pilot)
+    await pilot.press("f")
+    await wait_for(pilot, lambda: isinstance(app.screen, FindingsScreen))
+    await wait_for(pilot, lambda: bool(app.screen.query(ResultTable)))
+    return app.screen
+
+
+def _hold(monkeypatch: pytest.MonkeyPatch, head_rows: int, budget: int) -> threading.Event:
     monkeypatch.setattr(findings_screen, "FILTER_INLINE", 0)
-    monkeypatch.setattr(findings_screen, "HEAD_ROWS", 3)
+    monkeypatch.setattr(findings_screen, "HEAD_ROWS", head_rows)
+    monkeypatch.setattr(findings_screen, "HEAD_BUDGET", budget)
     release = threading.Event()
     search = FindingsView.search
 
@@ -42,13 +48,17 @@ async def test_the_first_matches_come_at_once_and_every_match_after(
         return search(self, text, stop)
 
     monkeypatch.setattr(FindingsView, "search", held)
+    return release
+
+
+async def test_the_first_matches_come_at_once_and_every_match_after(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Every scan goes behind the screen, as at 400k rows, and it waits for the test.
+    release = _hold(monkeypatch, 3, findings_screen.HEAD_BUDGET)
     app = AuditApp(demo_source())
     async with app.run_test(size=SIZE) as pilot:
-        await wait_loaded(pilot)
-        await pilot.press("f")
-        await wait_for(pilot, lambda: isinstance(app.screen, FindingsScreen))
-        await wait_for(pilot, lambda: bool(app.screen.query(ResultTable)))
-        screen = app.screen
+        screen = await _held_findings(pilot, app)
         assert isinstance(screen, FindingsScreen)
         table = screen.query_one(ResultTable)
         rows = screen.view.rows
@@ -73,29 +83,6 @@ async def test_the_first_matches_come_at_once_and_every_match_after(
         assert f"[{len(every)}]" in title and "filtering…" not in title
 
 
-async def _held_findings(monkeypatch: pytest.MonkeyPatch, pilot, app):  # type: ignore[no-untyped-def]
-    await wait_loaded(pilot)
-    await pilot.press("f")
-    await wait_for(pilot, lambda: isinstance(app.screen, FindingsScreen))
-    await wait_for(pilot, lambda: bool(app.screen.query(ResultTable)))
-    return app.screen
-
-
-def _hold(monkeypatch: pytest.MonkeyPatch, head_rows: int, budget: int) -> threading.Event:
-    monkeypatch.setattr(findings_screen, "FILTER_INLINE", 0)
-    monkeypatch.setattr(findings_screen, "HEAD_ROWS", head_rows)
-    monkeypatch.setattr(findings_screen, "HEAD_BUDGET", budget)
-    release = threading.Event()
-    search = FindingsView.search
-
-    def held(self: FindingsView, text: str, stop: Callable[[], bool] | None = None):  # type: ignore[no-untyped-def]
-        release.wait(10)
-        return search(self, text, stop)
-
-    monkeypatch.setattr(FindingsView, "search", held)
-    return release
-
-
 async def test_enter_on_the_first_matches_waits_for_every_match(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
@@ -103,7 +90,7 @@ async def test_enter_on_the_first_matches_waits_for_every_match(
     release = _hold(monkeypatch, 3, 20_000)
     app = AuditApp(demo_source())
     async with app.run_test(size=SIZE) as pilot:
-        screen = await _held_findings(monkeypatch, pilot, app)
+        screen = await _held_findings(pilot, app)
         await pilot.press("slash", *"fail", "enter")
         await pilot.pause()
         assert not screen.view.complete
@@ -124,7 +111,7 @@ async def test_grouped_rows_are_not_replaced_by_the_first_matches(
     release = _hold(monkeypatch, 3, 20_000)
     app = AuditApp(demo_source())
     async with app.run_test(size=SIZE) as pilot:
-        screen = await _held_findings(monkeypatch, pilot, app)
+        screen = await _held_findings(pilot, app)
         await pilot.press("b")
         await wait_for(pilot, lambda: screen.view.grouping.value != "none")
         before = list(screen.view.items)
@@ -145,7 +132,7 @@ async def test_no_match_among_the_first_rows_is_not_shown_as_nothing_matches(
     release = _hold(monkeypatch, 3, 3)
     app = AuditApp(demo_source())
     async with app.run_test(size=SIZE) as pilot:
-        screen = await _held_findings(monkeypatch, pilot, app)
+        screen = await _held_findings(pilot, app)
         first = [i for i in screen.view.items if isinstance(i, Row)][:3]
         later = [i for i in screen.view.items if isinstance(i, Row)][3:]
         # A word of a later row's resource that none of the first three rows holds.
