@@ -144,23 +144,17 @@ async def measure(path: Path) -> dict[str, float]:
         # soon as the help is shown, each timed from the moment the key arrives to the
         # screen that answers it painted. A thread, as a terminal's input is: a key's
         # moment is its own, not when the busy interpreter next gets round to sending it.
-        user = threading.Thread(
-            target=watch.press_keys,
-            args=(app, "CollectScreen", watch.overview, watch.latencies),
-            daemon=True,
-        )
-        user.start()
-        await asyncio.to_thread(watch.overview.wait)
-        user.join()
+        async def press_until(screen: str, done: threading.Event, into: list[float]) -> None:
+            user = threading.Thread(
+                target=watch.press_keys, args=(app, screen, done, into), daemon=True
+            )
+            user.start()
+            await asyncio.to_thread(done.wait)
+            user.join()
+
+        await press_until("CollectScreen", watch.overview, watch.latencies)
         # The same while the findings rows, sorts and search parts are built behind it.
-        user = threading.Thread(
-            target=watch.press_keys,
-            args=(app, "OverviewScreen", watch.prepared, watch.preparing),
-            daemon=True,
-        )
-        user.start()
-        await asyncio.to_thread(watch.prepared.wait)
-        user.join()
+        await press_until("OverviewScreen", watch.prepared, watch.preparing)
         figures["launch to overview (s)"] = watch.overview_at - started
         figures["app cpu to overview (s)"] = watch.overview_cpu - cpu
         figures["load worker cpu (s)"] = watch.worker_cpu

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
+from typing import Any
 
 import pytest
 from textual.pilot import Pilot
@@ -54,3 +55,15 @@ def source_of(raw: dict, label: str = "test estate") -> Source:
         return parse_snapshot(raw, origin=label)
 
     return Source(label, load)
+
+
+def plain_matches(rows: list[Any], text: str) -> list[Any]:
+    """The findings filter as first written: every word in one lower-cased haystack of
+    the row (cells, message, resource id). Tests hold the fast search to it."""
+    words = text.lower().split()
+    out = []
+    for r in rows:
+        hay = "\t".join((*r.cells, r.result.message, r.result.resource_id)).lower()
+        if all(w in hay for w in words):
+            out.append(r)
+    return out

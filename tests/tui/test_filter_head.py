@@ -7,7 +7,7 @@ import threading
 from collections.abc import Callable
 
 import pytest
-from conftest import SIZE, wait_for, wait_loaded
+from conftest import SIZE, plain_matches, wait_for, wait_loaded
 from textual.widgets import Input, Static
 
 from aciaudit.sources.choice import demo_source
@@ -16,16 +16,6 @@ from tui.findings_model import FindingsView, Row
 from tui.screens import findings as findings_screen
 from tui.screens.findings import FindingsScreen
 from tui.widgets.result_table import ResultTable
-
-
-def _plain(rows: list[Row], text: str) -> list[Row]:
-    words = text.lower().split()
-    out = []
-    for r in rows:
-        hay = "\t".join((*r.cells, r.result.message, r.result.resource_id)).lower()
-        if all(w in hay for w in words):
-            out.append(r)
-    return out
 
 
 async def _held_findings(pilot, app):  # type: ignore[no-untyped-def]
@@ -62,7 +52,7 @@ async def test_the_first_matches_come_at_once_and_every_match_after(
         assert isinstance(screen, FindingsScreen)
         table = screen.query_one(ResultTable)
         rows = screen.view.rows
-        every = _plain(rows, "fail")
+        every = plain_matches(rows, "fail")
         assert len(every) > 3
         await pilot.press("slash", *"fail")
         await pilot.pause()
@@ -121,7 +111,7 @@ async def test_grouped_rows_are_not_replaced_by_the_first_matches(
         assert "filtering…" in str(screen.query_one("#findings-title", Static).render())
         release.set()
         await wait_for(pilot, lambda: screen.view.filter.text == "fail")
-        every = _plain(screen.view.rows, "fail")
+        every = plain_matches(screen.view.rows, "fail")
         shown = [i for i in screen.view.items if isinstance(i, Row)]
         assert sorted(id(r) for r in shown) == sorted(id(r) for r in every)
 
@@ -140,7 +130,7 @@ async def test_no_match_among_the_first_rows_is_not_shown_as_nothing_matches(
             w
             for r in later
             for w in r.result.resource_id.lower().split("/")
-            if len(w) > 3 and w.isalnum() and not _plain(first, w)
+            if len(w) > 3 and w.isalnum() and not plain_matches(first, w)
         )
         before = list(screen.view.items)
         await pilot.press("slash")
@@ -150,4 +140,4 @@ async def test_no_match_among_the_first_rows_is_not_shown_as_nothing_matches(
         assert screen.view.items == before and screen.view.complete
         release.set()
         await wait_for(pilot, lambda: screen.view.filter.text == word)
-        assert screen.view.items == _plain(screen.view.rows, word) != []
+        assert screen.view.items == plain_matches(screen.view.rows, word) != []

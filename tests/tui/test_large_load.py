@@ -8,7 +8,7 @@ import contextlib
 import threading
 
 import pytest
-from conftest import SIZE, wait_for, wait_loaded
+from conftest import SIZE, plain_matches, wait_for, wait_loaded
 
 from aciaudit.run import Run, audit
 from aciaudit.sources.azure.progress import CollectProgress
@@ -111,17 +111,6 @@ async def test_the_overview_is_shown_before_the_rows_and_findings_wait_for_them(
         await pilot.pause(0.1)  # the screen's header composed before the app ends
 
 
-def _plain(rows: list[Row], text: str) -> list[Row]:
-    """The filter as it was: every word in one lower-cased haystack of the row."""
-    words = text.lower().split()
-    out = []
-    for r in rows:
-        hay = "\t".join((*r.cells, r.result.message, r.result.resource_id)).lower()
-        if all(w in hay for w in words):
-            out.append(r)
-    return out
-
-
 QUERIES = [
     "storefront",
     "aci-029 storefront",
@@ -153,7 +142,7 @@ def test_typed_filters_and_sorts_show_what_a_plain_scan_and_sort_show() -> None:
                 for text in steps + steps[::-1][1:]:
                     view.filter = Filter(text=text)
                     view.refresh()
-                    assert view.items == _plain(ordered, text), (column, reverse, text)
+                    assert view.items == plain_matches(ordered, text), (column, reverse, text)
 
 
 async def test_the_filter_in_the_app_shows_what_a_plain_scan_shows() -> None:
@@ -169,11 +158,11 @@ async def test_the_filter_in_the_app_shows_what_a_plain_scan_shows() -> None:
         await pilot.press("o", "o", "o", "o")  # sorted by resource
         await pilot.press("slash", *"sto", "space", *"aci")
         await pilot.pause()
-        expected = _plain(sorted(views.rows, key=lambda r: r.keys[3]), "sto aci")
+        expected = plain_matches(sorted(views.rows, key=lambda r: r.keys[3]), "sto aci")
         assert expected and table.items == expected
         await pilot.press("backspace", "backspace", "backspace", "backspace")
         await pilot.pause()
-        assert table.items == _plain(sorted(views.rows, key=lambda r: r.keys[3]), "sto")
+        assert table.items == plain_matches(sorted(views.rows, key=lambda r: r.keys[3]), "sto")
 
 
 async def test_a_filter_behind_the_screen_shows_the_newest_keystrokes_result(
@@ -197,17 +186,19 @@ async def test_a_filter_behind_the_screen_shows_the_newest_keystrokes_result(
         # (The text is set with its first matches at once; every match comes after.)
         await wait_for(pilot, lambda: screen.view.filter.text == "store aci-0")
         await wait_for(pilot, lambda: screen.view.complete)
-        assert table.items == _plain(rows, "store aci-0")
+        assert table.items == plain_matches(rows, "store aci-0")
         await pilot.press("backspace", "backspace", "backspace", "backspace")
         await wait_for(pilot, lambda: screen.view.filter.text == "store a")
         await wait_for(pilot, lambda: screen.view.complete)
-        assert table.items == _plain(rows, "store a")
+        assert table.items == plain_matches(rows, "store a")
         # A quick filter while a search is out: the search is redone over the new rows.
         await pilot.press("enter", "t")  # status: FAIL
         await wait_for(pilot, lambda: screen.view.filter.text == "store a")
         await wait_for(pilot, lambda: screen.view.complete)
         await pilot.pause(0.2)
-        assert table.items == [r for r in _plain(rows, "store a") if r.status.value == "FAIL"]
+        assert table.items == [
+            r for r in plain_matches(rows, "store a") if r.status.value == "FAIL"
+        ]
 
 
 async def test_a_load_that_ends_under_the_help_leaves_no_collect_screen_behind() -> None:
