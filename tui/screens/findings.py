@@ -393,6 +393,8 @@ class FindingsScreen(AuditScreen, FilterHost):
         """The policy file changed: the same view over the rebuilt rows, cursor kept."""
         views = self.session.views
         assert views is not None
+        if not self.query(ResultTable):
+            return  # being torn down (the app ending as the save lands): nothing shown
         rows = views.rows
         self.query_one(ResultTable).show_suppressed = self._has_suppressions()
         old, keep = self.view, self._current_row()
